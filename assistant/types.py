@@ -1,0 +1,73 @@
+"""The nouns of the assistant: search hits, citations and answers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from ingest.note import Chunk
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its score and 1-based rank in one ranking."""
+
+    chunk: Chunk
+    score: float
+    rank: int
+    mode: str = "hybrid"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """The exact lines an answer sentence quotes."""
+
+    n: int
+    chunk_id: str
+    source: str
+    start_line: int
+    end_line: int
+    heading: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Related:
+    """A concept worth studying next, hanging off one mentioned in the question or answer."""
+
+    concept: str
+    type: str
+    relation: str
+    via: str
+    source: str
+    start_line: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of an answer, the citations it carries and whether they support it."""
+
+    text: str
+    citations: tuple[int, ...]
+    supported: bool = True
+    support: float = 1.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    citations: tuple[Citation, ...] = ()
+    hits: tuple[Hit, ...] = ()
+    related: tuple[Related, ...] = ()
+    found: bool = True
+    mode: str = "extractive"  # "extractive" | "llm"
+    sentences: tuple[Sentence, ...] = field(default=())
+    notice: str = ""  # e.g. why an LLM answer fell back to the extractive one
+
+    def citation(self, n: int) -> Citation | None:
+        return next((c for c in self.citations if c.n == n), None)
+
+
+def as_dict(obj: object) -> dict:
+    return asdict(obj)  # type: ignore[arg-type]

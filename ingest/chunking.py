@@ -1,0 +1,169 @@
+"""Structure-aware chunking: sections packed into chunks of roughly
+min_chars..max_chars without splitting a sentence, list item, table row,
+code line or a question from its answer.
+
+`split_note(note)` is the pure entry point; every chunk it returns carries the
+exact 1-based line span it was cut from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.blocks import Atom, Heading, parse
+from ingest.note import Chunk, Note, chunk_id, split_lines
+
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
+QA_HINT = re.compile(r"\?\s*$|\*\*answer|^\s*\d{1,4}[.)]\s+[^?\n]{3,200}\?\s+\S", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int  # 0-based line
+    end: int  # 0-based line, inclusive
+    kind: str
+    heading_level: int = 0  # > 0 when this span is a heading
+    title: str = ""
+
+
+def _sections(headings: list[Heading], atoms: list[Atom]) -> list[_Span]:
+    spans = [_Span(h.line, h.end, "heading", h.level, h.title) for h in headings]
+    spans += [_Span(a.start, a.end, a.kind) for a in atoms]
+    return sorted(spans, key=lambda s: s.start)
+
+
+def _size(lines: list[str], start: int, end: int) -> int:
+    return sum(len(lines[i]) + 1 for i in range(start, end + 1))
+
+
+def _split_line(line: str, max_chars: int) -> list[str]:
+    """Cut one over-long line into exact slices at sentence ends, then spaces."""
+    pieces: list[str] = []
+    rest = line
+    while len(rest) > max_chars:
+        window = rest[: max_chars + 1]
+        cut = 0
+        for match in SENTENCE_END.finditer(window):
+            if match.end() <= max_chars:
+                cut = match.end()
+        if cut < max_chars // 4:
+            space = window.rfind(" ", max_chars // 4)
+            cut = space + 1 if space > 0 else max_chars
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def _split_span(lines: list[str], span: _Span, max_chars: int) -> list[tuple[int, int, str | None]]:
+    """Pieces (start, end, text-or-None) of an atom too big for one chunk.
+
+    Whole lines are kept together, preferring cuts after a line that ends a
+    sentence; a single line longer than max_chars is sliced (text given).
+    """
+    out: list[tuple[int, int, str | None]] = []
+    start = span.start
+    while start <= span.end:
+        if len(lines[start]) > max_chars:
+            out += [(start, start, piece) for piece in _split_line(lines[start], max_chars)]
+            start += 1
+            continue
+        end = start
+        best = None
+        while end + 1 <= span.end and _size(lines, start, end + 1) <= max_chars and len(lines[end + 1]) <= max_chars:
+            end += 1
+            if lines[end].rstrip().endswith((".", "!", "?", ":")) or span.kind in ("code", "table", "list"):
+                best = end
+        if end < span.end and best is not None and span.kind == "text":
+            end = best
+        out.append((start, end, None))
+        start = end + 1
+    return out
+
+
+def _is_qa(text: str) -> bool:
+    return bool(QA_HINT.search(text))
+
+
+def split_note(note: Note, min_chars: int = 200, max_chars: int = 900) -> list[Chunk]:
+    """Cut a note into chunks with exact line spans.
+
+    Args:
+        note: the decoded note.
+        min_chars: a section shorter than this joins the deeper section after it.
+        max_chars: no chunk is longer than this unless one line-level atom is.
+
+    Returns:
+        Chunks in note order. Every non-blank line lies inside at least one chunk.
+    """
+    lines = split_lines(note.text)
+    headings, atoms = parse(lines)
+    spans = _sections(headings, atoms)
+    stack: list[tuple[int, str]] = []
+    pieces: list[tuple[int, int, str | None, str, str]] = []  # start, end, text, heading, kind
+    current: list[_Span] = []
+    current_heading = ""
+
+    def flush() -> None:
+        nonlocal current
+        if not current:
+            return
+        start, end = current[0].start, current[-1].end
+        kinds = [s.kind for s in current if s.kind != "heading"]
+        kind = max(set(kinds), key=kinds.count) if kinds else "text"
+        pieces.append((start, end, None, current_heading, kind))
+        current = []
+
+    for idx, span in enumerate(spans):
+        if span.heading_level:
+            # A short section (e.g. a title with a one-line intro) rides along
+            # into the deeper section that follows, instead of standing alone.
+            size = _size(lines, current[0].start, current[-1].end) if current else 0
+            deeper = bool(stack) and span.heading_level > stack[-1][0]
+            only_headings = all(s.heading_level for s in current)
+            if not (current and (only_headings or (size < min_chars and deeper))):
+                flush()
+            while stack and stack[-1][0] >= span.heading_level:
+                stack.pop()
+            stack.append((span.heading_level, span.title))
+            current_heading = " > ".join(title for _, title in stack)
+            current.append(span)
+            continue
+        atom_size = _size(lines, span.start, span.end)
+        if atom_size > max_chars:
+            flush()
+            for start, end, text in _split_span(lines, span, max_chars):
+                pieces.append((start, end, text, current_heading, span.kind))
+            continue
+        if current and _size(lines, current[0].start, span.end) > max_chars:
+            flush()
+        current.append(span)
+    flush()
+    return _to_chunks(note.path, lines, pieces)
+
+
+def _to_chunks(source: str, lines: list[str], pieces: list[tuple[int, int, str | None, str, str]]) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    seen: dict[str, int] = {}
+    for start, end, text, heading, kind in pieces:
+        body = text if text is not None else "\n".join(lines[start : end + 1])
+        if not body.strip():
+            continue
+        occurrence = seen.get(body, 0)
+        seen[body] = occurrence + 1
+        if _is_qa(body if not heading else f"{heading.rsplit(' > ', 1)[-1]}\n{body}"):
+            kind = "qa"
+        chunks.append(
+            Chunk(
+                id=chunk_id(source, body, occurrence),
+                source=source,
+                text=body,
+                start_line=start + 1,
+                end_line=end + 1,
+                heading=heading,
+                kind=kind,
+            )
+        )
+    return chunks

@@ -1,0 +1,37 @@
+"""Typed errors. Messages name the bad value and what would be valid; the CLI and
+the UI print them as one line instead of a traceback."""
+
+from __future__ import annotations
+
+
+class StudygraphError(Exception):
+    """Base class for every error a user can cause or fix."""
+
+
+class ConfigError(StudygraphError):
+    """A setting has a value we cannot use."""
+
+
+class NoteError(StudygraphError):
+    """A note cannot be read or ingested (empty, binary, too large, bad name...)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class IndexMissingError(StudygraphError):
+    """There is no index yet."""
+
+
+class IndexMismatchError(StudygraphError):
+    """The index was built with other settings (model, dimension, chunking)."""
+
+
+class IndexBusyError(StudygraphError):
+    """Another process holds the ingest lock."""
+
+
+class QueryError(StudygraphError):
+    """A query or its options are unusable (empty query, unknown mode, bad k)."""

