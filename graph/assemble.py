@@ -1,0 +1,96 @@
+"""Turn per-chunk facts into nodes and edges with their evidence.
+
+Typed edges are kept whenever a sentence states them. Untyped pairs become
+`related` edges weighted by the Ochiai coefficient of their chunk counts,
+n(a,b) / sqrt(n(a) * n(b)): two rare concepts named together score high, a hub
+named next to everything scores low. Each concept keeps its strongest few
+`related` edges, so hubs do not link to everything.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Sequence
+
+from graph.concept_graph import ConceptGraph
+from graph.extract import ChunkFacts
+from graph.lexicon import Lexicon
+from graph.model import SYMMETRIC, Concept, Evidence, Relation
+from ingest.note import Chunk
+
+MIN_RELATED = 0.3  # Ochiai score below which a co-occurrence is noise
+TOP_RELATED = 6  # related edges a concept keeps, strongest first
+MAX_EVIDENCE = 8  # evidence entries stored per edge
+
+
+def quote(chunk: Chunk, start: int, end: int) -> str:
+    """The exact text of lines start..end of a chunk's note."""
+    if chunk.start_line == chunk.end_line:
+        return chunk.text
+    lines = chunk.text.split("\n")
+    return "\n".join(lines[start - chunk.start_line : end - chunk.start_line + 1])
+
+
+def _evidence(chunk: Chunk, start: int, end: int) -> Evidence:
+    return Evidence(chunk.id, chunk.source, start, end, quote(chunk, start, end))
+
+
+def assemble(facts: Sequence[tuple[Chunk, ChunkFacts]], lexicon: Lexicon) -> ConceptGraph:
+    """Nodes for every concept the chunks mention; typed and related edges between them."""
+    ordered = sorted(facts, key=lambda cf: (cf[0].source, cf[0].start_line))
+    passages: dict[str, list[Evidence]] = defaultdict(list)
+    pair_chunks: dict[tuple[str, str], dict[str, Evidence]] = defaultdict(dict)
+    typed: dict[tuple[str, str, str], dict[tuple[str, int], Evidence]] = defaultdict(dict)
+    definitions: dict[str, tuple[int, Evidence]] = {}
+    for chunk, fact in ordered:
+        for cid, start, end in fact.mentions:
+            passages[cid].append(_evidence(chunk, start, end))
+        for a, b, start, end in fact.pairs:
+            pair_chunks[(a, b)].setdefault(chunk.id, _evidence(chunk, start, end))
+        for src, tgt, rel, start, end in fact.typed:
+            if rel in SYMMETRIC:
+                src, tgt = sorted((src, tgt))
+            typed[(src, tgt, rel)].setdefault((chunk.id, start), _evidence(chunk, start, end))
+        for cid, start, end, text, rank in fact.definitions:
+            if cid not in definitions or rank < definitions[cid][0]:
+                definitions[cid] = (rank, Evidence(chunk.id, chunk.source, start, end, text))
+
+    counts = {cid: len({e.chunk_id for e in evs}) for cid, evs in passages.items()}
+
+    def ochiai(a: str, b: str) -> float:
+        shared = len(pair_chunks.get(tuple(sorted((a, b))), {}))  # type: ignore[arg-type]
+        return round(shared / math.sqrt(counts.get(a, 1) * counts.get(b, 1)), 4) if shared else 0.0
+
+    relations: list[Relation] = []
+    linked: set[tuple[str, str]] = set()
+    for (src, tgt, rel), evs in typed.items():
+        if src in counts and tgt in counts and src != tgt:
+            relations.append(Relation(src, tgt, rel, ochiai(src, tgt), tuple(evs.values())[:MAX_EVIDENCE]))
+            linked.add(tuple(sorted((src, tgt))))  # type: ignore[arg-type]
+    relations += _related(pair_chunks, linked, ochiai)
+
+    concepts = {}
+    for cid, evs in passages.items():
+        entry = lexicon.entries[cid]
+        definition = definitions.get(cid, (0, None))[1]
+        chunk_ids = tuple(dict.fromkeys(e.chunk_id for e in evs))
+        concepts[cid] = Concept(cid, entry.name, entry.type, entry.aliases, chunk_ids, definition, entry.origin)
+    return ConceptGraph(concepts, relations, {cid: tuple(evs) for cid, evs in passages.items()})
+
+
+def _related(pair_chunks, linked, ochiai) -> list[Relation]:
+    """`related` edges: pairs without a typed edge, strong enough, among each end's strongest few."""
+    scored = [(ochiai(a, b), a, b) for (a, b) in pair_chunks if (a, b) not in linked and a != b]
+    scored = [s for s in scored if s[0] >= MIN_RELATED]
+    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    kept_per_node: dict[str, int] = defaultdict(int)
+    out: list[Relation] = []
+    for score, a, b in scored:
+        if kept_per_node[a] >= TOP_RELATED and kept_per_node[b] >= TOP_RELATED:
+            continue
+        kept_per_node[a] += 1
+        kept_per_node[b] += 1
+        evidence = tuple(pair_chunks[(a, b)].values())[:MAX_EVIDENCE]
+        out.append(Relation(a, b, "related", score, evidence))
+    return out

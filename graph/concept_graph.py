@@ -1,0 +1,150 @@
+"""ConceptGraph: the built graph and the questions the assistant asks of it."""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from typing import Mapping, Sequence
+
+import networkx as nx
+
+from graph.catalog import Entry
+from graph.lexicon import Lexicon
+from graph.model import INVERSE, Concept, ConceptCard, Evidence, Neighbour, Relation, Suggestion
+from graph.variants import fold, key_of
+
+MAX_EXPANSIONS = 3
+
+
+def label(relation: Relation, side: str) -> str:
+    """The relation as read from `side` (an end of the edge): `uses` or `used by`."""
+    if side == relation.source:
+        return relation.relation.replace("_", " ")
+    return INVERSE.get(relation.relation, relation.relation)
+
+
+class ConceptGraph:
+    """Concepts of the notes and the evidence-backed relations between them.
+
+    Args:
+        concepts: concept id -> Concept.
+        relations: typed and `related` edges.
+        passages: concept id -> lines (one per chunk) where the notes name it.
+    """
+
+    def __init__(
+        self,
+        concepts: Mapping[str, Concept],
+        relations: Sequence[Relation],
+        passages: Mapping[str, tuple[Evidence, ...]] | None = None,
+    ) -> None:
+        self.concepts = dict(sorted(concepts.items()))
+        self.relations = tuple(sorted(relations, key=lambda r: (r.source, r.target, r.relation)))
+        self.passages = dict(passages or {})
+        self.nx = nx.MultiDiGraph()
+        for cid, c in self.concepts.items():
+            self.nx.add_node(cid, name=c.name, type=c.type)
+        self._adjacent: dict[str, list[tuple[Relation, str]]] = {cid: [] for cid in self.concepts}
+        for rel in self.relations:
+            self.nx.add_edge(rel.source, rel.target, key=rel.relation, weight=rel.weight)
+            self._adjacent[rel.source].append((rel, rel.target))
+            self._adjacent[rel.target].append((rel, rel.source))
+        self._lexicon = Lexicon({cid: Entry(c.name, c.type, c.aliases, c.origin) for cid, c in self.concepts.items()})
+
+    def __len__(self) -> int:
+        return len(self.concepts)
+
+    def neighbours(self, cid: str) -> list[tuple[Relation, str]]:
+        """(edge, other end) pairs of a concept id."""
+        return list(self._adjacent.get(cid, ()))
+
+    def concept(self, name: str) -> Concept | None:
+        """A concept by id, name or alias, ignoring case, hyphens, dashes and plurals."""
+        if name in self.concepts:
+            return self.concepts[name]
+        cid = self._lexicon.lookup(name)
+        return self.concepts.get(cid) if cid else None
+
+    def suggest(self, name: str, n: int = 5) -> list[str]:
+        """Names of concepts close to an unknown `name` (spelling slips, partial names)."""
+        forms: dict[str, str] = {}
+        for c in self.concepts.values():
+            for form in (c.name, *c.aliases):
+                forms.setdefault(fold(form), c.name)
+        wanted = fold(name).strip()
+        if not wanted:
+            return []
+        scored: dict[str, float] = {}
+        for form, canonical in forms.items():
+            ratio = difflib.SequenceMatcher(None, wanted, form).ratio()
+            if len(wanted) >= 3 and (wanted in form or form in wanted):
+                ratio = max(ratio, 0.75)
+            if ratio >= 0.6:
+                scored[canonical] = max(scored.get(canonical, 0.0), ratio)
+        return [k for k, _ in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+
+    def mentions(self, text: str) -> list[Concept]:
+        """Concepts named in a text (a question, an answer), in order of first mention."""
+        return [self.concepts[cid] for cid in self._lexicon.mentioned(text) if cid in self.concepts]
+
+    def card(self, name: str) -> ConceptCard | None:
+        """Type, aliases, definition, neighbours grouped by relation, and passages of one concept."""
+        concept = self.concept(name)
+        if concept is None:
+            return None
+        groups: dict[str, list[Neighbour]] = {}
+        for rel, other in self.neighbours(concept.id):
+            o = self.concepts[other]
+            groups.setdefault(label(rel, concept.id), []).append(Neighbour(o.name, o.type, label(rel, concept.id), rel.weight, rel.evidence))
+        ordered = {
+            k: tuple(sorted(v, key=lambda nb: (-nb.weight, nb.name)))
+            for k, v in sorted(groups.items(), key=lambda kv: (kv[0] == "related", kv[0]))
+        }
+        return ConceptCard(concept, ordered, self.passages.get(concept.id, ()))
+
+    def related(self, question: str, answer: str, chunk_ids: Sequence[str], limit: int = 6) -> list[Suggestion]:
+        """Concepts worth studying next (see graph.suggest.related)."""
+        from graph.suggest import related
+
+        return related(self, question, answer, chunk_ids, limit)
+
+    def expand_query(self, query: str) -> str:
+        """The query plus other names of the concepts it names (SBERT -> Sentence-BERT)."""
+        extra: list[str] = []
+        present = {key_of(query[m.start : m.end]) for m in self._lexicon.find(query)}
+        seen_keys = set(present)
+        for m in self._lexicon.find(query):
+            concept = self.concepts.get(m.concept_id)
+            if concept is None:
+                continue
+            added = 0
+            for form in (concept.name, *concept.aliases):
+                key = key_of(form)
+                if key in seen_keys or fold(form) in fold(query) or added >= MAX_EXPANSIONS:
+                    continue
+                seen_keys.add(key)
+                extra.append(form)
+                added += 1
+        return f"{query} {' '.join(extra)}" if extra else query
+
+    def summary(self, hubs: int = 10) -> dict:
+        """Counts by type and relation, and the best-connected concepts."""
+        degree = Counter({cid: len(adj) for cid, adj in self._adjacent.items()})
+        return {
+            "concepts": len(self.concepts),
+            "relations": len(self.relations),
+            "discovered": sum(c.origin == "notes" for c in self.concepts.values()),
+            "by_type": dict(Counter(c.type for c in self.concepts.values()).most_common()),
+            "by_relation": dict(Counter(r.relation for r in self.relations).most_common()),
+            "hubs": [
+                {"name": self.concepts[cid].name, "type": self.concepts[cid].type, "degree": d}
+                for cid, d in sorted(degree.items(), key=lambda kv: (-kv[1], kv[0]))[:hubs]
+                if d
+            ],
+        }
+
+    def to_json(self) -> dict:
+        """Node-link JSON: {"nodes": [...], "edges": [...]} (see graph.store)."""
+        from graph.store import graph_to_json
+
+        return graph_to_json(self)

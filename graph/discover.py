@@ -1,0 +1,133 @@
+"""Discover concepts the catalog lacks, from one chunk at a time.
+
+Candidates come from defined terms (`What is "X"?`, `X — what is it?`, `X = ?`,
+a bold term opening a list item or table row), `Name (Long Form)` pairs, bold
+terms, mixed-case / acronym names and section headings. `select` keeps the
+ones that are defined or recur in two chunks, drops labels and junk, merges
+spelling variants and gives each a type by rule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from graph.acronyms import pairs, spells_out
+from ingest.note import Chunk
+from ingest.spans import Span
+from ingest.tokenize import STOP_WORDS
+
+NUMBERING = re.compile(r"^\s*(?:#+\s*)?(?:\d+(?:\.\d+)*[.)]?|[A-Z][.)])\s+")
+LEAD_LABEL = re.compile(r"^(?:question|q|set|day|module|pattern|stage|use case|part|section|chapter|step|week|phase|level|lecture|lesson|round|example|case|exercise|problem|task|topic|unit)\s*[\w.]{0,4}\s*:\s*", re.I)
+QUOTED = r"[\"“”'‘’`]"
+WHAT_IS = re.compile(rf"^(?:what\s+(?:is|are|was|were)|define|explain)\s+(?:(?:an?|the)\s+)?(?:concept\s+of\s+)?(?P<x>{QUOTED}[^\"“”`?]{{2,60}}{QUOTED}|[^,?\"“”()]{{2,60}}?)\s*(?:\((?P<alt>[^()]{{2,40}})\))?\s*(?:\?|,|\.|$)", re.I)
+WHAT_IS_IT = re.compile(r"^(?P<x>[^?]{2,40}?)\s*[—–-]+\s*what(?:'s| is)\s+(?:it|this|that)\s*\?", re.I)
+EQUALS = re.compile(r"^(?P<x>[^?=]{2,40}?)\s*=\s*\?")
+BARE = re.compile(r"^(?P<x>[^?\s][^?]{0,30}?)\s*\?$")
+BOLD = re.compile(r"\*\*(?P<x>[^*\n]{2,80}?)\*\*")
+TERM_ITEM = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)]\s+|\|\s*)?\*\*(?P<x>[^*\n:]{2,60}?)(?::\*\*|\*\*\s*(?::|\||[—–-]\s))\s*(?P<rest>\S.*)?$")
+IS_A = re.compile(r"^(?:\*\*)?(?P<x>[A-Z][\w\-.·/]*(?:\s+[A-Z][\w\-.·/]*){0,3})(?:\*\*)?(?:\s*\([^()]{2,80}\))?\s+(?:is|are)\s+(?:an?|the)\s+\w")
+NAME = re.compile(r"(?<![\w\-/.$\\·])(?P<x>[A-Za-z][A-Za-z0-9]*(?:[-.·][A-Za-z0-9]+)*)(?![\w\-/·]|\.\w)")
+JUNK = re.compile(r"^(?:\d|[a-z]?\d+[a-z]?$|[a-z]\d|top-?\d)|[:;!?=$\\{}\[\]<>|@#%^~]|^(?:how|why|what|when|which|where|who|does|do|is|are|can|should|the|a|an|this|that|these|those|it|its)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A name that might be a concept: where it came from (`how`) and its long form, if any."""
+
+    name: str
+    how: str  # defined | longform | bold | name | heading
+    long: str = ""
+
+
+def clean(name: str) -> str:
+    """Strip quotes, markup, articles and trailing punctuation from a candidate name."""
+    name = re.sub(r"[*`_]{1,3}", "", name).strip()
+    name = re.sub(r"\s*\([^)]*\)?\s*$", "", name)  # "Latent Diffusion Models (LDM" -> the name before it
+    name = name.strip("\"“”'‘’()[]., ")
+    name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)
+    return re.sub(r"\s+", " ", name).strip("\"“”'‘’., ")
+
+
+def plausible(name: str) -> bool:
+    """A name short and clean enough to be a node (not a label, a number or a sentence)."""
+    if not name or len(name) > 50 or not any(c.isalpha() for c in name) or JUNK.search(name):
+        return False
+    words = name.split()
+    if len(words) > 5 or len(name) < 2:
+        return False
+    if len(words) > 1 and words[-1].lower() in ("and", "or", "of", "for", "with", "to", "in", "on", "vs"):
+        return False
+    return not (" and " in name or "&" in name or "," in name)
+
+
+def _name_like(word: str) -> bool:
+    """An acronym or product-style name: SigLIP, DINOv2, IVF-PQ, BLIP-2 (not High-Res or AND)."""
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) < 2 or word.lower() in STOP_WORDS:
+        return False
+    parts = re.split(r"[-.·/]", word)
+    caps = max(sum(c.isupper() for c in part) for part in parts)
+    inner = any(a.islower() and b.isupper() for part in parts for a, b in zip(part, part[1:]))
+    digit = any(c.isdigit() for c in word) and caps >= 1 and not re.match(r"^[A-Za-z]?\d", word)
+    return caps >= 2 or inner or digit
+
+
+def _title(text: str) -> str:
+    text = NUMBERING.sub("", text.strip().lstrip("#").strip())
+    return LEAD_LABEL.sub("", text).strip()
+
+
+def _defined_in_title(title: str) -> tuple[str, str] | None:
+    for pattern in (WHAT_IS, WHAT_IS_IT, EQUALS):
+        m = pattern.match(title)
+        if m:
+            alt = m.groupdict().get("alt") or ""
+            return clean(m.group("x")), clean(alt)
+    m = BARE.match(title)
+    if m and all(_name_like(w) for w in m.group("x").split()) and len(m.group("x").split()) <= 2:
+        return clean(m.group("x")), ""
+    return None
+
+
+def _heading_name(title: str) -> str:
+    lead = re.split(r"\s+[(—–]|\s+-\s+|:\s", title, maxsplit=1)[0]
+    return clean(lead)
+
+
+def candidates(chunk: Chunk, spans: list[Span]) -> list[Candidate]:
+    """Names in one chunk that might be concepts (before any cross-chunk filtering)."""
+    out: list[Candidate] = []
+    defined_short: dict[str, str] = {}
+    for span in spans:
+        text = span.text
+        if span.kind in ("question", "heading"):
+            title = _title(text)
+            found = _defined_in_title(title)
+            if found:
+                out.append(Candidate(found[0], "defined"))
+                defined_short[span.question or text] = found[0]
+            elif span.kind == "heading":
+                out.append(Candidate(_heading_name(title), "heading"))
+        elif span.kind == "answer" and span.question:
+            short = defined_short.get(span.question)
+            long = spells_out(short, text) if short else None
+            if short and long:
+                out.append(Candidate(short, "longform", long))
+        term = TERM_ITEM.match(text) if span.kind in ("item", "row") else None
+        if term and term.group("rest"):
+            out.append(Candidate(clean(term.group("x")), "defined"))
+        for m in BOLD.finditer(text):
+            after = text[m.end() : m.end() + 1]
+            if not m.group("x").rstrip().endswith(":") and after != ":":
+                out.append(Candidate(clean(m.group("x")), "bold"))
+        is_a = IS_A.match(text) if span.kind in ("sentence", "item", "answer") else None
+        if is_a:
+            out.append(Candidate(clean(is_a.group("x")), "defined"))
+        for short, long in pairs(text):
+            out.append(Candidate(short, "longform", long))
+        for m in NAME.finditer(text if span.kind != "code" else text):
+            word = m.group("x")
+            if _name_like(word):
+                out.append(Candidate(re.sub(r"(?<=[A-Z])s$", "", word), "name"))
+    return [c for c in out if plausible(c.name)]

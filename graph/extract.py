@@ -1,0 +1,133 @@
+"""Everything one chunk says about concepts, given the lexicon: where each is
+mentioned, which co-occur in one sentence or question/answer pair, which typed
+relations its sentences state, and which of its lines define a concept.
+
+The result is plain tuples so it can be cached by chunk id and reused when the
+chunk comes back unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from graph.lexicon import Lexicon, Match
+from graph.relations import NEGATED, question_relations, relations_in
+from graph.units import Group, Piece, pieces
+from ingest.note import Chunk
+
+DEFINES = re.compile(r"^[*_`\"“”']*\s*(?:\([^()]{1,80}\)\s*)?(?:[—–:-]\s*|,\s*)?(?:is|are|refers to|means|stands for)\s+(?:an?|the|one)\b", re.I)
+TERM_ROW = re.compile(r"^\W*\*\*[^*]+\*\*\s*(?::\*\*|:|\||[—–-])?\s*(?P<rest>\S.*?)\s*\|?\s*$")
+MAX_QUOTE = 300
+MAX_GROUP_LINES = 20  # a heading pairs with the lines just under it, not a whole chapter
+
+
+@dataclass(frozen=True)
+class ChunkFacts:
+    """Lexicon-dependent facts of one chunk. Lines are 1-based and inclusive."""
+
+    chunk_id: str
+    mentions: tuple[tuple[str, int, int], ...]  # (concept id, lines of its first mention)
+    pairs: tuple[tuple[str, str, int, int], ...]  # co-occurring ids (sorted) and the lines holding both
+    typed: tuple[tuple[str, str, str, int, int], ...]  # (source, target, relation, start, end)
+    definitions: tuple[tuple[str, int, int, str, int], ...]  # (concept id, start, end, quote, rank)
+
+    def concepts(self) -> set[str]:
+        return {cid for cid, _, _ in self.mentions}
+
+
+def _line_of(piece: Piece, pos: int) -> int:
+    return piece.start_line + piece.text.count("\n", 0, pos)
+
+
+def _subject(group: Group, found: list[Match], lexicon: Lexicon) -> str | None:
+    """What a question or heading is about: the term it defines, the name it opens with,
+    or (questions only) the one concept it names."""
+    for name in (group.term, group.lead):
+        cid = lexicon.lookup(name) if name else None
+        if cid:
+            return cid
+    ids = list(dict.fromkeys(m.concept_id for m in found))
+    return ids[0] if len(ids) == 1 and group.kind == "question" else None
+
+
+def _quote(text: str) -> str:
+    text = text.strip()
+    if len(text) <= MAX_QUOTE:
+        return text
+    cut = text.rfind(". ", 0, MAX_QUOTE)
+    return text[: cut + 1] if cut > 40 else text[:MAX_QUOTE]
+
+
+def extract(chunk: Chunk, lexicon: Lexicon) -> ChunkFacts:
+    """Mentions, co-occurrences, typed relations and definitions in one chunk."""
+    types = {cid: e.type for cid, e in lexicon.entries.items()}
+    parts, groups = pieces(chunk)
+    by_index = {g.index: g for g in groups}
+    found = [lexicon.find(p.text) for p in parts]
+    mentions: dict[str, tuple[int, int]] = {}
+    pairs: set[tuple[str, str, int, int]] = set()
+    typed: list[tuple[str, str, str, int, int]] = []
+    definitions: list[tuple[str, int, int, str, int]] = []
+    subjects = {g.index: _subject(g, found[g.index], lexicon) for g in groups}
+    defined_given: set[int] = set()
+
+    def pair(ids, start: int, end: int, others=None) -> None:
+        for a in ids:
+            for b in others if others is not None else ids:
+                if a < b or (others is not None and a != b):
+                    x, y = sorted((a, b))
+                    pairs.add((x, y, start, end))
+
+    for i, (piece, matches) in enumerate(zip(parts, found)):
+        for m in matches:
+            line = _line_of(piece, m.start)
+            mentions.setdefault(m.concept_id, (line, line))
+        # "no ViT encoder", "not transformer": named, but not related to what the sentence is about.
+        matches = [m for m in matches if not NEGATED.search(piece.text[max(0, m.start - 20) : m.start])]
+        ids = list(dict.fromkeys(m.concept_id for m in matches))
+        pair(ids, piece.start_line, piece.end_line)
+        for src, tgt, rel in relations_in(piece.text, matches, types=types):
+            typed.append((src, tgt, rel, piece.start_line, piece.end_line))
+        _definition(piece, matches, lexicon, definitions)
+        group = by_index.get(piece.group)
+        if group is None or piece.kind in ("question", "heading"):
+            continue
+        question = parts[group.index]
+        start = question.start_line
+        subject = subjects.get(group.index)
+        if subject and piece.end_line - start <= MAX_GROUP_LINES:
+            pair([subject], start, piece.end_line, ids)
+        if not subject:
+            continue
+        if group.term and lexicon.lookup(group.term) == subject and group.index not in defined_given and piece.text.strip():
+            defined_given.add(group.index)
+            definitions.append((subject, piece.start_line, piece.end_line, _quote(piece.text), 0))
+        for src, tgt, rel in relations_in(piece.text, matches, subject, types):
+            row = (src, tgt, rel, piece.start_line, piece.end_line)
+            if subject in (src, tgt) and subject not in ids:
+                row = (src, tgt, rel, start, piece.end_line)
+                pair([subject], start, piece.end_line, [tgt if src == subject else src])
+            typed.append(row)
+        for src, tgt, rel in question_relations(group.text, subject, piece.text, matches, types):
+            typed.append((src, tgt, rel, start, piece.end_line))
+    return ChunkFacts(
+        chunk_id=chunk.id,
+        mentions=tuple((cid, a, b) for cid, (a, b) in mentions.items()),
+        pairs=tuple(sorted(pairs)),
+        typed=tuple(dict.fromkeys(typed)),
+        definitions=tuple(definitions),
+    )
+
+
+def _definition(piece: Piece, matches: list[Match], lexicon: Lexicon, out: list) -> None:
+    """`X is a ...` sentences and `**X**: ...` items or rows define X."""
+    if not matches or matches[0].start > 4 or piece.kind in ("question", "heading", "code"):
+        return
+    first = matches[0]
+    if DEFINES.match(piece.text[first.end :]):
+        out.append((first.concept_id, piece.start_line, piece.end_line, _quote(piece.text), 1))
+        return
+    row = TERM_ROW.match(piece.text) if piece.kind in ("item", "row") else None
+    if row and lexicon.lookup(re.sub(r"[*]", "", piece.text.split("**")[1]).strip()) == first.concept_id:
+        out.append((first.concept_id, piece.start_line, piece.end_line, _quote(row.group("rest").rstrip("| ")), 2))

@@ -1,0 +1,70 @@
+"""Type a concept the catalog does not know, by rules on its name.
+
+The last word usually tells: `... Loss` is a loss, `... Resampler` or `... Layer`
+an architecture component, `... Tuning` a technique, `... QA` a benchmark. A
+single mixed-case or versioned token (`SigLIP`, `DINOv2`, `LLaVA-2`) names a model.
+"""
+
+from __future__ import annotations
+
+import re
+
+from graph.variants import name_words
+
+RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("loss", r"(?:\bloss|\bobjective|\binfonce|\bnce|\bdivergence)$"),
+        ("metric", r"(?:\bscore|\baccuracy|\bprecision|\brecall|\berror rate|\bdistance|@k|@\d+|\bperplexity)$"),
+        ("retrieval", r"(?:\bsearch|\bretrieval|\bindex|\bindexing|\bre-?ranking|\brank fusion|\bnearest neighbou?rs?|\bretriever)$"),
+        ("dataset", r"(?:\bdataset|\bcorpus|\bpairs|-instruct|\binstruct-\w+|\bcaptions)$"),
+        ("benchmark", r"(?:\bbench(?:mark)?|[a-z]qa|-qa|\beval)$"),
+        (
+            "architecture",
+            r"(?:\blayers?|\bencoders?|\bdecoders?|\bresampler|\battention|\badapters?|\bheads?|\bblocks?|"
+            r"\bprojection|\bmodules?|\btower|\bconnector|\bbackbone|\bnetwork|\btransformer|former|\bmlp|\bembedding)$",
+        ),
+        (
+            "technique",
+            r"(?:tuning|\btraining|\blearning|\bsampling|\bmining|\bdistillation|\bscaling|\bquantization|\bpruning|"
+            r"\bnormali[sz]ation|\bprompting|\baugmentation|\bpre-?training|\bgrounding|\btokeni[sz]ation|\bfusion|"
+            r"\bregulari[sz]ation|\bdecoding|\bmerging|\brecognition|\bdetection|\bsegmentation|\bclassification|"
+            r"\bcaptioning|\bgeneration|\bmodel(?:l)?ing|\bprediction|\bpatchify|\bchain of thought|\bcompression)$",
+        ),
+        ("model", r"(?:\bmodels?|\bnet|\bgpt|\bbert|\bclip|\bvit|\bllm|\bdiffusion)$"),
+    )
+)
+VERSIONED = re.compile(r"[A-Za-z].*(?:[-\s]?v?\d+(?:\.\d+)?[a-z]?|[-\s][A-Z])$")
+
+
+def _looks_like_model(name: str) -> bool:
+    """One mixed-case or versioned token: SigLIP, ImageBind, DINOv2, GPT-4o, BLIP-2."""
+    words = name_words(name)
+    if len(words) > 2:
+        return False
+    compact = "".join(words)
+    inner_caps = any(a.islower() and b.isupper() for a, b in zip(compact, compact[1:]))
+    caps = sum(c.isupper() for c in compact)
+    return inner_caps or (caps >= 2 and any(c.isdigit() for c in compact)) or bool(VERSIONED.match(name) and caps >= 2)
+
+
+def guess_type(name: str, long_form: str = "") -> str:
+    """The node type of a discovered concept.
+
+    Args:
+        name: the concept's display name.
+        long_form: its spelled-out form when the notes give one (`ASR` -> `Automatic Speech Recognition`).
+
+    Returns:
+        One of graph.model.TYPES.
+    """
+    for text in (name, long_form):
+        text = text.strip()
+        if not text:
+            continue
+        for kind, pattern in RULES:
+            if pattern.search(text):
+                return kind
+    if _looks_like_model(name):
+        return "model"
+    return "concept"

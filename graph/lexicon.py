@@ -1,0 +1,131 @@
+"""Find the concepts a text names: longest match over variant keys.
+
+Every name and alias is reduced to its variant key (see `graph.variants`). A
+text is scanned token by token; from each token we extend over tokens joined by
+spaces, hyphens, dashes or slashes while the accumulated key is still a prefix
+of some name, and keep the longest name found. Strict names (acronyms,
+mixed-case and capitalised model names) must also match their capitals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from graph.catalog import Entry
+from graph.variants import case_keys, exact_forms, is_strict, key_of, name_words, plural_stem, token_key, tokens
+
+MAX_TOKENS = 8
+
+
+@dataclass(frozen=True)
+class Match:
+    concept_id: str
+    start: int  # character offsets in the scanned text
+    end: int
+
+
+class Lexicon:
+    """Names and aliases of a set of concepts, ready for matching.
+
+    Args:
+        entries: concept id -> Entry (name, type, aliases).
+    """
+
+    def __init__(self, entries: Mapping[str, Entry]) -> None:
+        self.entries = dict(entries)
+        self._by_key: dict[str, list[tuple[str, frozenset[str] | None]]] = {}
+        self._prefixes: set[str] = set()
+        for cid, entry in self.entries.items():
+            for form in entry.forms:
+                self._add(cid, form, entry.type)
+
+    def _add(self, cid: str, form: str, kind: str) -> None:
+        words = name_words(form)
+        if not words:
+            return
+        key = key_of(form)
+        exact = frozenset(exact_forms(form)) if is_strict(form, kind) else None
+        bucket = self._by_key.setdefault(key, [])
+        if all(c != cid or e != exact for c, e in bucket):
+            bucket.append((cid, exact))
+        raw = "".join(token_key(w) for w in words)
+        for text in (key, raw):
+            for i in range(1, len(text) + 1):
+                self._prefixes.add(text[:i])
+
+    def signature(self) -> dict[str, str]:
+        """Concept id -> digest of its names, type and case rules; tells which concepts changed."""
+        out: dict[str, str] = {}
+        for cid, entry in self.entries.items():
+            text = "\x1f".join((entry.type, *sorted(entry.forms)))
+            out[cid] = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+        return out
+
+    def probes(self, cid: str) -> set[str]:
+        """Separator-free lowercase strings, one of which occurs in any text that names `cid`."""
+        entry = self.entries[cid]
+        out = set()
+        for form in entry.forms:
+            raw = "".join(token_key(w) for w in name_words(form))
+            out.add(raw[:-1] if len(raw) > 4 else raw)
+        return out
+
+    def lookup(self, name: str) -> str | None:
+        """The concept id a user-typed name refers to, ignoring case and separators."""
+        bucket = self._by_key.get(key_of(name))
+        return bucket[0][0] if bucket else None
+
+    def find(self, text: str) -> list[Match]:
+        """Non-overlapping, longest-first mentions in `text`, left to right."""
+        toks = tokens(text)
+        out: list[Match] = []
+        i = 0
+        n = len(toks)
+        prefixes, by_key = self._prefixes, self._by_key
+        while i < n:
+            acc = ""
+            best: tuple[int, str] | None = None
+            for j in range(i, min(n, i + MAX_TOKENS)):
+                if j > i and not toks[j].joined:
+                    break
+                piece = token_key(toks[j].text)
+                stemmed = acc + plural_stem(piece)
+                acc += piece
+                for key in (acc, stemmed) if stemmed != acc else (acc,):
+                    bucket = by_key.get(key)
+                    if bucket:
+                        cid = _accept(bucket, toks, i, j)
+                        if cid:
+                            best = (j, cid)
+                            break
+                if acc not in prefixes:
+                    break
+            if best:
+                j, cid = best
+                out.append(Match(cid, toks[i].start, toks[j].end))
+                i = j + 1
+            else:
+                i += 1
+        return out
+
+    def mentioned(self, text: str) -> list[str]:
+        """Concept ids named in `text`, first mention order, without repeats."""
+        return list(dict.fromkeys(m.concept_id for m in self.find(text)))
+
+
+def _accept(bucket: list[tuple[str, frozenset[str] | None]], toks: list, i: int, j: int) -> str | None:
+    keys: tuple[str, str] | None = None
+    for cid, forms in bucket:
+        if forms is None:
+            return cid
+        if keys is None:
+            keys = case_keys([t.text for t in toks[i : j + 1]])
+        if keys[0] in forms or keys[1] in forms:
+            return cid
+    return None
+
+
+def build_lexicon(entries: Iterable[tuple[str, Entry]]) -> Lexicon:
+    return Lexicon(dict(entries))

@@ -1,0 +1,116 @@
+"""Typed relations read from one sentence, by patterns on the words between two
+consecutive concept mentions ("X uses a Y", "X is a variant of Y", "X ──► Y").
+
+A sentence without a subject ("Used in Flamingo.", "Replaces Softmax with
+Sigmoids.") under a question about S reads as if it began with S. Patterns
+never cross a negation or a coordination ("not via", "and"), so "X and Y" stays
+a co-occurrence.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Mapping, Sequence
+
+from graph.lexicon import Match
+
+FILL = r"(?:(?!(?:and|or|not|no|without|instead|than|but|vs)\b)[\w'’/-]+\s+){0,2}?"
+ARROWS = ("->", "→", "──►", "─►", "=>", "⟶", "►", "⇒")
+SUBJECT_VERB = re.compile(r"^\W*(?:it\s+)?(?:uses?|used|replaces?|adds?|trained|fine-?tuned|component|part|based|built|extends|a variant|variant|encoder|decoder|text encoder|image encoder|module|layer)\b", re.I)
+
+# (relation, reverse?, gap pattern): the gap is the text between X and Y.
+GAP_PATTERNS: tuple[tuple[str, bool, re.Pattern[str]], ...] = tuple(
+    (rel, rev, re.compile(rf"^\W{{0,3}}(?:{p})\s+{FILL}$", re.I))
+    for rel, rev, p in (
+        ("uses", True, r"(?:is |are |was |were )?used (?:in|by|inside)|powers|underlies"),
+        ("uses", False, r"(?:also |then |only )?(?:uses?|using|employs?|relies on|leverages?|adopts?|adds?|introduces?|incorporates?)"),
+        ("based_on", False, r"(?:is |are )?(?:based on|built on|builds on|initiali[sz]ed from)"),
+        ("variant_of", False, r"(?:is |are )?(?:an? )?(?:variant|version|extension|refinement|generali[sz]ation|modification|successor) (?:of|to)|extends|improves (?:on|upon)"),
+        ("part_of", False, r"(?:is |are )?(?:an? |the )?(?:part|component|module|building block|stage) (?:of|in|inside)"),
+        ("part_of", False, r"(?:is |are )?(?:the )?(?:text |image |vision |audio )?(?:encoder|decoder|tower|head|backbone) (?:of|in)"),
+        ("trained_on", False, r"(?:is |are |was |were )?(?:(?:pre-?|fine-?)?trained|fine-?tuned|pre-?trained)(?: \w+ly)? on"),
+        ("trained_with", False, r"(?:is |are |was |were )?(?:trained|optimi[sz]ed)(?: \w+ly)? (?:with|using|via)|(?:optimi[sz]es|minimi[sz]es)"),
+        ("evaluated_on", False, r"(?:is |are |was |were )?(?:evaluated|benchmarked|tested) on"),
+        ("replaces", False, r"(?:replaces?|replaced|supersedes?|substitutes?)"),
+        ("compared_with", False, r"vs\.?|versus|(?:is |are )?compared (?:to|with)"),
+    )
+)
+# X (a Y refinement) / X, a variant of Y
+PAREN_VARIANT = re.compile(r"^\s*[(,—–-]\s*(?:an?\s+)$", re.I)
+PAREN_TAIL = re.compile(r"^\s*(?:refinement|variant|extension|improvement|successor)\b", re.I)
+REPLACE_WITH = re.compile(r"^\s+with\s+(?:(?!and|or)[\w'’-]+\s+){0,2}?$", re.I)
+ARCH_QUESTION = re.compile(r"\b(?:architectures?|components?|key idea|idea|consists?|made of|built from|= ?\?)", re.I)
+LOSS_QUESTION = re.compile(r"\b(?:loss|objectives?)\b", re.I)
+PART_TYPES = frozenset({"architecture", "model", "technique", "loss", "retrieval"})
+
+
+NEGATED = re.compile(r"(?:\bnot|\bno|\bwithout|\bnever|n't)\s+(?:\w+\s+)?$", re.I)
+
+
+def _arrow(gap: str) -> bool:
+    if ":" in gap:  # "Latent diffusion: compress image → latent space" describes X, it does not feed Y
+        return False
+    count = sum(gap.count(a) for a in ARROWS if a not in ("►",)) + gap.count("►") - gap.count("─►")
+    words = re.findall(r"[A-Za-z]{2,}", gap)
+    return count == 1 and len(words) <= 4
+
+
+def relations_in(
+    text: str, found: Sequence[Match], subject: str | None = None, types: Mapping[str, str] | None = None
+) -> list[tuple[str, str, str]]:
+    """(source, target, relation) triples one sentence states.
+
+    Args:
+        text: the sentence (or list item, table row, code line).
+        found: concept mentions in `text`, in order.
+        subject: the concept the enclosing question is about, for sentences without a subject.
+        types: concept id -> type; "trained on" a technique reads as "trained with".
+    """
+    out: list[tuple[str, str, str]] = []
+    mentions = list(found)
+    if subject and mentions and mentions[0].concept_id != subject and SUBJECT_VERB.match(text[: mentions[0].start] or "x"):
+        mentions.insert(0, Match(subject, 0, 0))
+    for left, right in zip(mentions, mentions[1:]):
+        x, y = left.concept_id, right.concept_id
+        if x == y:
+            continue
+        gap = text[left.end : right.start]
+        if _arrow(gap):
+            out.append((x, y, "feeds"))
+            continue
+        if PAREN_VARIANT.match(gap) and PAREN_TAIL.match(text[right.end : right.end + 20]):
+            out.append((x, y, "variant_of"))
+            continue
+        for rel, reverse, pattern in GAP_PATTERNS:
+            if pattern.match(gap):
+                if rel == "trained_on" and types and types.get(y) not in ("dataset", "benchmark"):
+                    rel = "trained_with"
+                out.append((y, x, rel) if reverse else (x, y, rel))
+                break
+    # "replaces Y with Z": the subject of the replacement now uses Z.
+    for a, b, c in zip(mentions, mentions[1:], mentions[2:]):
+        if (a.concept_id, b.concept_id, "replaces") in out and REPLACE_WITH.match(text[b.end : c.start]):
+            out.append((a.concept_id, c.concept_id, "uses"))
+    return list(dict.fromkeys(out))
+
+
+def question_relations(
+    question: str, subject: str, answer: str, found: Sequence[Match], types: Mapping[str, str]
+) -> list[tuple[str, str, str]]:
+    """Relations implied by a question about `subject` and the concepts its answer names.
+
+    "CLIP loss? Symmetric InfoNCE" -> CLIP trained_with Symmetric InfoNCE;
+    "LLaVA architecture? CLIP ViT image encoder -> projection -> LLM" -> LLaVA uses each part.
+    A negated mention ("not transformer", "no ViT encoder") implies nothing.
+    """
+    out: list[tuple[str, str, str]] = []
+    for m in found:
+        cid = m.concept_id
+        if cid == subject or NEGATED.search(answer[max(0, m.start - 20) : m.start]):
+            continue
+        kind = types.get(cid, "concept")
+        if LOSS_QUESTION.search(question) and kind in ("loss", "technique"):
+            out.append((subject, cid, "trained_with"))
+        elif ARCH_QUESTION.search(question) and kind in PART_TYPES:
+            out.append((subject, cid, "uses"))
+    return list(dict.fromkeys(out))

@@ -1,0 +1,111 @@
+"""Keep the discovered candidates that deserve a node, merged and typed.
+
+A candidate survives when the notes define it (`What is X?`, `**X**: ...`,
+`X (Long Form)`) or name it in at least two chunks. Spelling variants share a
+variant key and become one node; `Short (Long Form)` pairs become one node
+with the long form as alias, or an alias of the catalog concept they spell.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from graph.catalog import Catalog, Entry
+from graph.discover import Candidate
+from graph.kinds import guess_type
+from graph.lexicon import Lexicon
+from graph.variants import key_of
+
+logger = logging.getLogger(__name__)
+
+STRONG = frozenset({"defined", "longform"})
+
+
+@dataclass
+class _Group:
+    forms: Counter = field(default_factory=Counter)
+    hows: set = field(default_factory=set)
+    chunks: set = field(default_factory=set)
+    longs: Counter = field(default_factory=Counter)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Discovered entries, plus extra aliases the notes give for catalog concepts."""
+
+    entries: tuple[Entry, ...]
+    catalog_aliases: dict[str, tuple[str, ...]]
+
+
+def _display(group: _Group) -> str:
+    # Prefer the spelling with the most capitals among the commonest (`SigLIP` over `siglip`).
+    return max(group.forms.items(), key=lambda kv: (kv[1], sum(c.isupper() for c in kv[0]), -len(kv[0])))[0]
+
+
+def select(per_chunk: Mapping[str, Iterable[Candidate]], catalog: Catalog, base: Lexicon) -> Selection:
+    """Choose discovered concepts.
+
+    Args:
+        per_chunk: chunk id -> candidates found in it.
+        catalog: the shipped catalog (its ignore list drops labels and company names).
+        base: lexicon of the catalog alone, to tell known names from new ones.
+    """
+    groups: dict[str, _Group] = defaultdict(_Group)
+    links: list[tuple[str, str, str]] = []  # (short, long, chunk id)
+    for chunk_id, found in per_chunk.items():
+        for cand in found:
+            if catalog.ignored(cand.name):
+                continue
+            group = groups[key_of(cand.name)]
+            group.forms[cand.name] += 1
+            group.hows.add(cand.how)
+            group.chunks.add(chunk_id)
+            if cand.long and not catalog.ignored(cand.long):
+                group.longs[cand.long] += 1
+                links.append((cand.name, cand.long, chunk_id))
+
+    catalog_aliases: dict[str, list[str]] = defaultdict(list)
+    absorbed: set[str] = set()
+    for short, long, _ in links:
+        short_id, long_id = base.lookup(short), base.lookup(long)
+        if short_id and not long_id:
+            catalog_aliases[short_id].append(long)
+            absorbed.add(key_of(long))
+        elif long_id and not short_id:
+            catalog_aliases[long_id].append(short)
+            absorbed.add(key_of(short))
+        elif not short_id and not long_id:
+            absorbed.add(key_of(long))  # the long form becomes an alias of the short one
+
+    entries: list[Entry] = []
+    for key, group in groups.items():
+        name = _display(group)
+        if key in absorbed or base.lookup(name) or not _keep(group, name, base):
+            continue
+        long = group.longs.most_common(1)[0][0] if group.longs else ""
+        aliases = [f for f in group.forms if f != name and key_of(f) == key]
+        aliases += [lf for lf in group.longs if base.lookup(lf) is None]
+        entries.append(Entry(name, guess_type(name, long), tuple(dict.fromkeys(aliases)), origin="notes"))
+    logger.debug("discovered %d concepts from %d candidate names", len(entries), len(groups))
+    return Selection(tuple(entries), {cid: tuple(dict.fromkeys(a)) for cid, a in catalog_aliases.items()})
+
+
+def _keep(group: _Group, name: str, base: Lexicon) -> bool:
+    if group.hows & STRONG:
+        return True
+    if _extends_known_model(name, base):
+        return True
+    # Headings alone are topics ("Video Understanding System"), not concepts, unless they recur.
+    return len(group.chunks) >= 2 and bool(group.hows - {"heading"})
+
+
+def _extends_known_model(name: str, base: Lexicon) -> bool:
+    """A versioned spelling of a known model (`LLaVA-2`, `Whisper v3`) is a model of its own."""
+    head, sep, tail = name.rpartition("-") if "-" in name else name.rpartition(" ")
+    if not sep or not head or not tail[:1].isdigit() and not (tail[:1] in "vV" and tail[1:2].isdigit()):
+        return False
+    cid = base.lookup(head)
+    return bool(cid and base.entries[cid].type == "model")
