@@ -43,6 +43,8 @@ class Settings:
     top_k: int = 5
     mode: str = "hybrid"
     rrf_k: int = 60
+    fusion: str = "zscore"  # "zscore" (measured better on the dev set) or "rrf"
+    hybrid_alpha: float = 0.4  # weight of BM25 in z-score fusion
     max_note_bytes: int = 20 * 1024 * 1024
     answer_max_chars: int = 700
     chroma_url: str = ""
@@ -51,12 +53,17 @@ class Settings:
     llm_model: str = ""
     llm_api_key: str = field(default="", repr=False)
     llm_timeout: float = 30.0
+    lock_timeout: float = 120.0
     host: str = "127.0.0.1"
     port: int = 8501
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ConfigError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
+        if self.fusion not in ("zscore", "rrf"):
+            raise ConfigError(f"fusion must be zscore or rrf, got {self.fusion!r}")
+        if not 0.0 <= self.hybrid_alpha <= 1.0:
+            raise ConfigError(f"hybrid_alpha must be between 0 and 1, got {self.hybrid_alpha}")
         if self.top_k <= 0:
             raise ConfigError(f"top_k must be > 0, got {self.top_k}")
         if not 50 <= self.chunk_min_chars < self.chunk_max_chars:

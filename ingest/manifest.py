@@ -1,0 +1,96 @@
+"""The manifest: which notes are ingested, with which chunks, built how.
+
+It is the commit point of an ingest. Chroma may briefly hold more than it names
+(a crash mid-ingest); search only ever sees what the manifest commits.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from ingest.atomic import write_json
+from ingest.errors import IndexMismatchError, IndexMissingError
+
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    path: str
+    sha256: str
+    size: int
+    mtime: float
+    chunk_ids: tuple[str, ...]
+    title: str = ""
+    ingested_at: float = 0.0
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Manifest:
+    model: str
+    dimension: int
+    chunking: dict
+    notes: dict[str, NoteRecord] = field(default_factory=dict)
+    generation: int = 0
+    updated_at: float = 0.0
+
+    def chunk_ids(self) -> set[str]:
+        return {cid for record in self.notes.values() for cid in record.chunk_ids}
+
+    def with_notes(self, notes: dict[str, NoteRecord]) -> "Manifest":
+        return replace(self, notes=notes, generation=self.generation + 1, updated_at=time.time())
+
+
+def manifest_path(home: Path) -> Path:
+    return home / "manifest.json"
+
+
+def load_manifest(home: Path) -> Manifest | None:
+    path = manifest_path(home)
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    notes = {
+        key: NoteRecord(**{**value, "chunk_ids": tuple(value["chunk_ids"]), "warnings": tuple(value.get("warnings", ()))})
+        for key, value in data.get("notes", {}).items()
+    }
+    return Manifest(
+        model=data["model"],
+        dimension=int(data["dimension"]),
+        chunking=data["chunking"],
+        notes=notes,
+        generation=int(data.get("generation", 0)),
+        updated_at=float(data.get("updated_at", 0.0)),
+    )
+
+
+def require_manifest(home: Path) -> Manifest:
+    manifest = load_manifest(home)
+    if manifest is None:
+        raise IndexMissingError(f"no index in {home} yet; run `studygraph ingest` first")
+    return manifest
+
+
+def save_manifest(home: Path, manifest: Manifest) -> None:
+    data = asdict(manifest)
+    data["version"] = VERSION
+    write_json(manifest_path(home), data)
+
+
+def check_compatible(manifest: Manifest, model: str, dimension: int | None, chunking: dict) -> None:
+    """Refuse an index built with another model, dimension or chunking."""
+    problems = []
+    if manifest.model != model:
+        problems.append(f"model {manifest.model!r} (now {model!r})")
+    if dimension is not None and manifest.dimension != dimension:
+        problems.append(f"{manifest.dimension}-dim vectors (now {dimension})")
+    if manifest.chunking != chunking:
+        problems.append(f"chunking {manifest.chunking} (now {chunking})")
+    if problems:
+        raise IndexMismatchError(
+            "the index was built with " + ", ".join(problems) + "; run `studygraph rebuild` to re-ingest your notes"
+        )

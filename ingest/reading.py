@@ -1,0 +1,129 @@
+"""Finding note files and decoding them safely.
+
+Every refusal is a `NoteError` naming the file and the reason; one bad file
+never stops the others from being read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.errors import NoteError
+from ingest.note import Note
+from ingest.settings import SUFFIXES
+
+logger = logging.getLogger(__name__)
+SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".studygraph"}
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+def file_digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def decode(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
+    """Decode note bytes: BOMs honoured, UTF-8 expected, anything else replaced and reported."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), ()
+    for bom, name in ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+                      (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            text = data[len(bom) :].decode(name, errors="replace")
+            return text, (f"decoded as {name.upper()} (byte-order mark)",)
+    if b"\x00" in data[:8192] or b"\x00" in data[-8192:]:
+        raise NoteError(path, "looks binary (contains NUL bytes); only text notes can be ingested")
+    try:
+        return data.decode("utf-8"), ()
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", errors="replace")
+        bad = text.count("\ufffd")
+        if bad > max(16, len(text) // 10):
+            raise NoteError(path, f"is not UTF-8 text ({bad} undecodable bytes); convert it to UTF-8") from exc
+        return text, (f"{bad} invalid UTF-8 byte(s) replaced with U+FFFD",)
+
+
+def read_note(path: Path, max_bytes: int) -> Note:
+    """Read and decode one note.
+
+    Raises:
+        NoteError: empty, whitespace-only, binary, undecodable or over max_bytes.
+    """
+    shown = str(path)
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise NoteError(shown, f"cannot be read ({exc.strerror or exc})") from exc
+    if stat.st_size > max_bytes:
+        raise NoteError(shown, f"is {stat.st_size:,} bytes, over the {max_bytes:,}-byte limit (STUDYGRAPH_MAX_NOTE_BYTES)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise NoteError(shown, f"cannot be read ({exc.strerror or exc})") from exc
+    if not data.strip():
+        raise NoteError(shown, "is empty" if not data else "contains only whitespace")
+    text, warnings = decode(data, shown)
+    if not text.strip():
+        raise NoteError(shown, "contains only whitespace")
+    return Note(
+        path=str(path),
+        text=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=stat.st_size,
+        mtime=stat.st_mtime,
+        warnings=warnings,
+    )
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
+    """Note files under the given files/folders (recursive), resolved and de-duplicated.
+
+    Symlinks are followed only when they stay inside the folder being walked;
+    loops and links pointing outside are skipped with a reason.
+    """
+    found: dict[str, Path] = {}
+    skipped: list[Skipped] = []
+    for given in paths:
+        given = Path(given).expanduser()
+        if not given.exists():
+            skipped.append(Skipped(str(given), "does not exist"))
+            continue
+        if given.is_file():
+            resolved = given.resolve()
+            if resolved.suffix.lower() in SUFFIXES:
+                found.setdefault(str(resolved), resolved)
+            else:
+                skipped.append(Skipped(str(given), f"unsupported extension; use one of {', '.join(SUFFIXES)}"))
+            continue
+        root = given.resolve()
+        for folder, dirs, files in os.walk(root, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+            for name in sorted(files):
+                candidate = Path(folder) / name
+                if Path(name).suffix.lower() not in SUFFIXES:
+                    continue
+                try:
+                    resolved = candidate.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    skipped.append(Skipped(str(candidate), "is a broken link or a symlink loop"))
+                    continue
+                if candidate.is_symlink() and not resolved.is_relative_to(root):
+                    skipped.append(Skipped(str(candidate), f"is a link pointing outside {root}"))
+                    continue
+                if resolved.is_file():
+                    found.setdefault(str(resolved), resolved)
+    return sorted(found.values()), skipped

@@ -1,0 +1,140 @@
+"""Chroma holds the chunks of record: text, metadata and our own vectors.
+
+Local by default (a persistent client in the data directory); a Chroma server
+when STUDYGRAPH_CHROMA_URL is set. Chroma's default embedding function never
+runs: every write brings its vectors.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlparse
+
+import numpy as np
+
+from ingest.errors import ConfigError
+from ingest.note import Chunk
+from ingest.settings import Settings
+
+logger = logging.getLogger(__name__)
+BATCH = 1000
+
+
+def _client(settings: Settings):  # noqa: ANN202 - chromadb client, imported lazily
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ConfigError(f"STUDYGRAPH_CHROMA_URL must look like http://host:port, got {settings.chroma_url!r}")
+        return chromadb.HttpClient(
+            host=url.hostname,
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+def _batches(items: Sequence, size: int = BATCH) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class ChunkStore:
+    """Thin adapter over two Chroma collections: chunks (text, metadata, the
+    chunk's vector) and their spans' vectors (`<chunk id>:<position>`), which
+    dense retrieval and answer scoring use. Cheap to construct; connects on first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._client = None
+        self._collection = None
+        self._spans = None
+
+    def _open(self, name: str):  # noqa: ANN202
+        if self._client is None:
+            self._client = _client(self.settings)
+        return self._client.get_or_create_collection(name, embedding_function=None, metadata={"hnsw:space": "cosine"})
+
+    @property
+    def collection(self):  # noqa: ANN201
+        if self._collection is None:
+            self._collection = self._open(self.settings.collection)
+        return self._collection
+
+    @property
+    def spans(self):  # noqa: ANN201
+        if self._spans is None:
+            self._spans = self._open(f"{self.settings.collection}_spans")
+        return self._spans
+
+    def ids(self) -> set[str]:
+        return set(self.collection.get(include=[])["ids"])
+
+    def existing(self, ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for batch in _batches(list(ids)):
+            found.update(self.collection.get(ids=list(batch), include=[])["ids"])
+        return found
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray, span_vectors: Sequence[np.ndarray]) -> None:
+        """Write chunks with their vectors; spans first, so a chunk never lacks its spans."""
+        ids = [f"{c.id}:{i}" for c, rows in zip(chunks, span_vectors) for i in range(len(rows))]
+        owners = [{"chunk_id": c.id, "position": i} for c, rows in zip(chunks, span_vectors) for i in range(len(rows))]
+        flat = np.vstack(span_vectors) if span_vectors else np.zeros((0, vectors.shape[1]), dtype=np.float32)
+        for start in range(0, len(ids), BATCH):
+            self.spans.upsert(
+                ids=ids[start : start + BATCH], metadatas=owners[start : start + BATCH], embeddings=flat[start : start + BATCH]
+            )
+        for start in range(0, len(chunks), BATCH):
+            part = chunks[start : start + BATCH]
+            self.collection.upsert(
+                ids=[c.id for c in part],
+                documents=[c.text for c in part],
+                metadatas=[{**c.metadata(), "spans": len(rows)} for c, rows in zip(part, span_vectors[start : start + BATCH])],
+                embeddings=vectors[start : start + BATCH],
+            )
+
+    def update_metadata(self, chunks: Sequence[Chunk]) -> None:
+        for part in _batches(list(chunks)):
+            self.collection.update(ids=[c.id for c in part], metadatas=[c.metadata() for c in part])
+
+    def delete(self, ids: Iterable[str]) -> None:
+        for part in _batches(sorted(ids)):
+            self.collection.delete(ids=list(part))
+            self.spans.delete(where={"chunk_id": {"$in": list(part)}})
+
+    def orphan_spans(self, live: set[str]) -> set[str]:
+        """Span rows whose chunk is gone (left by a crash between the two writes)."""
+        got = self.spans.get(include=["metadatas"])
+        return {sid for sid, meta in zip(got["ids"], got["metadatas"]) if meta["chunk_id"] not in live}
+
+    def delete_spans(self, span_ids: Iterable[str]) -> None:
+        for part in _batches(sorted(span_ids)):
+            self.spans.delete(ids=list(part))
+
+    def fetch_spans(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Span vectors per chunk id, rows in span order."""
+        rows: dict[str, dict[int, np.ndarray]] = {}
+        for part in _batches(list(chunk_ids), 200):
+            got = self.spans.get(where={"chunk_id": {"$in": list(part)}}, include=["metadatas", "embeddings"])
+            for meta, vec in zip(got["metadatas"], got["embeddings"]):
+                rows.setdefault(str(meta["chunk_id"]), {})[int(meta["position"])] = np.asarray(vec, dtype=np.float32)
+        return {cid: np.vstack([by_pos[i] for i in sorted(by_pos)]) for cid, by_pos in rows.items()}
+
+    def fetch(self, ids: Sequence[str]) -> tuple[list[Chunk], np.ndarray]:
+        """Chunks and vectors for ids, in the order given (missing ids are left out)."""
+        by_id: dict[str, tuple[Chunk, np.ndarray]] = {}
+        for part in _batches(list(ids)):
+            got = self.collection.get(ids=list(part), include=["documents", "metadatas", "embeddings"])
+            for cid, text, meta, vec in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"]):
+                by_id[cid] = (Chunk.from_record(cid, text, meta), np.asarray(vec, dtype=np.float32))
+        ordered = [by_id[cid] for cid in ids if cid in by_id]
+        if not ordered:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        return [c for c, _ in ordered], np.vstack([v for _, v in ordered])
