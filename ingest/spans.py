@@ -29,7 +29,7 @@ class Span:
     start_line: int
     end_line: int
     text: str
-    kind: str  # heading | question | answer | item | sentence | row | code
+    kind: str  # heading | question | prompt | answer | item | sentence | row | code
     question: str = ""  # the question this span answers, when the notes say so
 
 
@@ -99,7 +99,7 @@ def split_spans(chunk: Chunk) -> list[Span]:
         if label:
             emit_paragraph()
             question = label.group("q").strip()
-            spans.append(Span(number, number, question, "question", question))
+            spans.append(Span(number, number, question, "prompt", question))
             continue
         if TABLE_ROW.match(line):
             emit_paragraph()
@@ -132,3 +132,23 @@ def _item_spans(line: str, number: int, question: str) -> list[Span]:
             continue
         out.append(Span(number, number, body, "item", question))
     return out
+
+
+INDEXED_KINDS = {"heading", "question", "prompt", "answer", "item", "sentence", "row", "code"}
+
+
+def indexed_spans(chunk: Chunk) -> list[Span]:
+    """The spans that get their own vector, in a fixed order (the index relies on it).
+
+    A chunk with no quotable span is represented by one span of its whole text.
+    """
+    spans = [s for s in split_spans(chunk) if s.kind in INDEXED_KINDS and any(ch.isalnum() for ch in s.text)]
+    return spans or [Span(chunk.start_line, chunk.end_line, chunk.text, "sentence", chunk.heading)]
+
+
+def span_embedding_text(span: Span) -> str:
+    """Answers are embedded with the question they answer: a question bank's
+    answer line alone rarely names its subject."""
+    if span.question and span.kind in ("answer", "item", "sentence", "row", "code") and span.question not in span.text:
+        return f"{span.question}: {span.text}"
+    return span.text

@@ -1,7 +1,7 @@
 """The one tokenizer BM25, alias matching and answer scoring share.
 
-Lowercased, Unicode-normalised, English stop words dropped, light plural
-stemming. Compound technical terms stay searchable both whole and in parts:
+Lowercased, Unicode-normalised, English stop words dropped, Snowball
+(Porter 2) stemming of plain words, so "normalised" meets "normalization". Compound technical terms stay searchable both whole and in parts:
 `ViT-L/14` gives `vit-l/14`, `vit`, `l`, `14`; `IVF-PQ` gives `ivf-pq`, `ivf`, `pq`.
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+
+import Stemmer
 
 # Word characters joined by - / . _ + ' (but not ending in them): "vit-l/14", "gpt-4o", "c++".
 TOKEN = re.compile(r"[^\W_]+(?:[-/._+'][^\W_]+)*\+*", re.UNICODE)
@@ -27,19 +29,15 @@ STOP_WORDS = frozenset(
 )
 
 
-@lru_cache(maxsize=65536)
+_STEMMER = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Harman's S-stemmer: plurals only, so 'embeddings' meets 'embedding'
-    without conflating distinct technical terms."""
+    """Snowball stem of a plain word; compounds and numbers stay as written."""
     if len(word) <= 3 or not word.isalpha():
         return word
-    if word.endswith("ies") and not word.endswith(("eies", "aies")):
-        return word[:-3] + "y"
-    if word.endswith("es") and not word.endswith(("aes", "ees", "oes")):
-        return word[:-1]
-    if word.endswith("s") and not word.endswith(("us", "ss")):
-        return word[:-1]
-    return word
+    return _STEMMER.stemWord(word)
 
 
 def normalize(text: str) -> str:
