@@ -1,0 +1,182 @@
+"""Extractive answers: quote the spans of the top hits that best answer the
+question, each sentence ending with a [n] citation of the exact lines quoted.
+
+Pure given the question vector and the index: span vectors were computed at
+ingest (each answer embedded with the question it answers), so asking costs no
+encoding beyond the query. A span scores by dense similarity, idf-weighted term
+overlap with it and with its question/heading, hit rank and kind. The best
+span's group (a Q&A answer, a short section, or neighbouring prose) is quoted;
+a close second source may follow.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.bm25 import BM25Plus
+from assistant.index import SearchIndex
+from assistant.types import Answer, Citation, Hit
+from ingest.spans import Span, indexed_spans
+from ingest.tokenize import tokenize
+
+NOT_FOUND = "I couldn't find this in your notes. Try other words, or add a note that covers it."
+QUOTABLE = {"answer", "item", "sentence", "row", "code", "prompt"}
+KIND_PRIOR = {"answer": 0.05, "item": 0.03, "sentence": 0.03, "prompt": 0.02, "row": 0.01, "code": -0.05}
+# Key-value front matter ("**Difficulty**: Senior | **Time**: 20 minutes") informs no answer.
+FRONT_MATTER = re.compile(r"^\s*>?\s*\*\*[^*]{1,30}\*\*\s*:?\s*\S.{0,60}$")
+MIN_RELEVANCE = 0.32  # measured: answerable dev questions vs benchmarks/offtopic_questions.txt (benchmarks/answer_gate.py)
+MAX_HITS = 4
+GROUP_SPANS = 8
+MAX_GROUPS = 3
+SHORT_ANSWER = 160
+
+
+@dataclass(frozen=True)
+class Scored:
+    span: Span
+    hit: Hit
+    score: float
+    relevance: float
+
+
+def clean(text: str) -> str:
+    """Markdown emphasis and table pipes out, for reading; the quote keeps the original."""
+    text = text.strip()
+    if text.startswith("|"):
+        cells = [c.strip() for c in text.strip("|").split("|") if c.strip()]
+        text = f"{cells[0]}: {'; '.join(cells[1:])}" if len(cells) > 1 else " ".join(cells)
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
+    text = re.sub(r"^>\s*", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _overlap(query: set[str], text: str, bm25: BM25Plus) -> float:
+    if not query:
+        return 0.0
+    terms = set(tokenize(text))
+    total = sum(bm25.idf_of(t) for t in query)
+    return sum(bm25.idf_of(t) for t in query & terms) / total if total else 0.0
+
+
+def score_spans(question: str, vector: np.ndarray, hits: Sequence[Hit], index: SearchIndex) -> list[Scored]:
+    """Every quotable span of the top hits, scored against the question."""
+    query = set(tokenize(question))
+    out = []
+    for hit in hits[:MAX_HITS]:
+        position = index.position(hit.chunk.id)
+        spans = indexed_spans(hit.chunk)
+        sims = index.span_scores(position, vector) if position is not None else np.zeros(len(spans))
+        for span, sim in zip(spans, sims):
+            if span.kind not in QUOTABLE:
+                continue
+            lex = _overlap(query, span.text, index.bm25)
+            ctx = _overlap(query, span.question, index.bm25)
+            prior = KIND_PRIOR.get(span.kind, 0.0) - (0.15 if FRONT_MATTER.match(span.text) else 0.0)
+            score = 0.6 * float(sim) + 0.2 * lex + 0.1 * ctx + prior + 0.05 / hit.rank
+            out.append(Scored(span, hit, score, max(float(sim), 0.9 * lex, 0.8 * ctx)))
+    return sorted(out, key=lambda s: -s.score)
+
+
+def _group(best: Scored, scored: Sequence[Scored], budget: int) -> list[Scored]:
+    """The spans that answer together with the best one: its whole Q&A or short
+    section when that fits, else the best span and its strong neighbours."""
+    same = [s for s in scored if s.hit.chunk.id == best.hit.chunk.id and s.span.question == best.span.question]
+    same = [s for s in same if s is best or not FRONT_MATTER.match(s.span.text)]
+    same.sort(key=lambda s: (s.span.start_line, s.span.end_line))
+    if len(same) <= GROUP_SPANS and sum(len(clean(s.span.text)) + 6 for s in same) <= budget:
+        return same
+    floor = best.score - 0.1
+    near = [s for s in same if s.score >= floor and abs(s.span.start_line - best.span.start_line) <= 6]
+    return near or [best]
+
+
+def _question_line(scored: Scored) -> int | None:
+    """Line of the question/heading a span answers, when it lies inside the chunk."""
+    for span in indexed_spans(scored.hit.chunk):
+        if span.text == scored.span.question and span.kind in ("question", "heading", "prompt"):
+            return span.start_line
+    return None
+
+
+def _citation(n: int, group: Sequence[Scored], lead: bool) -> Citation:
+    chunk = group[0].hit.chunk
+    start = min(s.span.start_line for s in group)
+    end = max(s.span.end_line for s in group)
+    question_line = _question_line(group[0]) if lead else None
+    if question_line is not None:
+        start = min(start, question_line)
+    if chunk.start_line == chunk.end_line:
+        quote = " ".join(s.span.text for s in group)
+    else:
+        lines = chunk.text.split("\n")
+        quote = "\n".join(lines[start - chunk.start_line : end - chunk.start_line + 1])
+    return Citation(n, chunk.id, chunk.source, start, end, chunk.heading, quote)
+
+
+def _lead(group: Sequence[Scored]) -> str:
+    """The question or heading a group answers, so the answer names its subject."""
+    topic = clean(group[0].span.question)
+    if any(clean(s.span.text) == topic for s in group):
+        # The group quotes its own question (a "**Question**:" prompt): name the section instead.
+        topic = clean(group[0].hit.chunk.heading.rsplit(" > ", 1)[-1])
+        if any(clean(s.span.text) == topic for s in group):
+            return ""
+    topic = re.sub(r"^(?:question\s+)?[\dA-Z]{1,4}[.):]\s+", "", topic, flags=re.IGNORECASE).strip()
+    if not topic or len(topic) > 120:
+        return ""
+    return topic.rstrip("?:.")
+
+
+def _render(group: Sequence[Scored], n: int, lead: str, budget: int) -> tuple[str, list[Scored]]:
+    sentences: list[str] = []
+    used: list[Scored] = []
+    for s in group:
+        text = clean(s.span.text)
+        if not used and lead:
+            text = f"{lead}: {text}"
+        if not text.endswith((".", "?", "!")):
+            text += "."
+        sentence = f"{text} [{n}]"
+        if used and sum(len(x) + 1 for x in sentences) + len(sentence) > budget:
+            break
+        sentences.append(sentence)
+        used.append(s)
+    return " ".join(sentences), used
+
+
+def compose_answer(
+    question: str, vector: np.ndarray, hits: Sequence[Hit], index: SearchIndex, max_chars: int = 700
+) -> Answer:
+    """A short extractive answer with exact citations, or an honest "not found"."""
+    scored = score_spans(question, vector, hits, index)
+    if not scored or scored[0].relevance < MIN_RELEVANCE:
+        return Answer(question, NOT_FOUND, hits=tuple(hits), found=False)
+    parts: list[str] = []
+    citations: list[Citation] = []
+    seen: set[tuple[str, str]] = set()
+    for candidate in scored:
+        key = (candidate.hit.chunk.id, candidate.span.question)
+        if key in seen:
+            continue
+        # A close second source always joins; a weaker one only while the answer is still short.
+        close = candidate.score >= scored[0].score - 0.08
+        short = sum(len(p) for p in parts) < SHORT_ANSWER and candidate.score >= scored[0].score - 0.25
+        if citations and (len(citations) >= MAX_GROUPS or not (close or short)):
+            break
+        seen.add(key)
+        budget = max_chars - sum(len(p) + 1 for p in parts)
+        group = _group(candidate, scored, budget)
+        lead = _lead(group)
+        text, used = _render(group, len(citations) + 1, lead, budget)
+        if not used or len(text) > budget:
+            continue
+        citations.append(_citation(len(citations) + 1, used, bool(lead)))
+        parts.append(text)
+    if not citations:
+        return Answer(question, NOT_FOUND, hits=tuple(hits), found=False)
+    return Answer(question, " ".join(parts), tuple(citations), tuple(hits))

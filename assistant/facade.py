@@ -1,0 +1,167 @@
+"""`Studygraph`: the one facade the CLI and the UI call.
+
+Cheap to construct; the model, the Chroma client and the search index load
+lazily, once, and the index reloads itself when another process commits a new
+generation (queries see the old index or the new one, never a mix).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.answering import compose_answer
+from assistant.index import SearchIndex
+from assistant.types import Answer, Hit
+from ingest.embedder import Embedder
+from ingest.errors import QueryError
+from ingest.manifest import Manifest, NoteRecord, load_manifest, manifest_path, require_manifest
+from ingest.pipeline import IngestReport, ProgressFn, sync
+from ingest.settings import MODES, Settings, load_settings
+from ingest.snapshot import build_snapshot, load_snapshot, save_snapshot
+from ingest.store import ChunkStore
+from ingest.tokenize import tokenize
+
+logger = logging.getLogger(__name__)
+PROJECT_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+@dataclass(frozen=True)
+class Status:
+    home: str
+    notes: int
+    chunks: int
+    model: str
+    dimension: int
+    generation: int
+    store: str
+
+
+def default_paths(settings: Settings) -> list[Path]:
+    """What `ingest` reads when no path is given: seeds/ and the user's notes folder."""
+    seeds = Path.cwd() / "seeds"
+    paths = [seeds if seeds.is_dir() else PROJECT_SEEDS]
+    settings.notes.mkdir(parents=True, exist_ok=True)
+    return [*paths, settings.notes]
+
+
+class Studygraph:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or load_settings()
+        self.embedder = Embedder(self.settings.model)
+        self._store: ChunkStore | None = None
+        self._index: SearchIndex | None = None
+        self._stamp: tuple[float, int] | None = None
+        self._lock = threading.RLock()
+
+    # -- loading -------------------------------------------------------------
+    @property
+    def store(self) -> ChunkStore:
+        if self._store is None:
+            self._store = ChunkStore(self.settings)
+        return self._store
+
+    def warm_up(self) -> "Studygraph":
+        """Load the model and the index now rather than on the first query."""
+        self.index()
+        self.embedder.encode(["warm up"])
+        return self
+
+    def manifest(self) -> Manifest:
+        return require_manifest(self.settings.home)
+
+    def index(self) -> SearchIndex:
+        """The search index of the committed generation, reloaded when it changes."""
+        path = manifest_path(self.settings.home)
+        stamp = (path.stat().st_mtime, path.stat().st_size) if path.exists() else None
+        with self._lock:
+            if self._index is not None and stamp == self._stamp:
+                return self._index
+            manifest = self.manifest()
+            snapshot = load_snapshot(self.settings.home)
+            if snapshot is None or snapshot.generation != manifest.generation:
+                # A crash between commit and snapshot write: derive it again from Chroma.
+                logger.info("search snapshot is stale; rebuilding it from the chunk store")
+                snapshot = build_snapshot(manifest, self.store)
+                try:
+                    save_snapshot(self.settings.home, snapshot)
+                except OSError as exc:  # read-only data dir: keep it in memory
+                    logger.warning("cannot save rebuilt snapshot: %s", exc)
+            self._index = SearchIndex(snapshot, self.settings.fusion, self.settings.hybrid_alpha, self.settings.rrf_k)
+            self._stamp = stamp
+            return self._index
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embedder.encode(list(texts))
+
+    # -- ingest --------------------------------------------------------------
+    def ingest(self, paths: Sequence[Path] | None = None, progress: ProgressFn | None = None) -> IngestReport:
+        paths = list(paths) if paths else default_paths(self.settings)
+        report = sync(paths, self.settings, self.embedder, self._store, progress)
+        with self._lock:
+            self._stamp = None
+        return report
+
+    # -- queries -------------------------------------------------------------
+    def _check(self, queries: Sequence[str], k: int | None, mode: str | None) -> tuple[int, str]:
+        k = self.settings.top_k if k is None else k
+        mode = mode or self.settings.mode
+        if mode not in MODES:
+            raise QueryError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+        if k <= 0:
+            raise QueryError(f"k must be > 0, got {k}")
+        if any(not q or not q.strip() for q in queries):
+            raise QueryError("the query is empty; type a question or some keywords")
+        return k, mode
+
+    def _search(
+        self, queries: Sequence[str], k: int | None, mode: str | None, need_vectors: bool = False
+    ) -> tuple[SearchIndex, list[list[Hit]], np.ndarray | None]:
+        k, mode = self._check(queries, k, mode)
+        index = self.index()
+        vectors = self.embed(queries) if mode != "bm25" or need_vectors else None
+        results = []
+        for i, query in enumerate(queries):
+            ranked = index.rank(mode, tokenize(query), None if vectors is None else vectors[i], k)
+            results.append([Hit(index.chunks[r.index], r.score, rank, mode) for rank, r in enumerate(ranked, 1)])
+        return index, results, vectors
+
+    def search_batch(self, queries: Sequence[str], k: int | None = None, mode: str | None = None) -> list[list[Hit]]:
+        return self._search(queries, k, mode)[1]
+
+    def search(self, query: str, k: int | None = None, mode: str | None = None) -> list[Hit]:
+        return self.search_batch([query], k, mode)[0]
+
+    def ask_batch(self, questions: Sequence[str], k: int | None = None, mode: str | None = None) -> list[Answer]:
+        index, hits_per_question, vectors = self._search(questions, k, mode, need_vectors=True)
+        assert vectors is not None
+        return [
+            compose_answer(q, vectors[i], hits, index, self.settings.answer_max_chars)
+            for i, (q, hits) in enumerate(zip(questions, hits_per_question))
+        ]
+
+    def ask(self, question: str, k: int | None = None, mode: str | None = None) -> Answer:
+        return self.ask_batch([question], k, mode)[0]
+
+    # -- bookkeeping ---------------------------------------------------------
+    def notes(self) -> list[NoteRecord]:
+        manifest = load_manifest(self.settings.home)
+        return list(manifest.notes.values()) if manifest else []
+
+    def status(self) -> Status:
+        manifest = self.manifest()
+        where = self.settings.chroma_url or str(self.settings.chroma_dir)
+        return Status(
+            home=str(self.settings.home),
+            notes=len(manifest.notes),
+            chunks=len(manifest.chunk_ids()),
+            model=manifest.model,
+            dimension=manifest.dimension,
+            generation=manifest.generation,
+            store=where,
+        )

@@ -1,0 +1,80 @@
+"""Machine-readable shapes of hits and answers, shared by the CLI and the UI."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from assistant.types import Answer, Hit
+
+
+def display_path(path: str) -> str:
+    """The note's path as the user knows it: relative to the cwd when under it."""
+    try:
+        resolved = Path(path)
+        cwd = Path.cwd()
+        if resolved.is_relative_to(cwd):
+            return os.path.relpath(resolved, cwd)
+    except (OSError, ValueError):
+        pass
+    return path
+
+
+def hits_json(query: str, mode: str, hits: Sequence[Hit]) -> dict:
+    return {
+        "query": query,
+        "mode": mode,
+        "hits": [
+            {
+                "rank": h.rank,
+                "chunk_id": h.chunk.id,
+                "source": display_path(h.chunk.source),
+                "start_line": h.chunk.start_line,
+                "end_line": h.chunk.end_line,
+                "heading": h.chunk.heading,
+                "text": h.chunk.text,
+                "score": round(float(h.score), 6),
+            }
+            for h in hits
+        ],
+    }
+
+
+def answer_json(answer: Answer) -> dict:
+    out = {
+        "question": answer.question,
+        "answer": answer.text,
+        "citations": [
+            {
+                "n": c.n,
+                "chunk_id": c.chunk_id,
+                "source": display_path(c.source),
+                "start_line": c.start_line,
+                "end_line": c.end_line,
+                "heading": c.heading,
+                "quote": c.quote,
+            }
+            for c in answer.citations
+        ],
+        "related": [
+            {
+                "concept": r.concept,
+                "type": r.type,
+                "relation": r.relation,
+                "via": r.via,
+                "citation": {"source": display_path(r.source), "start_line": r.start_line, "end_line": r.end_line},
+            }
+            for r in answer.related
+        ],
+        "found": answer.found,
+        "mode": answer.mode,
+    }
+    if answer.sentences:
+        out["sentences"] = [
+            {"text": s.text, "citations": list(s.citations), "supported": s.supported, "support": round(s.support, 4)}
+            for s in answer.sentences
+        ]
+    if answer.notice:
+        out["notice"] = answer.notice
+    return out
