@@ -19,7 +19,8 @@ from graph.lexicon import Lexicon
 from graph.model import SYMMETRIC, Concept, Evidence, Relation
 from ingest.note import Chunk
 
-MIN_RELATED = 0.3  # Ochiai score below which a co-occurrence is noise
+MIN_RELATED = 0.3  # Ochiai score below which a single co-occurrence is noise
+MIN_SHARED = 2  # ...unless the pair co-occurs in this many chunks
 TOP_RELATED = 6  # related edges a concept keeps, strongest first
 MAX_EVIDENCE = 8  # evidence entries stored per edge
 
@@ -81,8 +82,11 @@ def assemble(facts: Sequence[tuple[Chunk, ChunkFacts]], lexicon: Lexicon) -> Con
 
 def _related(pair_chunks, linked, ochiai) -> list[Relation]:
     """`related` edges: pairs without a typed edge, strong enough, among each end's strongest few."""
-    scored = [(ochiai(a, b), a, b) for (a, b) in pair_chunks if (a, b) not in linked and a != b]
-    scored = [s for s in scored if s[0] >= MIN_RELATED]
+    scored = [
+        (ochiai(a, b), a, b)
+        for (a, b), chunks in pair_chunks.items()
+        if (a, b) not in linked and a != b and (len(chunks) >= MIN_SHARED or ochiai(a, b) >= MIN_RELATED)
+    ]
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))
     kept_per_node: dict[str, int] = defaultdict(int)
     out: list[Relation] = []

@@ -11,7 +11,7 @@ import networkx as nx
 from graph.catalog import Entry
 from graph.lexicon import Lexicon
 from graph.model import INVERSE, Concept, ConceptCard, Evidence, Neighbour, Relation, Suggestion
-from graph.variants import fold, key_of
+from graph.variants import fold, key_of, name_words
 
 MAX_EXPANSIONS = 3
 
@@ -77,7 +77,7 @@ class ConceptGraph:
         scored: dict[str, float] = {}
         for form, canonical in forms.items():
             ratio = difflib.SequenceMatcher(None, wanted, form).ratio()
-            if len(wanted) >= 3 and (wanted in form or form in wanted):
+            if min(len(wanted), len(form)) >= 3 and (wanted in form or form in wanted):
                 ratio = max(ratio, 0.75)
             if ratio >= 0.6:
                 scored[canonical] = max(scored.get(canonical, 0.0), ratio)
@@ -109,20 +109,25 @@ class ConceptGraph:
         return related(self, question, answer, chunk_ids, limit)
 
     def expand_query(self, query: str) -> str:
-        """The query plus other names of the concepts it names (SBERT -> Sentence-BERT)."""
+        """The query plus other names of the concepts it names (SBERT -> Sentence-BERT).
+
+        A name that would add at most one new word to the query (`zero-shot` ->
+        `Zero-Shot Learning`, `CLIP` -> `OpenAI CLIP`) is left out: it adds noise, not recall.
+        """
         extra: list[str] = []
-        present = {key_of(query[m.start : m.end]) for m in self._lexicon.find(query)}
-        seen_keys = set(present)
+        words = {key_of(w) for w in name_words(query)}
+        seen_keys = {key_of(query[m.start : m.end]) for m in self._lexicon.find(query)}
         for m in self._lexicon.find(query):
             concept = self.concepts.get(m.concept_id)
             if concept is None:
                 continue
             added = 0
             for form in (concept.name, *concept.aliases):
-                key = key_of(form)
-                if key in seen_keys or fold(form) in fold(query) or added >= MAX_EXPANSIONS:
+                key, form_words = key_of(form), {key_of(w) for w in name_words(form)}
+                if key in seen_keys or added >= MAX_EXPANSIONS or (len(form_words) > 1 and len(form_words - words) <= 1):
                     continue
                 seen_keys.add(key)
+                words |= form_words
                 extra.append(form)
                 added += 1
         return f"{query} {' '.join(extra)}" if extra else query

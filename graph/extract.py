@@ -19,6 +19,7 @@ from ingest.note import Chunk
 DEFINES = re.compile(r"^[*_`\"“”']*\s*(?:\([^()]{1,80}\)\s*)?(?:[—–:-]\s*|,\s*)?(?:is|are|refers to|means|stands for)\s+(?:an?|the|one)\b", re.I)
 TERM_ROW = re.compile(r"^\W*\*\*[^*]+\*\*\s*(?::\*\*|:|\||[—–-])?\s*(?P<rest>\S.*?)\s*\|?\s*$")
 MAX_QUOTE = 300
+MIN_DEFINITION = 40  # characters; shorter first answers are kept only when nothing better follows
 MAX_GROUP_LINES = 20  # a heading pairs with the lines just under it, not a whole chapter
 
 
@@ -70,7 +71,7 @@ def extract(chunk: Chunk, lexicon: Lexicon) -> ChunkFacts:
     typed: list[tuple[str, str, str, int, int]] = []
     definitions: list[tuple[str, int, int, str, int]] = []
     subjects = {g.index: _subject(g, found[g.index], lexicon) for g in groups}
-    defined_given: set[int] = set()
+    defined_given: dict[int, int] = {}
 
     def pair(ids, start: int, end: int, others=None) -> None:
         for a in ids:
@@ -100,9 +101,11 @@ def extract(chunk: Chunk, lexicon: Lexicon) -> ChunkFacts:
             pair([subject], start, piece.end_line, ids)
         if not subject:
             continue
-        if group.term and lexicon.lookup(group.term) == subject and group.index not in defined_given and piece.text.strip():
-            defined_given.add(group.index)
-            definitions.append((subject, piece.start_line, piece.end_line, _quote(piece.text), 0))
+        if group.term and lexicon.lookup(group.term) == subject and defined_given.get(group.index, 0) < 2 and piece.text.strip():
+            # The first answer line defines the term; a terse one ("Component in Flamingo.") yields to the next.
+            rank = 0 if len(piece.text.strip()) >= MIN_DEFINITION else 1
+            defined_given[group.index] = defined_given.get(group.index, 0) + (2 if rank == 0 else 1)
+            definitions.append((subject, piece.start_line, piece.end_line, _quote(piece.text), rank))
         for src, tgt, rel in relations_in(piece.text, matches, subject, types):
             row = (src, tgt, rel, piece.start_line, piece.end_line)
             if subject in (src, tgt) and subject not in ids:

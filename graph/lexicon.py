@@ -10,6 +10,7 @@ mixed-case and capitalised model names) must also match their capitals.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
@@ -68,7 +69,7 @@ class Lexicon:
         entry = self.entries[cid]
         out = set()
         for form in entry.forms:
-            raw = "".join(token_key(w) for w in name_words(form))
+            raw = re.sub(r"[\W_]+", "", "".join(token_key(w) for w in name_words(form)))
             out.add(raw[:-1] if len(raw) > 4 else raw)
         return out
 

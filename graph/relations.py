@@ -15,12 +15,15 @@ from typing import Mapping, Sequence
 from graph.lexicon import Match
 
 FILL = r"(?:(?!(?:and|or|not|no|without|instead|than|but|vs)\b)[\w'’/-]+\s+){0,2}?"
-ARROWS = ("->", "→", "──►", "─►", "=>", "⟶", "►", "⇒")
+ARROW = re.compile(r"[-─—]+[>►]|=>|[→⟶⇒►]")
 SUBJECT_VERB = re.compile(r"^\W*(?:it\s+)?(?:uses?|used|replaces?|adds?|trained|fine-?tuned|component|part|based|built|extends|a variant|variant|encoder|decoder|text encoder|image encoder|module|layer)\b", re.I)
 
+# "X is a retrieval model built on Y": a short description may come before the verb.
+LEAD = r"(?:(?:is|are|was|were)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?)?"
+LED = frozenset({"based_on", "variant_of", "part_of", "trained_on", "trained_with", "evaluated_on"})
 # (relation, reverse?, gap pattern): the gap is the text between X and Y.
 GAP_PATTERNS: tuple[tuple[str, bool, re.Pattern[str]], ...] = tuple(
-    (rel, rev, re.compile(rf"^\W{{0,3}}(?:{p})\s+{FILL}$", re.I))
+    (rel, rev, re.compile(rf"^\W{{0,3}}{LEAD if rel in LED else ''}(?:{p})\s+{FILL}$", re.I))
     for rel, rev, p in (
         ("uses", True, r"(?:is |are |was |were )?used (?:in|by|inside)|powers|underlies"),
         ("uses", False, r"(?:also |then |only )?(?:uses?|using|employs?|relies on|leverages?|adopts?|adds?|introduces?|incorporates?)"),
@@ -50,7 +53,7 @@ NEGATED = re.compile(r"(?:\bnot|\bno|\bwithout|\bnever|n't)\s+(?:\w+\s+)?$", re.
 def _arrow(gap: str) -> bool:
     if ":" in gap:  # "Latent diffusion: compress image → latent space" describes X, it does not feed Y
         return False
-    count = sum(gap.count(a) for a in ARROWS if a not in ("►",)) + gap.count("►") - gap.count("─►")
+    count = len(ARROW.findall(gap))
     words = re.findall(r"[A-Za-z]{2,}", gap)
     return count == 1 and len(words) <= 4
 

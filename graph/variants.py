@@ -18,7 +18,6 @@ TOKEN = re.compile(r"[^\W_]+(?:\.[0-9]+)*")
 # Unicode dash, the middle dot of DALL·E, slash (ViT-L/14) and underscore.
 JOINERS = frozenset(" \t-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00b7/_")
 APOSTROPHES = "'\u2019"
-_DOT = re.compile(r"\.")
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ def fold(text: str) -> str:
 
 
 def token_key(word: str) -> str:
-    return _DOT.sub("", fold(word))
+    return fold(word)
 
 
 def loose_key(words: list[str]) -> str:
@@ -86,7 +85,7 @@ def loose_key(words: list[str]) -> str:
 
 def exact_key(words: list[str]) -> str:
     """Case-keeping key of a name given as tokens (separators still ignored)."""
-    return "".join(_DOT.sub("", unicodedata.normalize("NFKC", w)) for w in words)
+    return "".join(unicodedata.normalize("NFKC", w) for w in words)
 
 
 def name_words(name: str) -> list[str]:

@@ -1,0 +1,81 @@
+"""Pure renderers for `studygraph graph` and `studygraph concept`: text for people,
+dicts for `--json`. The CLI passes `relpath` so sources print relative to the cwd."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from graph import ConceptCard, ConceptGraph, Evidence
+
+MAX_EVIDENCE_SHOWN = 2
+
+
+def _where(e: Evidence, relpath: Callable[[str], str]) -> str:
+    lines = f"{e.start_line}" if e.start_line == e.end_line else f"{e.start_line}-{e.end_line}"
+    return f"{relpath(e.source)}:{lines}"
+
+
+def _citation(e: Evidence, relpath: Callable[[str], str]) -> dict:
+    return {"chunk_id": e.chunk_id, "source": relpath(e.source), "start_line": e.start_line, "end_line": e.end_line}
+
+
+def graph_summary_text(g: ConceptGraph) -> str:
+    """`studygraph graph` without --json: counts by type and relation, and the top hubs."""
+    s = g.summary()
+    out = [f"Concept graph: {s['concepts']} concepts ({s['discovered']} discovered in the notes), {s['relations']} relations"]
+    if s["by_type"]:
+        out.append("By type:     " + ", ".join(f"{k} {v}" for k, v in s["by_type"].items()))
+    if s["by_relation"]:
+        out.append("By relation: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in s["by_relation"].items()))
+    if s["hubs"]:
+        out.append("Top hubs:")
+        out += [f"  {h['name']} ({h['type']}): {h['degree']} relations" for h in s["hubs"]]
+    return "\n".join(out)
+
+
+def concept_card_text(card: ConceptCard, relpath: Callable[[str], str]) -> str:
+    """`studygraph concept NAME`: type, aliases, definition with citation, neighbours by relation."""
+    c = card.concept
+    out = [f"{c.name} ({c.type})"]
+    if c.aliases:
+        out.append("Also: " + ", ".join(c.aliases))
+    if c.definition:
+        quote = " ".join(c.definition.quote.split())
+        out.append(f"Definition: {quote}  [{_where(c.definition, relpath)}]")
+    for relation, neighbours in card.neighbours.items():
+        out.append(f"{relation.capitalize()}:")
+        for nb in neighbours:
+            where = ", ".join(_where(e, relpath) for e in nb.evidence[:MAX_EVIDENCE_SHOWN])
+            more = f" (+{len(nb.evidence) - MAX_EVIDENCE_SHOWN} more)" if len(nb.evidence) > MAX_EVIDENCE_SHOWN else ""
+            out.append(f"  {nb.name} ({nb.type})  [{where}{more}]")
+    if card.passages:
+        out.append(f"Mentioned in {len(card.passages)} passage(s): " + ", ".join(_where(e, relpath) for e in card.passages[:5]))
+    return "\n".join(out)
+
+
+def concept_card_json(card: ConceptCard, relpath: Callable[[str], str]) -> dict:
+    """`studygraph concept NAME --json`."""
+    c = card.concept
+    definition = None
+    if c.definition:
+        definition = {"text": c.definition.quote, "citation": _citation(c.definition, relpath)}
+    return {
+        "id": c.id,
+        "name": c.name,
+        "type": c.type,
+        "aliases": list(c.aliases),
+        "definition": definition,
+        "neighbours": {
+            relation: [
+                {
+                    "concept": nb.name,
+                    "type": nb.type,
+                    "weight": nb.weight,
+                    "evidence": [_citation(e, relpath) for e in nb.evidence],
+                }
+                for nb in neighbours
+            ]
+            for relation, neighbours in card.neighbours.items()
+        },
+        "passages": [_citation(e, relpath) for e in card.passages],
+    }

@@ -1,0 +1,52 @@
+"""Node-link JSON round trip, atomic save, GraphML export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from assistant.cli_graph import concept_card_json
+from graph import ConceptGraph, export_graphml, load_graph, save_graph
+
+
+def test_json_has_the_documented_shape(seed_graph: ConceptGraph) -> None:
+    data = seed_graph.to_json()
+    node = data["nodes"][0]
+    assert {"id", "name", "type", "aliases", "chunks"} <= set(node)
+    edge = data["edges"][0]
+    assert {"source", "target", "relation", "weight", "evidence"} <= set(edge)
+    assert set(edge["evidence"][0]) == {"chunk_id", "source", "start_line", "end_line"}
+    # networkx can read it as well
+    g = nx.node_link_graph(data, edges="edges")
+    assert g.number_of_nodes() == len(seed_graph.concepts) and g.number_of_edges() == len(seed_graph.relations)
+
+
+def test_save_load_round_trip(seed_graph: ConceptGraph, tmp_path: Path) -> None:
+    path = tmp_path / "data" / "graph.json"
+    save_graph(seed_graph, path)
+    assert [p.name for p in path.parent.iterdir()] == ["graph.json"]  # no temporary file left behind
+    loaded = load_graph(path)
+    assert loaded.to_json() == seed_graph.to_json()
+    card = lambda g: concept_card_json(g.card("CLIP"), str)  # noqa: E731
+    assert card(loaded) == card(seed_graph)
+    assert loaded.expand_query("SBERT") == seed_graph.expand_query("SBERT")
+
+
+def test_load_rejects_other_json(tmp_path: Path) -> None:
+    path = tmp_path / "graph.json"
+    path.write_text(json.dumps({"nodes": [], "edges": []}), encoding="utf-8")
+    with pytest.raises(ValueError, match="not a studygraph concept graph"):
+        load_graph(path)
+
+
+def test_graphml_export(seed_graph: ConceptGraph, tmp_path: Path) -> None:
+    path = tmp_path / "out" / "graph.graphml"
+    export_graphml(seed_graph, path)
+    g = nx.read_graphml(path)
+    assert g.number_of_nodes() == len(seed_graph.concepts)
+    assert g.number_of_edges() == len(seed_graph.relations)
+    clip = g.nodes[seed_graph.concept("CLIP").id]
+    assert clip["label"] == "CLIP" and clip["type"] == "model"

@@ -1,0 +1,58 @@
+"""Spelling variants and aliases meet in one node; capitals keep acronyms apart from words."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph import ConceptGraph, Entry
+from graph.lexicon import Lexicon
+from graph.variants import key_of
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Sentence-BERT", "sentence bert"),
+        ("Contrastive Language–Image Pretraining", "contrastive language-image pre-training"),
+        ("LLMs", "LLM"),
+        ("embeddings", "Embedding"),
+        ("multimodal chain-of-thought", "Multimodal Chain of Thought"),
+        ("DALL·E", "DALL-E"),
+        ("Gated Cross—Attention", "gated cross-attention"),
+        ("losses", "loss"),
+    ],
+)
+def test_variant_keys_meet(a: str, b: str) -> None:
+    assert key_of(a) == key_of(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [("tokens", "tokenization"), ("Gemini 1.5", "Gemini 15"), ("ViT", "ViLT")])
+def test_distinct_names_stay_apart(a: str, b: str) -> None:
+    assert key_of(a) != key_of(b)
+
+
+def test_seed_aliases_resolve_to_one_node(seed_graph: ConceptGraph) -> None:
+    clip = seed_graph.concept("CLIP")
+    for name in ("clip", "Contrastive Language-Image Pretraining", "Contrastive Language–Image Pretraining"):
+        assert seed_graph.concept(name) == clip
+    assert seed_graph.concept("SBERT") == seed_graph.concept("Sentence-BERT")
+    assert seed_graph.concept("Latent Diffusion Models") == seed_graph.concept("LDM")
+    assert seed_graph.concept("perceiver resampler modules").name == "Perceiver Resampler"
+
+
+def test_capitals_keep_acronyms_apart_from_words() -> None:
+    lexicon = Lexicon(
+        {
+            "clip": Entry("CLIP", "model"),
+            "align": Entry("ALIGN", "model"),
+            "whisper": Entry("Whisper", "model"),
+            "vqa": Entry("VQA", "technique", ("visual QA",)),
+        }
+    )
+    assert lexicon.mentioned("Video clips are short; align them, whisper.") == []
+    assert lexicon.mentioned("CLIP and ALIGN; Whisper's encoder; Visual QA") == ["clip", "align", "whisper", "vqa"]
+
+
+def test_longest_name_wins() -> None:
+    lexicon = Lexicon({"ca": Entry("Cross-Attention", "architecture"), "gca": Entry("Gated Cross-Attention", "architecture")})
+    assert lexicon.mentioned("Flamingo adds gated cross-attention layers") == ["gca"]
