@@ -1,0 +1,51 @@
+# The README's two commands: `make run` and `make test`. Everything else is set-up they call.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8501
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export HF_HUB_DISABLE_PROGRESS_BARS := 1
+export TOKENIZERS_PARALLELISM := false
+export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
+
+.PHONY: install browser ingest run test bench eval clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(PY) scripts/check_install.py
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Chromium for the end-to-end browser test (Playwright never downloads a browser here).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "note: /usr/bin/chromium is missing; run 'sudo apt-get install chromium' for the browser test"; fi; \
+	fi
+
+ingest: install
+	$(BIN)/studygraph ingest
+
+run: install ingest
+	$(BIN)/streamlit run ui/app.py --server.address $(HOST) --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false
+
+test: install browser
+	$(BIN)/pytest -q
+
+bench: install
+	$(PY) benchmarks/run_all.py
+
+eval: install
+	$(BIN)/studygraph ingest seeds && $(BIN)/studygraph eval ../shared/eval/dev_qa.jsonl
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache
