@@ -104,18 +104,24 @@ def _question_line(scored: Scored) -> int | None:
 
 
 def _citation(n: int, group: Sequence[Scored], lead: bool) -> Citation:
+    """Cite exactly what is quoted: the lines, and the exact text from the first
+    quoted span (or the question it answers) to the last."""
     chunk = group[0].hit.chunk
     start = min(s.span.start_line for s in group)
     end = max(s.span.end_line for s in group)
+    first_text = group[0].span.text
     question_line = _question_line(group[0]) if lead else None
-    if question_line is not None:
-        start = min(start, question_line)
-    if chunk.start_line == chunk.end_line:
-        quote = " ".join(s.span.text for s in group)
-    else:
-        lines = chunk.text.split("\n")
-        quote = "\n".join(lines[start - chunk.start_line : end - chunk.start_line + 1])
-    return Citation(n, chunk.id, chunk.source, start, end, chunk.heading, quote)
+    if question_line is not None and question_line <= start:
+        start, first_text = question_line, group[0].span.question
+    lines = chunk.text.split("\n")
+    region = chunk.text if chunk.start_line == chunk.end_line else "\n".join(
+        lines[start - chunk.start_line : end - chunk.start_line + 1]
+    )
+    begin = region.find(first_text)
+    finish = region.rfind(group[-1].span.text)
+    if begin >= 0 and finish >= begin:
+        region = region[begin : finish + len(group[-1].span.text)]
+    return Citation(n, chunk.id, chunk.source, start, end, chunk.heading, region)
 
 
 def _lead(group: Sequence[Scored]) -> str:
@@ -129,7 +135,7 @@ def _lead(group: Sequence[Scored]) -> str:
     topic = re.sub(r"^(?:question\s+)?[\dA-Z]{1,4}[.):]\s+", "", topic, flags=re.IGNORECASE).strip()
     if not topic or len(topic) > 120:
         return ""
-    return topic.rstrip("?:.")
+    return topic.rstrip("?:.=- ")
 
 
 def _render(group: Sequence[Scored], n: int, lead: str, budget: int) -> tuple[str, list[Scored]]:

@@ -180,5 +180,53 @@ def status(as_json: bool = typer.Option(False, "--json")) -> None:
     typer.echo(f"model: {st.model} ({st.dimension} dims)\ngeneration: {st.generation}")
 
 
+@app.command("graph")
+@friendly
+def graph_cmd(
+    as_json: bool = typer.Option(False, "--json", help="Node-link JSON."),
+    export: str = typer.Option(None, "--export", help="Export format: graphml."),
+    path: Path = typer.Argument(None, help="Where to write the export."),
+) -> None:
+    """The concept graph: a summary, node-link JSON, or a GraphML export for Gephi."""
+    from assistant.cli_graph import graph_summary_text
+    from graph import export_graphml
+
+    g = _facade().graph()
+    if export is not None:
+        if export.lower() != "graphml":
+            raise QueryError(f"--export supports graphml, got {export!r}")
+        if path is None:
+            raise QueryError("give the file to write, e.g. `studygraph graph --export graphml concepts.graphml`")
+        export_graphml(g, path)
+        typer.echo(f"wrote {path}")
+        return
+    if as_json:
+        data = g.to_json()
+        for edge in data.get("edges", []):
+            for ev in edge.get("evidence", []):
+                ev["source"] = display_path(ev["source"])
+        typer.echo(json.dumps(data, ensure_ascii=False))
+        return
+    typer.echo(graph_summary_text(g))
+
+
+@app.command()
+@friendly
+def concept(name: str = typer.Argument(..., help="A concept name or alias."), as_json: bool = typer.Option(False, "--json")) -> None:
+    """A concept card: type, aliases, definition, neighbours and passages, all cited."""
+    from assistant.cli_graph import concept_card_json, concept_card_text
+
+    g = _facade().graph()
+    card = g.card(name)
+    if card is None:
+        close = g.suggest(name)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise QueryError(f"no concept named {name!r} in your notes{hint}")
+    if as_json:
+        typer.echo(json.dumps(concept_card_json(card, display_path), ensure_ascii=False))
+    else:
+        typer.echo(concept_card_text(card, display_path))
+
+
 def run() -> None:  # pragma: no cover - console entry
     sys.exit(app())

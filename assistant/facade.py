@@ -16,8 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answering import compose_answer
+from assistant.concepts import current_graph, refresh_graph, with_related
 from assistant.index import SearchIndex
 from assistant.types import Answer, Hit
+from graph import ConceptGraph
 from ingest.embedder import Embedder
 from ingest.errors import QueryError
 from ingest.manifest import Manifest, NoteRecord, load_manifest, manifest_path, require_manifest
@@ -57,6 +59,7 @@ class Studygraph:
         self._store: ChunkStore | None = None
         self._index: SearchIndex | None = None
         self._stamp: tuple[float, int] | None = None
+        self._graph: tuple[int, ConceptGraph] | None = None
         self._lock = threading.RLock()
 
     # -- loading -------------------------------------------------------------
@@ -96,6 +99,15 @@ class Studygraph:
             self._stamp = stamp
             return self._index
 
+    def graph(self) -> ConceptGraph:
+        """The concept graph of the committed notes (rebuilt without the model if stale)."""
+        index = self.index()
+        generation = index.snapshot.generation
+        with self._lock:
+            if self._graph is None or self._graph[0] != generation:
+                self._graph = (generation, current_graph(self.settings.home, generation, index.chunks))
+            return self._graph[1]
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         return self.embedder.encode(list(texts))
 
@@ -105,6 +117,11 @@ class Studygraph:
         report = sync(paths, self.settings, self.embedder, self._store, progress)
         with self._lock:
             self._stamp = None
+        if report.changed:
+            index = self.index()
+            graph = refresh_graph(self.settings.home, index.snapshot.generation, index.chunks)
+            with self._lock:
+                self._graph = (index.snapshot.generation, graph)
         return report
 
     # -- queries -------------------------------------------------------------
@@ -140,8 +157,9 @@ class Studygraph:
     def ask_batch(self, questions: Sequence[str], k: int | None = None, mode: str | None = None) -> list[Answer]:
         index, hits_per_question, vectors = self._search(questions, k, mode, need_vectors=True)
         assert vectors is not None
+        graph = self.graph()
         return [
-            compose_answer(q, vectors[i], hits, index, self.settings.answer_max_chars)
+            with_related(compose_answer(q, vectors[i], hits, index, self.settings.answer_max_chars), graph)
             for i, (q, hits) in enumerate(zip(questions, hits_per_question))
         ]
 
