@@ -51,6 +51,8 @@ def best_long_form(short: str, words_before: str) -> str | None:
 def pairs(text: str) -> list[tuple[str, str]]:
     """(short, long) pairs a line of text declares."""
     out: list[tuple[str, str]] = []
+    if "(" not in text:
+        return out
     for m in SHORT_THEN_LONG.finditer(text):
         short, long = m.group("short"), m.group("long").strip()
         if _is_short(short) and matches(short, long) and long[:1].lower() == _letters(short)[:1]:

@@ -25,16 +25,9 @@ TOP_RELATED = 6  # related edges a concept keeps, strongest first
 MAX_EVIDENCE = 8  # evidence entries stored per edge
 
 
-def quote(chunk: Chunk, start: int, end: int) -> str:
-    """The exact text of lines start..end of a chunk's note."""
-    if chunk.start_line == chunk.end_line:
-        return chunk.text
-    lines = chunk.text.split("\n")
-    return "\n".join(lines[start - chunk.start_line : end - chunk.start_line + 1])
-
-
 def _evidence(chunk: Chunk, start: int, end: int) -> Evidence:
-    return Evidence(chunk.id, chunk.source, start, end, quote(chunk, start, end))
+    # Edge and passage evidence is cited by lines; quoting every one would cost more than the build.
+    return Evidence(chunk.id, chunk.source, start, end)
 
 
 def assemble(facts: Sequence[tuple[Chunk, ChunkFacts]], lexicon: Lexicon) -> ConceptGraph:

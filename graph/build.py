@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -33,6 +34,11 @@ FULL_RESCAN = 200  # past this many changed concepts, probing chunk by chunk cos
 def _catalog_key(catalog: Catalog) -> str:
     text = repr(sorted((e.name, e.type, e.aliases) for e in catalog.entries)) + repr(sorted(catalog.ignore))
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _base_lexicon(catalog: Catalog) -> Lexicon:
+    return Lexicon({slug(e.name): e for e in catalog.entries})
 
 
 def _entries(catalog: Catalog, discovered: Sequence[Entry], extra_aliases: dict[str, tuple[str, ...]]) -> dict[str, Entry]:
@@ -64,13 +70,15 @@ def build_graph(chunks: Sequence[Chunk], *, cache_dir: Path | None = None, catal
     started = time.perf_counter()
     catalog = catalog or load_catalog()
     cache = ExtractionCache.open(cache_dir, _catalog_key(catalog))
-    base = Lexicon({slug(e.name): e for e in catalog.entries})
+    base = _base_lexicon(catalog)
 
     per_chunk = {}
+    spans = {}  # chunks read in this build keep their spans for extraction
     for chunk in chunks:
         found = cache.candidates.get(chunk.id)
         if found is None:
-            found = tuple(candidates(chunk, split_spans(chunk)))
+            spans[chunk.id] = split_spans(chunk)
+            found = tuple(candidates(chunk, spans[chunk.id]))
             cache.candidates[chunk.id] = found
         per_chunk[chunk.id] = found
     selection = select(per_chunk, catalog, base)
@@ -86,13 +94,16 @@ def build_graph(chunks: Sequence[Chunk], *, cache_dir: Path | None = None, catal
         if cached is not None and _still_valid(cached[1], chunk, changed, probes):
             facts.append((chunk, shift(cached[1], chunk.start_line - cached[0])))
             continue
-        result = extract(chunk, lexicon)
+        result = extract(chunk, lexicon, spans.get(chunk.id))
         cache.facts[chunk.id] = (chunk.start_line, result)
         facts.append((chunk, result))
         fresh += 1
+    live = {c.id for c in chunks}
+    dirty = fresh or signature != cache.signature or len(live) != len(cache.facts) or not cache.path or not cache.path.exists()
     cache.signature = signature
     graph = assemble(facts, lexicon)
-    cache.save({c.id for c in chunks})
+    if dirty:
+        cache.save(live)
     logger.info(
         "graph: %d chunks (%d extracted), %d concepts, %d edges in %.2fs",
         len(chunks), fresh, len(graph.concepts), len(graph.relations), time.perf_counter() - started,

@@ -23,7 +23,7 @@ from graph.variants import fold
 
 logger = logging.getLogger(__name__)
 
-VERSION = 3  # bump when extraction rules change what a chunk yields
+VERSION = 4  # bump when extraction rules change what a chunk yields
 FILE = "graph-extract.pickle"
 _SQUASH = re.compile(r"[\W_]+")
 

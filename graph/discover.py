@@ -17,7 +17,7 @@ from ingest.note import Chunk
 from ingest.spans import Span
 from ingest.tokenize import STOP_WORDS
 
-NUMBERING = re.compile(r"^\s*(?:#+\s*)?(?:\d+(?:\.\d+)*[.)]?|[A-Z][.)])\s+")
+NUMBERING = re.compile(r"^\s*(?:#+\s*)?(?:\d+(?:\.\d+)*[.)]?|[A-Z][.)]|Q\d+[.):]?)\s+")
 LEAD_LABEL = re.compile(r"^(?:question|q|set|day|module|pattern|stage|use case|part|section|chapter|step|week|phase|level|lecture|lesson|round|example|case|exercise|problem|task|topic|unit)\s*[\w.]{0,4}\s*:\s*", re.I)
 QUOTED = r"[\"“”'‘’`]"
 WHAT_IS = re.compile(rf"^(?:what\s+(?:is|are|was|were)|define|explain)\s+(?:(?:an?|the)\s+)?(?:concept\s+of\s+)?(?P<x>{QUOTED}[^\"“”`?]{{2,60}}{QUOTED}|[^,?\"“”()]{{2,60}}?)\s*(?:\((?P<alt>[^()]{{2,40}})\))?\s*(?:\?|,|\.|$)", re.I)
@@ -26,8 +26,10 @@ EQUALS = re.compile(r"^(?P<x>[^?=]{2,40}?)\s*=\s*\?")
 BARE = re.compile(r"^(?P<x>[^?\s][^?]{0,30}?)\s*\?$")
 BOLD = re.compile(r"\*\*(?P<x>[^*\n]{2,80}?)\*\*")
 TERM_ITEM = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)]\s+|\|\s*)?\*\*(?P<x>[^*\n:]{2,60}?)(?::\*\*|\*\*\s*(?::|\||[—–-]\s))\s*(?P<rest>\S.*)?$")
-IS_A = re.compile(r"^(?:\*\*)?(?P<x>[A-Z][\w\-.·/]*(?:\s+[A-Z][\w\-.·/]*){0,3})(?:\*\*)?(?:\s*\([^()]{2,80}\))?\s+(?:is|are)\s+(?:an?|the)\s+\w")
+IS_A = re.compile(r"^(?:\*\*)?(?P<x>[A-Z][\w\-.·/]*(?:\s+[A-Z][\w\-.·/]*){0,3})(?:\*\*)?(?:\s*\([^()]{2,80}\))?\s+(?:is|are)\s+(?:an?|the)\s+(?P<gloss>\w.*)")
+STANDS_FOR = re.compile(r"^(?:\*\*)?(?P<x>[A-Z][A-Za-z0-9-]{1,11})(?:\*\*)?\s+(?:is|stands for|means|=)\s+(?P<rest>[A-Z].*)")
 NAME = re.compile(r"(?<![\w\-/.$\\·])(?P<x>[A-Za-z][A-Za-z0-9]*(?:[-.·][A-Za-z0-9]+)*)(?![\w\-/·]|\.\w)")
+INLINE_CODE = re.compile(r"`[^`\n]*`")
 JUNK = re.compile(r"^(?:\d|[a-z]?\d+[a-z]?$|[a-z]\d|top-?\d)|[:;!?=$\\{}\[\]<>|@#%^~]|^(?:how|why|what|when|which|where|who|does|do|is|are|can|should|the|a|an|this|that|these|those|it|its)\b", re.I)
 
 
@@ -38,6 +40,7 @@ class Candidate:
     name: str
     how: str  # defined | longform | bold | name | heading
     long: str = ""
+    gloss: str = ""  # "X is a <gloss>": the words that say what kind of thing X is
 
 
 def clean(name: str) -> str:
@@ -63,6 +66,8 @@ def plausible(name: str) -> bool:
 
 def _name_like(word: str) -> bool:
     """An acronym or product-style name: SigLIP, DINOv2, IVF-PQ, BLIP-2 (not High-Res or AND)."""
+    if word.islower() or (word[:1].isupper() and word[1:].islower()):
+        return False  # plain words and Capitalised words: the common case, decided fast
     letters = [c for c in word if c.isalpha()]
     if len(letters) < 2 or word.lower() in STOP_WORDS:
         return False
@@ -123,10 +128,16 @@ def candidates(chunk: Chunk, spans: list[Span]) -> list[Candidate]:
                 out.append(Candidate(clean(m.group("x")), "bold"))
         is_a = IS_A.match(text) if span.kind in ("sentence", "item", "answer") else None
         if is_a:
-            out.append(Candidate(clean(is_a.group("x")), "defined"))
+            out.append(Candidate(clean(is_a.group("x")), "defined", gloss=" ".join(is_a.group("gloss").split()[:6])))
+        stands = STANDS_FOR.match(text) if span.kind in ("sentence", "item", "answer") else None
+        long = spells_out(stands.group("x"), stands.group("rest")) if stands else None
+        if long:
+            out.append(Candidate(stands.group("x"), "longform", long))
         for short, long in pairs(text):
             out.append(Candidate(short, "longform", long))
-        for m in NAME.finditer(text if span.kind != "code" else text):
+        if span.kind == "code":
+            continue  # identifiers in code (DataLoader, AutoModel) are not concepts; catalog names still match there
+        for m in NAME.finditer(INLINE_CODE.sub(" ", text)):
             word = m.group("x")
             if _name_like(word):
                 out.append(Candidate(re.sub(r"(?<=[A-Z])s$", "", word), "name"))

@@ -15,6 +15,7 @@ from graph.lexicon import Lexicon, Match
 from graph.relations import NEGATED, question_relations, relations_in
 from graph.units import Group, Piece, pieces
 from ingest.note import Chunk
+from ingest.spans import Span
 
 DEFINES = re.compile(r"^[*_`\"“”']*\s*(?:\([^()]{1,80}\)\s*)?(?:[—–:-]\s*|,\s*)?(?:is|are|refers to|means|stands for)\s+(?:an?|the|one)\b", re.I)
 TERM_ROW = re.compile(r"^\W*\*\*[^*]+\*\*\s*(?::\*\*|:|\||[—–-])?\s*(?P<rest>\S.*?)\s*\|?\s*$")
@@ -60,10 +61,16 @@ def _quote(text: str) -> str:
     return text[: cut + 1] if cut > 40 else text[:MAX_QUOTE]
 
 
-def extract(chunk: Chunk, lexicon: Lexicon) -> ChunkFacts:
-    """Mentions, co-occurrences, typed relations and definitions in one chunk."""
-    types = {cid: e.type for cid, e in lexicon.entries.items()}
-    parts, groups = pieces(chunk)
+def extract(chunk: Chunk, lexicon: Lexicon, spans: list[Span] | None = None) -> ChunkFacts:
+    """Mentions, co-occurrences, typed relations and definitions in one chunk.
+
+    Args:
+        chunk: the chunk.
+        lexicon: the concepts to look for.
+        spans: `split_spans(chunk)`, when the caller already has them.
+    """
+    types = lexicon.types
+    parts, groups = pieces(chunk, spans)
     by_index = {g.index: g for g in groups}
     found = [lexicon.find(p.text) for p in parts]
     mentions: dict[str, tuple[int, int]] = {}

@@ -18,7 +18,7 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("metric", r"(?:\bscore|\baccuracy|\bprecision|\brecall|\berror rate|\bdistance|@k|@\d+|\bperplexity)$"),
         ("retrieval", r"(?:\bsearch|\bretrieval|\bindex|\bindexing|\bre-?ranking|\brank fusion|\bnearest neighbou?rs?|\bretriever)$"),
         ("dataset", r"(?:\bdataset|\bcorpus|\bpairs|-instruct|\binstruct-\w+|\bcaptions)$"),
-        ("benchmark", r"(?:\bbench(?:mark)?|[a-z]qa|-qa|\beval)$"),
+        ("benchmark", r"(?:\bbench(?:mark)?|\w{3,}[-]?(?-i:QA)|\beval)$"),
         (
             "architecture",
             r"(?:\blayers?|\bencoders?|\bdecoders?|\bresampler|\battention|\badapters?|\bheads?|\bblocks?|"
@@ -32,6 +32,20 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bcaptioning|\bgeneration|\bmodel(?:l)?ing|\bprediction|\bpatchify|\bchain of thought|\bcompression)$",
         ),
         ("model", r"(?:\bmodels?|\bnet|\bgpt|\bbert|\bclip|\bvit|\bllm|\bdiffusion)$"),
+    )
+)
+# The head of a definition: "ALiBi is a position encoding ..." -> architecture.
+GLOSS_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("loss", r"\b(?:loss|objective)\b"),
+        ("metric", r"\b(?:metric|measure|score)\b"),
+        ("dataset", r"\b(?:dataset|corpus|collection of)\b"),
+        ("benchmark", r"\bbenchmark\b"),
+        ("retrieval", r"\b(?:index|retriever|search|ranking function|vector (?:store|database))\b"),
+        ("architecture", r"\b(?:layer|encoder|decoder|encoding|module|block|head|architecture|kernel|attention|mechanism|component)\b"),
+        ("technique", r"\b(?:technique|method|approach|strategy|algorithm|trick|procedure|regulari[sz]er|task)\b"),
+        ("model", r"\b(?:model|network|transformer|llm|vlm|encoder model)s?\b"),
     )
 )
 VERSIONED = re.compile(r"[A-Za-z].*(?:[-\s]?v?\d+(?:\.\d+)?[a-z]?|[-\s][A-Z])$")
@@ -48,12 +62,13 @@ def _looks_like_model(name: str) -> bool:
     return inner_caps or (caps >= 2 and any(c.isdigit() for c in compact)) or bool(VERSIONED.match(name) and caps >= 2)
 
 
-def guess_type(name: str, long_form: str = "") -> str:
+def guess_type(name: str, long_form: str = "", gloss: str = "") -> str:
     """The node type of a discovered concept.
 
     Args:
         name: the concept's display name.
         long_form: its spelled-out form when the notes give one (`ASR` -> `Automatic Speech Recognition`).
+        gloss: the words after "X is a ..." when the notes define it so.
 
     Returns:
         One of graph.model.TYPES.
@@ -65,6 +80,10 @@ def guess_type(name: str, long_form: str = "") -> str:
         for kind, pattern in RULES:
             if pattern.search(text):
                 return kind
+    head = " ".join(gloss.split()[:3])
+    for kind, pattern in GLOSS_RULES if head else ():
+        if pattern.search(head):
+            return kind
     if _looks_like_model(name):
         return "model"
     return "concept"

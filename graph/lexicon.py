@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from graph.catalog import Entry
-from graph.variants import case_keys, exact_forms, is_strict, key_of, name_words, plural_stem, token_key, tokens
+from graph.variants import case_keys, exact_forms, is_strict, key_of, name_words, plural_stem, token_key, token_spans
 
 MAX_TOKENS = 8
 
@@ -36,6 +36,7 @@ class Lexicon:
 
     def __init__(self, entries: Mapping[str, Entry]) -> None:
         self.entries = dict(entries)
+        self.types = {cid: e.type for cid, e in self.entries.items()}
         self._by_key: dict[str, list[tuple[str, frozenset[str] | None]]] = {}
         self._prefixes: set[str] = set()
         for cid, entry in self.entries.items():
@@ -80,32 +81,34 @@ class Lexicon:
 
     def find(self, text: str) -> list[Match]:
         """Non-overlapping, longest-first mentions in `text`, left to right."""
-        toks = tokens(text)
+        spans = token_spans(text)
+        folded = text.lower() if text.isascii() else None  # same offsets; fold per token otherwise
         out: list[Match] = []
         i = 0
-        n = len(toks)
+        n = len(spans)
         prefixes, by_key = self._prefixes, self._by_key
         while i < n:
             acc = ""
             best: tuple[int, str] | None = None
             for j in range(i, min(n, i + MAX_TOKENS)):
-                if j > i and not toks[j].joined:
+                start, end, joined = spans[j]
+                if j > i and not joined:
                     break
-                piece = token_key(toks[j].text)
+                piece = folded[start:end] if folded is not None else token_key(text[start:end])
                 stemmed = acc + plural_stem(piece)
                 acc += piece
-                for key in (acc, stemmed) if stemmed != acc else (acc,):
-                    bucket = by_key.get(key)
-                    if bucket:
-                        cid = _accept(bucket, toks, i, j)
-                        if cid:
-                            best = (j, cid)
-                            break
+                bucket = by_key.get(acc)
+                cid = _accept(bucket, text, spans, i, j) if bucket else None
+                if cid is None and stemmed != acc:
+                    bucket = by_key.get(stemmed)
+                    cid = _accept(bucket, text, spans, i, j) if bucket else None
+                if cid:
+                    best = (j, cid)
                 if acc not in prefixes:
                     break
             if best:
                 j, cid = best
-                out.append(Match(cid, toks[i].start, toks[j].end))
+                out.append(Match(cid, spans[i][0], spans[j][1]))
                 i = j + 1
             else:
                 i += 1
@@ -116,13 +119,13 @@ class Lexicon:
         return list(dict.fromkeys(m.concept_id for m in self.find(text)))
 
 
-def _accept(bucket: list[tuple[str, frozenset[str] | None]], toks: list, i: int, j: int) -> str | None:
+def _accept(bucket: list[tuple[str, frozenset[str] | None]], text: str, spans: list, i: int, j: int) -> str | None:
     keys: tuple[str, str] | None = None
     for cid, forms in bucket:
         if forms is None:
             return cid
         if keys is None:
-            keys = case_keys([t.text for t in toks[i : j + 1]])
+            keys = case_keys([text[a:b] for a, b, _ in spans[i : j + 1]])
         if keys[0] in forms or keys[1] in forms:
             return cid
     return None

@@ -88,12 +88,14 @@ def relations_in(
             if pattern.match(gap):
                 if rel == "trained_on" and types and types.get(y) not in ("dataset", "benchmark"):
                     rel = "trained_with"
+                elif rel == "uses" and not reverse and types and types.get(y) == "loss":
+                    rel = "trained_with"  # "encoders ... using a contrastive loss", "replace softmax with sigmoid loss"
                 out.append((y, x, rel) if reverse else (x, y, rel))
                 break
     # "replaces Y with Z": the subject of the replacement now uses Z.
     for a, b, c in zip(mentions, mentions[1:], mentions[2:]):
         if (a.concept_id, b.concept_id, "replaces") in out and REPLACE_WITH.match(text[b.end : c.start]):
-            out.append((a.concept_id, c.concept_id, "uses"))
+            out.append((a.concept_id, c.concept_id, "trained_with" if types and types.get(c.concept_id) == "loss" else "uses"))
     return list(dict.fromkeys(out))
 
 

@@ -30,6 +30,7 @@ class _Group:
     hows: set = field(default_factory=set)
     chunks: set = field(default_factory=set)
     longs: Counter = field(default_factory=Counter)
+    glosses: Counter = field(default_factory=Counter)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ def select(per_chunk: Mapping[str, Iterable[Candidate]], catalog: Catalog, base:
             group.forms[cand.name] += 1
             group.hows.add(cand.how)
             group.chunks.add(chunk_id)
+            if cand.gloss:
+                group.glosses[cand.gloss] += 1
             if cand.long and not catalog.ignored(cand.long):
                 group.longs[cand.long] += 1
                 links.append((cand.name, cand.long, chunk_id))
@@ -88,7 +91,8 @@ def select(per_chunk: Mapping[str, Iterable[Candidate]], catalog: Catalog, base:
         long = group.longs.most_common(1)[0][0] if group.longs else ""
         aliases = [f for f in group.forms if f != name and key_of(f) == key]
         aliases += [lf for lf in group.longs if base.lookup(lf) is None]
-        entries.append(Entry(name, guess_type(name, long), tuple(dict.fromkeys(aliases)), origin="notes"))
+        gloss = group.glosses.most_common(1)[0][0] if group.glosses else ""
+        entries.append(Entry(name, guess_type(name, long, gloss), tuple(dict.fromkeys(aliases)), origin="notes"))
     logger.debug("discovered %d concepts from %d candidate names", len(entries), len(groups))
     return Selection(tuple(entries), {cid: tuple(dict.fromkeys(a)) for cid, a in catalog_aliases.items()})
 

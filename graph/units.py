@@ -78,13 +78,13 @@ def _lines(span: Span) -> list[tuple[int, int, str]]:
     return out
 
 
-def pieces(chunk: Chunk) -> tuple[list[Piece], list[Group]]:
+def pieces(chunk: Chunk, spans: list[Span] | None = None) -> tuple[list[Piece], list[Group]]:
     """Pieces of a chunk in order, and the question/heading groups they fall under."""
     out: list[Piece] = []
     groups: list[Group] = []
     current = -1
     current_question = ""
-    for span in split_spans(chunk):
+    for span in spans if spans is not None else split_spans(chunk):
         if span.kind in ("question", "heading"):
             title = _title(span.text)
             defined = _defined_in_title(title)

@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 TOKEN = re.compile(r"[^\W_]+(?:\.[0-9]+)*")
 # Characters that may sit between two tokens of one name: spaces, hyphens, every
 # Unicode dash, the middle dot of DALL·E, slash (ViT-L/14) and underscore.
 JOINERS = frozenset(" \t-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00b7/_")
+JOIN_GAP = re.compile("[" + re.escape("".join(sorted(JOINERS))) + "]{1,3}")
 APOSTROPHES = "'\u2019"
 
 
@@ -28,27 +30,32 @@ class Token:
     joined: bool  # True when only joiner characters separate it from the previous token
 
 
-def tokens(text: str) -> list[Token]:
-    """Tokens of one line of text with their character offsets.
+def token_spans(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, joined) of each token of `text`; `joined` when only joiner
+    characters (space, hyphen, dash, slash, middle dot) separate it from the previous one.
 
-    A possessive `'s` is dropped; any gap that is not made of joiner characters
-    (punctuation, brackets, quotes) breaks a name.
+    A possessive `'s` is dropped; any other gap (punctuation, brackets, quotes,
+    a line break) breaks a name.
     """
-    out: list[Token] = []
+    out: list[tuple[int, int, bool]] = []
     prev_end = -1
+    fullmatch = JOIN_GAP.fullmatch
     for match in TOKEN.finditer(text):
         start, end = match.span()
-        gap = text[prev_end:start] if prev_end >= 0 else None
-        word = match.group(0)
-        if gap is not None and gap and gap[-1] in APOSTROPHES and word.lower() in ("s", "t"):
+        if prev_end >= 0 and end - start == 1 and text[start - 1] in APOSTROPHES and text[start] in "sStT":
             prev_end = end
             continue
-        joined = gap is not None and 0 < len(gap) <= 3 and all(c in JOINERS for c in gap) and "\n" not in gap
-        out.append(Token(word, start, end, joined))
+        out.append((start, end, prev_end >= 0 and fullmatch(text, prev_end, start) is not None))
         prev_end = end
     return out
 
 
+def tokens(text: str) -> list[Token]:
+    """Tokens of one line of text with their character offsets (see `token_spans`)."""
+    return [Token(text[a:b], a, b, joined) for a, b, joined in token_spans(text)]
+
+
+@lru_cache(maxsize=65536)
 def plural_stem(word: str) -> str:
     """Harman's S-stemmer: plurals only (`embeddings` -> `embedding`, `LLMs` -> `llm`),
     so distinct technical terms (`tokenization`, `tokens`) never meet."""
@@ -92,6 +99,7 @@ def name_words(name: str) -> list[str]:
     return [t.text for t in tokens(name)]
 
 
+@lru_cache(maxsize=65536)
 def key_of(name: str) -> str:
     """The variant key of a whole name: `key_of("Sentence BERT") == key_of("sentence-bert")`."""
     return loose_key(name_words(name))
