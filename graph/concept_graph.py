@@ -77,6 +77,11 @@ class ConceptGraph:
         scored: dict[str, float] = {}
         for form, canonical in forms.items():
             ratio = difflib.SequenceMatcher(None, wanted, form).ratio()
+            words = form.split()
+            if len(words) > 1:  # "perciever" finds "Perceiver Resampler" through its first word
+                best_word = max(difflib.SequenceMatcher(None, wanted, w).ratio() for w in words)
+                if best_word >= 0.8:
+                    ratio = max(ratio, 0.9 * best_word)
             if min(len(wanted), len(form)) >= 3 and (wanted in form or form in wanted):
                 ratio = max(ratio, 0.75)
             if ratio >= 0.6:

@@ -54,12 +54,14 @@ def related(graph: "ConceptGraph", question: str, answer: str, chunk_ids: Sequen
             if evidence is None:
                 continue
             concept = graph.concepts[other]
+            generic_via = via not in q_ids and graph.concepts[via].type == "concept"  # "LLM" in an answer leads anywhere
             score = (
                 rel.weight
-                + (1.0 if rel.relation != "related" else 0.0)
+                + (0.8 if rel.relation != "related" else 0.0)
                 + (0.6 if inside else 0.0)
                 + (0.5 if via in q_ids else 0.0)
                 + (0.3 if concept.type in STUDY_TYPES else 0.0)
+                - (0.5 if generic_via else 0.0)
                 - 0.05 * rank
             )
             suggestion = Suggestion(
