@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Mapping
 
 from graph.catalog import Entry
 from graph.variants import case_keys, exact_forms, is_strict, key_of, name_words, plural_stem, token_key, token_spans
@@ -129,7 +129,3 @@ def _accept(bucket: list[tuple[str, frozenset[str] | None]], text: str, spans: l
         if keys[0] in forms or keys[1] in forms:
             return cid
     return None
-
-
-def build_lexicon(entries: Iterable[tuple[str, Entry]]) -> Lexicon:
-    return Lexicon(dict(entries))
