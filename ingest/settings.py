@@ -45,6 +45,7 @@ class Settings:
     rrf_k: int = 60
     fusion: str = "zscore"  # "zscore" (measured better on the dev set) or "rrf"
     hybrid_alpha: float = 0.4  # weight of BM25 in z-score fusion
+    expand_aliases: bool = True  # add concept aliases from the graph to queries (measured: helps)
     max_note_bytes: int = 20 * 1024 * 1024
     answer_max_chars: int = 700
     chroma_url: str = ""
@@ -94,6 +95,14 @@ class Settings:
 
 def _coerce(name: str, raw: Any, kind: Any) -> Any:
     try:
+        if kind in (bool, "bool"):
+            if isinstance(raw, bool):
+                return raw
+            if str(raw).strip().lower() in ("1", "true", "yes", "on"):
+                return True
+            if str(raw).strip().lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
         if kind in (int, "int"):
             return int(raw)
         if kind in (float, "float"):
