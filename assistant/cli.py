@@ -17,7 +17,7 @@ from assistant.output import answer_json, display_path, hits_json
 from ingest.errors import QueryError, StudygraphError
 from ingest.settings import load_settings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Offline study assistant with line-exact citations.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="Offline study assistant with line-exact citations.")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -230,3 +230,8 @@ def concept(name: str = typer.Argument(..., help="A concept name or alias."), as
 
 def run() -> None:  # pragma: no cover - console entry
     sys.exit(app())
+
+
+from assistant.cli_maintenance import register as _register_maintenance  # noqa: E402
+
+_register_maintenance(app, _facade, friendly)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
 from ingest.pipeline import IngestReport
@@ -12,8 +13,11 @@ from ingest.pipeline import Progress as Step
 
 
 def ingest_with_bar(facade, paths: Sequence[Path] | None) -> IngestReport:  # noqa: ANN001 - Studygraph
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return facade.ingest(paths)
     columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn())
-    with Progress(*columns, transient=True) as bar:
+    with Progress(*columns, transient=True, console=console) as bar:
         task = bar.add_task("scanning notes", total=None)
 
         def update(step: Step) -> None:

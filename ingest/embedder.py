@@ -19,6 +19,7 @@ def offline() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
 class Embedder:
@@ -35,6 +36,9 @@ class Embedder:
             if model is None:
                 offline()
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()
 
                 logger.info("loading embedding model from %s", self.model_path)
                 model = SentenceTransformer(self.model_path, device="cpu", local_files_only=True)

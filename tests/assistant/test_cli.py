@@ -1,0 +1,108 @@
+"""The `studygraph` command through its real entry point, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXE = Path(sys.executable).with_name("studygraph")
+
+
+def run(*args: str, home: Path, cwd: Path = ROOT, timeout: int = 180) -> subprocess.CompletedProcess:
+    env = {**os.environ, "STUDYGRAPH_HOME": str(home), "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([str(EXE), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def test_search_json_has_the_documented_shape_and_user_relative_sources(seeded_home: Path) -> None:
+    result = run("search", "What is HNSW?", "--k", "3", "--json", home=seeded_home)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["query"] == "What is HNSW?" and data["mode"] == "hybrid"
+    assert [h["rank"] for h in data["hits"]] == [1, 2, 3]
+    top = data["hits"][0]
+    assert set(top) == {"rank", "chunk_id", "source", "start_line", "end_line", "heading", "text", "score"}
+    assert top["source"] == "seeds/003_2b72a920368736ff.txt"
+    lines = (ROOT / top["source"]).read_text(encoding="utf-8").split("\n")
+    assert "\n".join(lines[top["start_line"] - 1 : top["end_line"]]) == top["text"]
+
+
+def test_search_and_ask_read_one_query_per_line_and_print_json_lines(seeded_home: Path, tmp_path: Path) -> None:
+    queries = tmp_path / "q.jsonl"
+    queries.write_text('What is SigLIP?\n{"q": "What is the ELMo architecture?", "id": "x"}\n', encoding="utf-8")
+    searched = run("search", "--file", str(queries), "--mode", "bm25", home=seeded_home)
+    assert searched.returncode == 0, searched.stderr
+    rows = [json.loads(line) for line in searched.stdout.splitlines()]
+    assert [r["query"] for r in rows] == ["What is SigLIP?", "What is the ELMo architecture?"]
+    assert all(r["mode"] == "bm25" and r["hits"] for r in rows)
+    asked = run("ask", "--file", str(queries), home=seeded_home)
+    answers = [json.loads(line) for line in asked.stdout.splitlines()]
+    assert len(answers) == 2
+    elmo = answers[1]
+    assert "Bidirectional LSTM" in elmo["answer"]
+    citation = elmo["citations"][0]
+    assert set(citation) == {"n", "chunk_id", "source", "start_line", "end_line", "heading", "quote"}
+    assert citation["source"] == "seeds/003_2b72a920368736ff.txt" and citation["start_line"] == 16
+    assert all({"concept", "type", "relation", "via", "citation"} <= set(r) for r in elmo["related"])
+
+
+def test_eval_prints_recall_mrr_answers_and_latency_per_mode(seeded_home: Path, tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        '{"id":"a","q":"What is HNSW?","source":"003_2b72a920368736ff.txt","evidence":"Navigable Small World"}\n'
+        '{"id":"b","q":"What is Whisper?","source":"000_ea24ba94182485b6.txt|004_bc70495b10dcb076.txt","evidence":"Whisper"}\n',
+        encoding="utf-8",
+    )
+    result = run("eval", str(gold), home=seeded_home)
+    assert result.returncode == 0, result.stderr
+    table: dict[str, list[str]] = {}
+    for line in result.stdout.splitlines():
+        words = line.split()
+        if words[:1] in (["hybrid"], ["bm25"], ["dense"]):
+            table.setdefault(words[0], words[1:])
+    assert set(table) == {"hybrid", "bm25", "dense"}
+    r1, r3, r5, mrr, answer = (float(x) for x in table["hybrid"][:5])
+    assert r5 == 1.0 and 0.5 <= mrr <= 1.0 and answer > 0.0
+
+
+def test_ingest_is_idempotent_and_status_reports_the_index(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Topic\n\nRetrieval augmented generation grounds answers in notes.\n", encoding="utf-8")
+    home = tmp_path / "home"
+    first = run("ingest", str(notes), home=home)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("1 added, 0 updated, 0 removed, 0 unchanged; 1 chunk(s) embedded")
+    second = run("ingest", str(notes), home=home)
+    assert "0 added, 0 updated, 0 removed, 1 unchanged; 0 chunk(s) embedded" in second.stdout
+    status = json.loads(run("status", "--json", home=home).stdout)
+    assert status["notes"] == 1 and status["chunks"] == 1 and status["dimension"] == 384
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (("search", ""), "error: the query is empty"),
+        (("search", "clip", "--mode", "fuzzy"), "error: mode must be one of hybrid, bm25, dense, got 'fuzzy'"),
+        (("ask", "--file", "/nonexistent/q.txt"), "error: query file /nonexistent/q.txt does not exist"),
+        (("eval", "/nonexistent/gold.jsonl"), "error: gold file /nonexistent/gold.jsonl does not exist"),
+        (("ask", "What is CLIP?"), "error: no index in"),
+        (("concept", "Zorblax"), "error: no index in"),
+    ],
+)
+def test_user_mistakes_print_one_line_and_exit_non_zero(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    result = run(*args, home=tmp_path / "empty-home")
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith(message), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_unknown_concept_suggests_close_matches(seeded_home: Path) -> None:
+    result = run("concept", "Flamingoo", home=seeded_home)
+    assert result.returncode == 2
+    assert "did you mean" in result.stderr and "Flamingo" in result.stderr

@@ -1,0 +1,106 @@
+"""Chunking keeps structure and exact line spans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.chunking import split_note
+from ingest.note import Note, split_lines
+
+SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
+
+
+def note_of(text: str, path: str = "/notes/n.md") -> Note:
+    return Note(path=path, text=text, sha256="", size=len(text), mtime=0.0)
+
+
+def check_exact(note: Note) -> None:
+    lines = split_lines(note.text)
+    chunks = split_note(note)
+    covered = set()
+    for c in chunks:
+        joined = "\n".join(lines[c.start_line - 1 : c.end_line])
+        if c.start_line == c.end_line and c.text != joined:
+            assert c.text in joined, "a piece of a long line must be an exact slice of it"
+        else:
+            assert c.text == joined
+        covered.update(range(c.start_line, c.end_line + 1))
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            assert number in covered, f"line {number} {line!r} is in no chunk"
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
+def test_seed_lines_are_covered_exactly_and_sizes_stay_in_range(path: Path) -> None:
+    note = note_of(path.read_text(encoding="utf-8"), str(path))
+    check_exact(note)
+    sizes = [len(c.text) for c in split_note(note)]
+    assert max(sizes) <= 900
+    assert sorted(sizes)[len(sizes) // 2] >= 150
+
+
+def test_question_heading_stays_with_its_answer_and_heading_path_is_kept() -> None:
+    path = next(p for p in SEEDS if p.name.startswith("000"))
+    chunks = split_note(note_of(path.read_text(encoding="utf-8"), str(path)))
+    chunk = next(c for c in chunks if "Reduces computational cost for the LLM" in c.text)
+    assert chunk.text.startswith('### 4. What is "Perceiver Resampler"?')
+    assert chunk.heading.startswith("Day 37: Multimodal Models")
+    assert chunk.heading.endswith('4. What is "Perceiver Resampler"?')
+    assert (chunk.start_line, chunk.end_line) == (25, 29)
+
+
+def test_numbered_question_lines_are_never_split_and_lettered_titles_are_headings() -> None:
+    path = next(p for p in SEEDS if p.name.startswith("003"))
+    text = path.read_text(encoding="utf-8")
+    chunks = split_note(note_of(text, str(path)))
+    elmo = next(c for c in chunks if "11. ELMo architecture?" in c.text)
+    assert "Bidirectional LSTM language model. Token rep = weighted sum" in elmo.text
+    assert elmo.heading == "C. Contextual embeddings"
+    for c in chunks:
+        assert not c.text.startswith(("LSTM", "Token rep")), "a chunk may not start mid-item"
+
+
+def test_lists_tables_and_code_blocks_are_not_split() -> None:
+    items = "\n".join(f"- item {i} " + "word " * 25 for i in range(12))
+    rows = "\n".join(f"| row {i} | " + "cell " * 20 + "|" for i in range(10))
+    code = "```python\n" + "\n".join(f"x{i} = {i}  # " + "c" * 40 for i in range(15)) + "\n```"
+    text = f"# Title\n\n{items}\n\n## Table\n\n| a | b |\n|---|---|\n{rows}\n\n## Code\n\n{code}\n"
+    note = note_of(text)
+    check_exact(note)
+    lines = split_lines(text)
+    for c in split_note(note):
+        first = lines[c.start_line - 1]
+        assert not first.startswith(" "), "a chunk starts at the beginning of a block line"
+        if "x0 = 0" in c.text or "x7 = 7" in c.text:
+            assert c.text.count("\n") >= 1
+    fences = [c for c in split_note(note) if "```" in c.text]
+    assert fences, "the code block is kept in chunks"
+
+
+def test_restructuredtext_titles_become_the_heading_path() -> None:
+    text = "=====\nGuide\n=====\n\nIntro line.\n\nInstall\n-------\n\nRun the installer.\n\n::\n\n    make install\n"
+    chunks = split_note(note_of(text, "/n/guide.rst"))
+    check_exact(note_of(text))
+    assert any(c.heading == "Guide > Install" and "Run the installer." in c.text for c in chunks)
+
+
+def test_ids_are_content_hashes_so_unchanged_passages_keep_their_ids() -> None:
+    path = next(p for p in SEEDS if p.name.startswith("000"))
+    text = path.read_text(encoding="utf-8")
+    before = split_note(note_of(text, str(path)))
+    assert [c.id for c in before] == [c.id for c in split_note(note_of(text, str(path)))]
+    edited = text.replace("Robust to accents and noise.", "Robust to accents and background noise.")
+    after = split_note(note_of(edited, str(path)))
+    changed = {c.id for c in after} - {c.id for c in before}
+    assert len(changed) == 1, "only the edited question's chunk changes id"
+
+
+def test_a_single_huge_line_is_cut_into_exact_slices_at_sentence_ends() -> None:
+    line = " ".join(f"Sentence number {i} explains one idea." for i in range(400))
+    note = note_of(f"# Big\n\n{line}\n")
+    chunks = [c for c in split_note(note) if c.start_line == c.end_line == 3]
+    assert len(chunks) > 5
+    assert "".join(c.text for c in chunks) == line
+    assert all(c.text.rstrip().endswith(".") for c in chunks[:-1])

@@ -1,0 +1,35 @@
+from pathlib import Path
+
+import pytest
+
+from ingest.chunking import split_note
+from ingest.note import Note, split_lines
+from ingest.spans import split_spans
+
+SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
+def test_every_span_is_an_exact_substring_of_its_lines(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    lines = split_lines(text)
+    for chunk in split_note(Note(str(path), text, "", len(text), 0.0)):
+        for span in split_spans(chunk):
+            assert span.text in "\n".join(lines[span.start_line - 1 : span.end_line])
+
+
+def test_numbered_question_lines_split_into_question_and_answer() -> None:
+    text = "B. Word2Vec\n5. Word2Vec — two architectures? CBOW (predict center) and Skip-gram.\n"
+    chunk = split_note(Note("/n.txt", text, "", len(text), 0.0))[0]
+    spans = split_spans(chunk)
+    answer = next(s for s in spans if s.kind == "answer")
+    assert answer.text == "CBOW (predict center) and Skip-gram."
+    assert answer.question == "Word2Vec — two architectures?"
+    assert answer.start_line == answer.end_line == 2
+
+
+def test_several_questions_on_one_line_each_get_their_answer() -> None:
+    text = "Quick fire\n46. Word2Vec architecture? Shallow NN. 47. BERT pretraining? MLM (+ NSP).\n"
+    chunk = split_note(Note("/n.txt", text, "", len(text), 0.0))[0]
+    answers = {s.question: s.text for s in split_spans(chunk) if s.kind == "answer"}
+    assert answers == {"Word2Vec architecture?": "Shallow NN.", "BERT pretraining?": "MLM (+ NSP)."}
