@@ -121,19 +121,44 @@ def ask(
     mode: str = typer.Option("hybrid", "--mode", help="hybrid, bm25 or dense."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     file: Path = typer.Option(None, "--file", help="One question per line; prints JSON lines."),
+    llm: bool = typer.Option(None, "--llm/--no-llm", help="Fluent answer from the configured LLM, verified against the notes."),
 ) -> None:
     """Answer from the notes, quoting and citing the lines."""
     questions = _queries(question, file)
-    answers = _facade().ask_batch(questions, k, mode)
+    sg = _facade()
+    if not (as_json or file) and len(questions) == 1:
+        answers = [_stream_to_terminal(sg, questions[0], k, mode, llm)]
+    else:
+        answers = sg.ask_batch(questions, k, mode, llm)
     for answer in answers:
         if as_json or file:
             typer.echo(json.dumps(answer_json(answer), ensure_ascii=False))
             continue
+        if answer.notice:
+            typer.echo(f"note: {answer.notice}", err=True)
         typer.echo(answer.text)
+        for sentence in answer.sentences:
+            if not sentence.supported:
+                typer.echo(f"  unsupported by the cited notes: {sentence.text}", err=True)
         for c in answer.citations:
             typer.echo(f"  [{c.n}] {display_path(c.source)}:{c.start_line}-{c.end_line}  {c.heading}")
         for r in answer.related:
             typer.echo(f"  next: {r.concept} ({r.type}, {r.relation} {r.via})")
+
+
+def _stream_to_terminal(sg, question: str, k: int, mode: str, llm: bool | None):  # noqa: ANN001, ANN202
+    """Show an LLM's words as they come (on a terminal), then return the verified answer."""
+    streamed = False
+    for piece in sg.ask_stream(question, k, mode, llm):
+        if isinstance(piece, str):
+            if sys.stderr.isatty():
+                typer.echo(piece, nl=False, err=True)
+                streamed = True
+            continue
+        if streamed:
+            typer.echo("\n--- verified against your notes ---", err=True)
+        return piece
+    raise QueryError("no answer was produced")
 
 
 @app.command("eval")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,10 +18,11 @@ import numpy as np
 from assistant.answering import compose_answer
 from assistant.concepts import current_graph, refresh_graph, with_related
 from assistant.index import SearchIndex
+from assistant.llm import llm_answer, llm_configured, stream_llm_answer
 from assistant.types import Answer, Hit
 from graph import ConceptGraph
 from ingest.embedder import Embedder
-from ingest.errors import QueryError
+from ingest.errors import ConfigError, QueryError
 from ingest.manifest import Manifest, NoteRecord, load_manifest, manifest_path, require_manifest
 from ingest.pipeline import IngestReport, ProgressFn, sync
 from ingest.settings import MODES, Settings, load_settings
@@ -173,17 +174,38 @@ class Studygraph:
     def search(self, query: str, k: int | None = None, mode: str | None = None) -> list[Hit]:
         return self.search_batch([query], k, mode)[0]
 
-    def ask_batch(self, questions: Sequence[str], k: int | None = None, mode: str | None = None) -> list[Answer]:
+    def ask_batch(
+        self, questions: Sequence[str], k: int | None = None, mode: str | None = None, llm: bool | None = None
+    ) -> list[Answer]:
+        """Extractive answers (or verified LLM answers when `llm`, default: when one is configured)."""
         index, hits_per_question, vectors = self._search(questions, k, mode, need_vectors=True)
         assert vectors is not None
         graph = self.graph()
-        return [
+        answers = [
             with_related(compose_answer(q, vectors[i], hits, index, self.settings.answer_max_chars), graph)
             for i, (q, hits) in enumerate(zip(questions, hits_per_question))
         ]
+        if self._use_llm(llm):
+            answers = [llm_answer(a.question, a.hits, a, self.settings, self.embed) for a in answers]
+        return answers
 
-    def ask(self, question: str, k: int | None = None, mode: str | None = None) -> Answer:
-        return self.ask_batch([question], k, mode)[0]
+    def ask(self, question: str, k: int | None = None, mode: str | None = None, llm: bool | None = None) -> Answer:
+        return self.ask_batch([question], k, mode, llm)[0]
+
+    def ask_stream(
+        self, question: str, k: int | None = None, mode: str | None = None, llm: bool | None = None
+    ) -> Iterator[str | Answer]:
+        """Text pieces as an LLM writes them, then the final (verified or extractive) Answer."""
+        answer = self.ask(question, k, mode, llm=False)
+        if not self._use_llm(llm):
+            yield answer
+            return
+        yield from stream_llm_answer(question, answer.hits, answer, self.settings, self.embed)
+
+    def _use_llm(self, llm: bool | None) -> bool:
+        if llm and not llm_configured(self.settings):
+            raise ConfigError("no LLM is configured; set STUDYGRAPH_LLM_URL (and STUDYGRAPH_LLM_MODEL) or drop --llm")
+        return llm_configured(self.settings) if llm is None else llm
 
     # -- bookkeeping ---------------------------------------------------------
     def notes(self) -> list[NoteRecord]:
