@@ -3,14 +3,16 @@ generation, rebuilt from the committed chunks whenever it is missing or stale.""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.types import Answer, Related
-from graph import ConceptGraph, build_graph, load_graph, save_graph
-from ingest.atomic import write_json
+from graph import ConceptGraph, build_graph, load_graph
+from graph.store import graph_to_json
+from ingest.atomic import write_bytes, write_json
 from ingest.note import Chunk
 
 logger = logging.getLogger(__name__)
@@ -24,29 +26,54 @@ def _stamp_path(home: Path) -> Path:
     return home / "graph" / "generation.json"
 
 
-def stored_generation(home: Path) -> int | None:
+def _digest(path: Path) -> str:
     try:
-        return int(json.loads(_stamp_path(home).read_text(encoding="utf-8"))["generation"])
-    except (OSError, ValueError, KeyError):
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def stored_generation(home: Path) -> int | None:
+    """The index generation the stored graph was built from, or None if it is
+    missing, unreadable or not the file the stamp was written for."""
+    try:
+        stamp = json.loads(_stamp_path(home).read_text(encoding="utf-8"))
+        generation = int(stamp["generation"])
+    except (OSError, ValueError, KeyError, TypeError):
         return None
+    # Two processes may refresh the graph at once; the digest ties the stamp to
+    # the one graph file it describes, so a crossed pair reads as stale.
+    return generation if stamp.get("sha256") == _digest(graph_path(home)) else None
 
 
 def refresh_graph(home: Path, generation: int, chunks: Sequence[Chunk]) -> ConceptGraph:
     """Build the graph of these chunks (per-chunk extraction is cached) and persist it."""
     graph = build_graph(chunks, cache_dir=home / "graph" / "cache")
-    save_graph(graph, graph_path(home))
-    write_json(_stamp_path(home), {"generation": generation})
+    # The same bytes save_graph writes, digested before another process can replace them.
+    data = json.dumps(graph_to_json(graph), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    write_bytes(graph_path(home), data)
+    write_json(_stamp_path(home), {"generation": generation, "sha256": hashlib.sha256(data).hexdigest()})
     return graph
 
 
 def current_graph(home: Path, generation: int, chunks: Sequence[Chunk]) -> ConceptGraph:
     """The stored graph if it matches the index generation, else a fresh one."""
-    if stored_generation(home) == generation and graph_path(home).is_file():
+    if stored_generation(home) == generation:
         try:
             return load_graph(graph_path(home))
         except (OSError, ValueError, KeyError) as exc:
             logger.warning("concept graph file is unreadable (%s); rebuilding it", exc)
     return refresh_graph(home, generation, chunks)
+
+
+def graph_problem(home: Path, generation: int) -> str | None:
+    """Why the stored graph does not match index generation `generation` (None if it does)."""
+    stored = stored_generation(home)
+    if stored == generation:
+        return None
+    if stored is None:
+        return "the concept graph is missing, unreadable or does not match its stamp"
+    return f"the concept graph is of generation {stored}, the index of {generation}"
 
 
 def with_related(answer: Answer, graph: ConceptGraph, limit: int = 6) -> Answer:

@@ -37,6 +37,9 @@ class Manifest:
     notes: dict[str, NoteRecord] = field(default_factory=dict)
     generation: int = 0
     updated_at: float = 0.0
+    # Notes dropped with `studygraph remove` (path -> sha256 then): folder ingests
+    # skip them until their content changes or they are ingested by name.
+    excluded: dict[str, str] = field(default_factory=dict)
 
     def chunk_ids(self) -> set[str]:
         return {cid for record in self.notes.values() for cid in record.chunk_ids}
@@ -50,22 +53,33 @@ def manifest_path(home: Path) -> Path:
 
 
 def load_manifest(home: Path) -> Manifest | None:
+    """The committed manifest, or None before the first ingest.
+
+    Raises:
+        IndexMismatchError: the file exists but cannot be read as a manifest.
+    """
     path = manifest_path(home)
     if not path.is_file():
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    notes = {
-        key: NoteRecord(**{**value, "chunk_ids": tuple(value["chunk_ids"]), "warnings": tuple(value.get("warnings", ()))})
-        for key, value in data.get("notes", {}).items()
-    }
-    return Manifest(
-        model=data["model"],
-        dimension=int(data["dimension"]),
-        chunking=data["chunking"],
-        notes=notes,
-        generation=int(data.get("generation", 0)),
-        updated_at=float(data.get("updated_at", 0.0)),
-    )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        notes = {
+            key: NoteRecord(**{**value, "chunk_ids": tuple(value["chunk_ids"]), "warnings": tuple(value.get("warnings", ()))})
+            for key, value in data.get("notes", {}).items()
+        }
+        return Manifest(
+            model=data["model"],
+            dimension=int(data["dimension"]),
+            chunking=data["chunking"],
+            notes=notes,
+            generation=int(data.get("generation", 0)),
+            updated_at=float(data.get("updated_at", 0.0)),
+            excluded={str(k): str(v) for k, v in data.get("excluded", {}).items()},
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise IndexMismatchError(
+            f"the index manifest {path} is unreadable ({exc}); run `studygraph rebuild` to re-ingest your notes"
+        ) from exc
 
 
 def require_manifest(home: Path) -> Manifest:

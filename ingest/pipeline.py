@@ -1,18 +1,19 @@
 """Incremental, crash-safe ingest: files -> chunks -> vectors -> Chroma -> manifest -> snapshot.
 
 Order of steps (so that SIGKILL anywhere leaves a store the next run repairs):
-1. take the ingest lock; write a journal naming the notes about to change;
+1. take the writer lock; write a journal naming the notes about to change;
 2. embed and upsert new chunks, refresh metadata of moved ones (Chroma may now
    hold chunks the manifest does not name: invisible to search);
 3. commit the new manifest (atomic rename) - the commit point;
 4. delete chunks no note references any more, write the new snapshot;
 5. remove the journal.
-A run that finds a journal re-processes the notes it names and drops orphans.
+A run that finds a journal re-processes the notes it names and drops orphans;
+a journal of an interrupted rebuild makes the next writer finish the rebuild.
+`remove_notes` and `rebuild` follow the same order.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -20,12 +21,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
-from filelock import FileLock, Timeout
 
-from ingest.atomic import write_json
 from ingest.chunking import split_note
 from ingest.embedder import Embedder
-from ingest.errors import IndexBusyError, NoteError
+from ingest.errors import IndexMismatchError, IndexMissingError, NoteError
+from ingest.journal import Journal, clear_journal, read_journal, write_journal
+from ingest.lock import sweep_temp_files, writer_lock
 from ingest.manifest import Manifest, NoteRecord, check_compatible, load_manifest, save_manifest
 from ingest.note import Chunk
 from ingest.reading import Skipped, discover, file_digest, read_note
@@ -35,6 +36,7 @@ from ingest.spans import indexed_spans, span_embedding_text
 from ingest.store import ChunkStore
 
 logger = logging.getLogger(__name__)
+EMBED_BATCH = 128  # chunks per embed + upsert round
 
 
 @dataclass(frozen=True)
@@ -61,44 +63,29 @@ class IngestReport:
     generation: int = 0
     seconds: float = 0.0
     changed_chunks: tuple[Chunk, ...] = field(default=(), repr=False)
+    recovered: bool = False  # finished or rolled back a write a killed process left
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
+        """A new generation was committed (the graph must follow)."""
+        return bool(self.added or self.updated or self.removed or self.recovered)
 
 
-def lock_path(home: Path) -> Path:
-    return home / "ingest.lock"
-
-
-def journal_path(home: Path) -> Path:
-    return home / "journal.json"
-
-
-def ingest_lock(settings: Settings, progress: ProgressFn | None = None) -> FileLock:
-    """The writer lock: a second ingest waits (up to lock_timeout) instead of interleaving."""
-    settings.home.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(lock_path(settings.home)))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        if progress:
-            progress(Progress("wait", message="another ingest is running; waiting for it to finish"))
-        try:
-            lock.acquire(timeout=settings.lock_timeout)
-        except Timeout as exc:
-            raise IndexBusyError(
-                f"another ingest has held {lock_path(settings.home)} for over {settings.lock_timeout:.0f} s; try again later"
-            ) from exc
-    return lock
-
-
-def _empty_manifest(settings: Settings, dimension: int) -> Manifest:
-    return Manifest(model=settings.model_name, dimension=dimension, chunking=settings.chunking())
+def _empty_manifest(settings: Settings, generation: int = 0, excluded: dict[str, str] | None = None) -> Manifest:
+    return Manifest(
+        model=settings.model_name, dimension=0, chunking=settings.chunking(), generation=generation, excluded=excluded or {}
+    )
 
 
 def _is_under(path: str, roots: Sequence[Path]) -> bool:
     return any(Path(path).is_relative_to(root) for root in roots)
+
+
+def _locked(settings: Settings, emit: ProgressFn):  # noqa: ANN202 - FileLock
+    def waiting() -> None:
+        emit(Progress("wait", message="another studygraph process is writing the index; waiting for it"))
+
+    return writer_lock(settings.home, settings.lock_timeout, waiting)
 
 
 def sync(
@@ -114,99 +101,161 @@ def sync(
     notes deleted from under `paths` (or from disk) removed. Unchanged notes
     cost one hash and no model load.
     """
-    started = time.perf_counter()
-    roots = [Path(p).expanduser().resolve() for p in paths]
     emit = progress or (lambda _p: None)
-    with ingest_lock(settings, emit):
-        manifest = load_manifest(settings.home) or _empty_manifest(settings, 0)
-        check_compatible(manifest, settings.model_name, None, settings.chunking())
-        journal = _read_journal(settings.home)
-        force_all = "*" in journal
-        files, skipped = discover(roots)
-        skipped = list(skipped)
-        warnings: list[str] = []
-        emit(Progress("scan", 0, len(files), f"checking {len(files)} note(s)"))
-        present = {str(f) for f in files}
-        notes: dict[str, NoteRecord] = dict(manifest.notes)
-        changed: dict[str, list[Chunk]] = {}
-        records: dict[str, NoteRecord] = {}
-        unchanged: list[str] = []
-        for done, file in enumerate(files, 1):
-            key = str(file)
-            old = manifest.notes.get(key)
-            try:
-                if old and not force_all and key not in journal and file_digest(file) == old.sha256:
-                    unchanged.append(key)
-                    continue
-                note = read_note(file, settings.max_note_bytes)
-            except NoteError as exc:
-                skipped.append(Skipped(exc.path, exc.reason))
+    store = store or ChunkStore(settings)
+    with _locked(settings, emit):
+        journal = read_journal(settings.home)
+        if journal.rebuild:
+            recover_locked(settings, embedder, store, emit)
+        return sync_locked([Path(p) for p in paths], settings, embedder, store, emit)
+
+
+def recover_locked(
+    settings: Settings, embedder: Embedder, store: ChunkStore, emit: ProgressFn | None = None
+) -> IngestReport | None:
+    """Finish what a killed writer left (the caller holds the writer lock).
+
+    An interrupted rebuild is run again; any other journal rolls uncommitted
+    work back and completes committed work (garbage, snapshot). Returns None
+    when there was nothing to recover.
+    """
+    emit = emit or (lambda _p: None)
+    sweep_temp_files(settings.home)
+    journal = read_journal(settings.home)
+    if journal.rebuild:
+        logger.warning("finishing a rebuild that was interrupted")
+        return rebuild_locked(sorted(journal.notes), settings, embedder, store, emit)
+    if journal.pending:
+        return sync_locked([], settings, embedder, store, emit)
+    return None
+
+
+def sync_locked(
+    paths: list[Path],
+    settings: Settings,
+    embedder: Embedder,
+    store: ChunkStore,
+    emit: ProgressFn,
+    base: Manifest | None = None,
+) -> IngestReport:
+    """One ingest under the writer lock. With `base` (a rebuild), start from that
+    empty manifest instead of the committed one and re-read every note."""
+    started = time.perf_counter()
+    home = settings.home
+    rebuilding = base is not None
+    manifest = base or load_manifest(home) or _empty_manifest(settings)
+    check_compatible(manifest, settings.model_name, None, settings.chunking())
+    journal = read_journal(home)
+    recheck = rebuilding or journal.unreadable
+    roots = [p.expanduser().resolve() for p in paths]
+    by_name = {str(r) for r in roots if r.is_file()}
+    files, found_skipped = discover(roots)
+    skipped = list(found_skipped)
+    warnings: list[str] = ["finished an ingest that was interrupted"] if journal.pending else []
+    excluded = {k: v for k, v in manifest.excluded.items() if k not in by_name and Path(k).is_file()}
+    emit(Progress("scan", 0, len(files), f"checking {len(files)} note(s)"))
+    present = {str(f) for f in files}
+    changed: dict[str, list[Chunk]] = {}
+    records: dict[str, NoteRecord] = {}
+    unchanged: list[str] = []
+    for done, file in enumerate(files, 1):
+        key = str(file)
+        old = manifest.notes.get(key)
+        try:
+            digest = file_digest(file) if (old or key in excluded) else ""
+            if key in excluded and digest == excluded[key]:
+                skipped.append(Skipped(key, "was removed with `studygraph remove`; ingest it by name to add it back"))
                 continue
-            except OSError as exc:
-                skipped.append(Skipped(key, f"cannot be read ({exc})"))
+            excluded.pop(key, None)
+            if old and not recheck and key not in journal.notes and digest == old.sha256:
+                unchanged.append(key)
                 continue
-            warnings += [f"{key}: {w}" for w in note.warnings]
-            chunks = split_note(note, settings.chunk_min_chars, settings.chunk_max_chars)
-            changed[key] = chunks
-            records[key] = NoteRecord(
-                path=key, sha256=note.sha256, size=note.size, mtime=note.mtime,
-                chunk_ids=tuple(c.id for c in chunks), title=note.title,
-                ingested_at=time.time(), warnings=note.warnings,
-            )
-            if done % 50 == 0:
-                emit(Progress("scan", done, len(files)))
-        removed = [
-            key for key in manifest.notes
-            if key not in present and (not Path(key).is_file() or _is_under(key, roots))
-        ]
-        removed = [key for key in removed if not _skipped_but_present(key, skipped)]
-        if not changed and not removed and not journal:
-            emit(Progress("done", len(files), len(files), "nothing changed"))
-            return IngestReport(
-                unchanged=tuple(unchanged), skipped=tuple(skipped), warnings=tuple(warnings),
-                chunks=len(manifest.chunk_ids()), generation=manifest.generation,
-                seconds=time.perf_counter() - started,
-            )
-        store = store or ChunkStore(settings)
-        _write_journal(settings.home, sorted(set(changed) | set(removed) | set(journal)))
-        fresh: dict[str, Chunk] = {c.id: c for chunks in changed.values() for c in chunks}
-        fresh_vectors, kept = _embed_new(fresh, store, embedder, emit)
-        if kept:
-            # Same text, new place in the note: refresh line numbers, keep the vector.
-            store.update_metadata([fresh[cid] for cid in kept])
-        dimension = next((v.shape[0] for v, _ in fresh_vectors.values()), manifest.dimension)
-        if manifest.dimension and dimension != manifest.dimension:
-            check_compatible(manifest, settings.model_name, dimension, settings.chunking())
-        for key in removed:
-            notes.pop(key, None)
-        notes.update(records)
-        new_manifest = replace(manifest.with_notes(dict(sorted(notes.items()))), dimension=dimension)
-        emit(Progress("commit", message="committing"))
-        save_manifest(settings.home, new_manifest)
-        live = new_manifest.chunk_ids()
-        garbage = (manifest.chunk_ids() - live) | ((store.ids() - live) if journal else set())
-        if garbage:
-            store.delete(garbage)
-        if journal:
-            store.delete_spans(store.orphan_spans(live))
-        snapshot = updated_snapshot(load_snapshot(settings.home), new_manifest, fresh, fresh_vectors, store)
-        save_snapshot(settings.home, snapshot)
-        journal_path(settings.home).unlink(missing_ok=True)
-        emit(Progress("done", len(files), len(files), "done"))
-        was = set(manifest.notes)
-        return IngestReport(
-            added=tuple(k for k in records if k not in was),
-            updated=tuple(k for k in records if k in was),
-            removed=tuple(removed),
-            unchanged=tuple(unchanged),
-            skipped=tuple(skipped),
-            warnings=tuple(warnings),
-            embedded=len(fresh) - len(kept),
-            chunks=len(snapshot.chunks),
-            generation=new_manifest.generation,
-            seconds=time.perf_counter() - started,
-            changed_chunks=tuple(fresh.values()),
+            note = read_note(file, settings.max_note_bytes)
+        except NoteError as exc:
+            skipped.append(Skipped(exc.path, exc.reason))
+            continue
+        except OSError as exc:
+            skipped.append(Skipped(key, f"cannot be read ({exc.strerror or exc})"))
+            continue
+        warnings += [f"{key}: {w}" for w in note.warnings]
+        chunks = split_note(note, settings.chunk_min_chars, settings.chunk_max_chars)
+        changed[key] = chunks
+        records[key] = NoteRecord(
+            path=key, sha256=note.sha256, size=note.size, mtime=note.mtime,
+            chunk_ids=tuple(c.id for c in chunks), title=note.title,
+            ingested_at=time.time(), warnings=note.warnings,
         )
+        if done % 50 == 0:
+            emit(Progress("scan", done, len(files)))
+    removed = [
+        key for key in manifest.notes
+        if key not in present and (not Path(key).is_file() or _is_under(key, roots))
+        and not _skipped_but_present(key, skipped)
+    ]
+    if not changed and not removed and not journal.pending and excluded == manifest.excluded and not rebuilding:
+        emit(Progress("done", len(files), len(files), "nothing changed"))
+        return IngestReport(
+            unchanged=tuple(unchanged), skipped=tuple(skipped), warnings=tuple(warnings),
+            chunks=len(manifest.chunk_ids()), generation=manifest.generation,
+            seconds=time.perf_counter() - started,
+        )
+    write_journal(home, set(changed) | set(removed) | journal.notes, rebuild=rebuilding)
+    fresh: dict[str, Chunk] = {c.id: c for chunks in changed.values() for c in chunks}
+    fresh_vectors, kept = _embed_new(fresh, store, embedder, emit)
+    if kept:
+        # Same text, new place in the note: refresh line numbers, keep the vectors.
+        store.update_metadata([fresh[cid] for cid in kept], [len(fresh_vectors[cid][1]) for cid in kept])
+    dimension = next((v.shape[0] for v, _ in fresh_vectors.values()), manifest.dimension)
+    if manifest.dimension and dimension != manifest.dimension:
+        check_compatible(manifest, settings.model_name, dimension, settings.chunking())
+    notes = {k: v for k, v in manifest.notes.items() if k not in removed}
+    notes.update(records)
+    new_manifest = replace(manifest.with_notes(dict(sorted(notes.items()))), dimension=dimension, excluded=excluded)
+    emit(Progress("commit", message="committing"))
+    _commit(home, manifest, new_manifest, store, journal, fresh, fresh_vectors, rebuilding)
+    emit(Progress("done", len(files), len(files), "done"))
+    was = manifest.notes
+    return IngestReport(
+        added=tuple(k for k in records if k not in was),
+        updated=tuple(k for k in records if k in was and was[k].chunk_ids != records[k].chunk_ids),
+        removed=tuple(removed),
+        unchanged=tuple(unchanged) + tuple(k for k in records if k in was and was[k].chunk_ids == records[k].chunk_ids),
+        skipped=tuple(skipped),
+        warnings=tuple(warnings),
+        embedded=len(fresh) - len(kept),
+        chunks=len(new_manifest.chunk_ids()),
+        generation=new_manifest.generation,
+        seconds=time.perf_counter() - started,
+        changed_chunks=tuple(fresh.values()),
+        recovered=journal.pending or rebuilding,
+    )
+
+
+def _commit(
+    home: Path,
+    manifest: Manifest,
+    new_manifest: Manifest,
+    store: ChunkStore,
+    journal: Journal,
+    fresh: dict[str, Chunk],
+    fresh_vectors: dict[str, tuple[np.ndarray, np.ndarray]],
+    rebuilding: bool = False,
+) -> None:
+    """Steps 3-5: commit the manifest, drop garbage, write the snapshot, clear the journal."""
+    save_manifest(home, new_manifest)
+    if rebuilding:
+        # Committed: from here on an interrupted rebuild only needs ordinary recovery.
+        write_journal(home, set(new_manifest.notes))
+    live = new_manifest.chunk_ids()
+    recovering = journal.pending or rebuilding
+    garbage = (manifest.chunk_ids() - live) | ((store.ids() - live) if recovering else set())
+    if garbage:
+        store.delete(garbage)
+    if recovering:
+        store.delete_spans(store.orphan_spans(live))
+    snapshot = updated_snapshot(load_snapshot(home), manifest.generation, new_manifest, fresh, fresh_vectors, store)
+    save_snapshot(home, snapshot)
+    clear_journal(home)
 
 
 def _skipped_but_present(key: str, skipped: list[Skipped]) -> bool:
@@ -217,7 +266,7 @@ def _skipped_but_present(key: str, skipped: list[Skipped]) -> bool:
 def _embed_new(
     fresh: dict[str, Chunk], store: ChunkStore, embedder: Embedder, emit: ProgressFn
 ) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], set[str]]:
-    """Embed and store only chunks Chroma does not hold yet.
+    """Embed and store only chunks Chroma does not hold yet (with all their spans).
 
     Each chunk is embedded span by span (sentences, items, Q&A answers with
     their question); its own vector is the normalised mean of its spans.
@@ -227,13 +276,15 @@ def _embed_new(
     """
     if not fresh:
         return {}, set()
-    have = store.existing(list(fresh))
+    stored = store.existing(list(fresh))
+    kept_spans = store.fetch_spans(sorted(stored)) if stored else {}
+    # A chunk whose spans a crash cut short is embedded again, not kept.
+    have = {cid for cid in stored if cid in kept_spans and len(kept_spans[cid]) == len(indexed_spans(fresh[cid]))}
     todo = [c for cid, c in fresh.items() if cid not in have]
     vectors: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     emit(Progress("embed", 0, len(todo), f"embedding {len(todo)} new chunk(s)"))
-    batch = 128
-    for start in range(0, len(todo), batch):
-        part = todo[start : start + batch]
+    for start in range(0, len(todo), EMBED_BATCH):
+        part = todo[start : start + EMBED_BATCH]
         texts = [[span_embedding_text(s) for s in indexed_spans(c)] for c in part]
         encoded = embedder.encode([t for group in texts for t in group])
         bounds = np.cumsum([0] + [len(group) for group in texts])
@@ -242,24 +293,107 @@ def _embed_new(
         means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
         store.upsert(part, means, span_rows)
         vectors.update({c.id: (m, rows) for c, m, rows in zip(part, means, span_rows)})
-        emit(Progress("embed", min(start + batch, len(todo)), len(todo)))
+        emit(Progress("embed", min(start + EMBED_BATCH, len(todo)), len(todo)))
     if have:
         # Chunks already in Chroma (unchanged text in an edited note) reuse their vectors.
-        kept, kept_vectors = store.fetch([cid for cid in fresh if cid in have])
-        kept_spans = store.fetch_spans([c.id for c in kept])
-        vectors.update({c.id: (v, kept_spans[c.id]) for c, v in zip(kept, kept_vectors) if c.id in kept_spans})
+        kept, kept_vectors = store.fetch(sorted(have))
+        vectors.update({c.id: (v, kept_spans[c.id]) for c, v in zip(kept, kept_vectors)})
     return vectors, have
 
 
-def _read_journal(home: Path) -> set[str]:
-    path = journal_path(home)
-    if not path.is_file():
-        return set()
+def remove_notes(
+    targets: Sequence[str], settings: Settings, embedder: Embedder, store: ChunkStore | None = None
+) -> IngestReport:
+    """Drop notes from the index (the files stay on disk).
+
+    A removed note stays out of folder ingests until its content changes or it
+    is ingested by name.
+
+    Args:
+        targets: note paths (absolute or relative) or file names of ingested notes;
+            a folder removes every note under it.
+
+    Raises:
+        NoteError: a target names no ingested note, or a file name is ambiguous.
+    """
+    started = time.perf_counter()
+    store = store or ChunkStore(settings)
+    with _locked(settings, lambda _p: None):
+        recover_locked(settings, embedder, store)
+        manifest = load_manifest(settings.home)
+        if manifest is None:
+            raise IndexMissingError(f"no index in {settings.home} yet; run `studygraph ingest` first")
+        keys = sorted({key for target in targets for key in match_notes(manifest, target)})
+        write_journal(settings.home, keys)
+        notes = {k: v for k, v in manifest.notes.items() if k not in keys}
+        excluded = {**manifest.excluded, **{k: manifest.notes[k].sha256 for k in keys}}
+        new_manifest = replace(manifest.with_notes(notes), excluded=excluded)
+        _commit(settings.home, manifest, new_manifest, store, Journal(), {}, {})
+        return IngestReport(
+            removed=tuple(keys), chunks=len(new_manifest.chunk_ids()), generation=new_manifest.generation,
+            seconds=time.perf_counter() - started,
+        )
+
+
+def match_notes(manifest: Manifest, target: str) -> list[str]:
+    """Ingested notes a user's NOTE argument means: a path, a folder, or a unique file name."""
+    given = Path(target).expanduser()
+    resolved = str(given.resolve())
+    if resolved in manifest.notes:
+        return [resolved]
+    under = [k for k in manifest.notes if Path(k).is_relative_to(resolved)]
+    if under:
+        return under
+    named = [k for k in manifest.notes if Path(k).name == given.name]
+    if len(named) == 1 and given.name == target:
+        return named
+    if len(named) > 1 and given.name == target:
+        raise NoteError(target, "matches several ingested notes: " + ", ".join(named) + "; give the full path")
+    raise NoteError(target, "is not an ingested note; `studygraph status` shows what the index holds")
+
+
+def rebuild(
+    paths: Sequence[Path] | None,
+    settings: Settings,
+    embedder: Embedder,
+    store: ChunkStore | None = None,
+    progress: ProgressFn | None = None,
+) -> IngestReport:
+    """Re-ingest from scratch: drop the Chroma collections and re-embed every note.
+
+    Args:
+        paths: what to ingest; None means the notes the manifest knew.
+
+    Raises:
+        IndexMissingError: no paths given and no readable manifest to take them from.
+    """
+    emit = progress or (lambda _p: None)
+    store = store or ChunkStore(settings)
+    with _locked(settings, emit):
+        sweep_temp_files(settings.home)
+        if paths is None:
+            try:
+                manifest = load_manifest(settings.home)
+            except IndexMismatchError as exc:
+                raise IndexMissingError(f"{exc}; give the folders to ingest, e.g. `studygraph rebuild seeds`") from exc
+            if manifest is None:
+                raise IndexMissingError(f"no index in {settings.home} to rebuild; run `studygraph ingest` first")
+            paths = [Path(key) for key in manifest.notes]
+        return rebuild_locked([str(p) for p in paths], settings, embedder, store, emit)
+
+
+def rebuild_locked(
+    notes: list[str], settings: Settings, embedder: Embedder, store: ChunkStore, emit: ProgressFn
+) -> IngestReport:
+    home = settings.home
     try:
-        return set(json.loads(path.read_text(encoding="utf-8")).get("notes", []))
-    except (OSError, ValueError):
-        return {"*"}
-
-
-def _write_journal(home: Path, notes: list[str]) -> None:
-    write_json(journal_path(home), {"notes": notes, "started_at": time.time()})
+        old = load_manifest(home)
+    except IndexMismatchError:
+        old = None
+    snapshot = load_snapshot(home)
+    # The new generation must outnumber anything a reader may hold, so nobody mistakes old files for new.
+    generation = max(old.generation if old else 0, snapshot.generation if snapshot else 0)
+    write_journal(home, notes, rebuild=True)
+    store.drop()
+    base = _empty_manifest(settings, generation, old.excluded if old else None)
+    return sync_locked([Path(n) for n in notes], settings, embedder, store, emit, base=base)

@@ -10,17 +10,23 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from filelock import FileLock, Timeout
 
 from ingest.atomic import write_bytes
-from ingest.manifest import Manifest
+from ingest.errors import IndexMissingError
+from ingest.lock import lock_path, try_writer_lock, writer_lock
+from ingest.manifest import Manifest, require_manifest
 from ingest.note import Chunk
 from ingest.store import ChunkStore
 
 logger = logging.getLogger(__name__)
+COMMIT_WINDOW_SECONDS = 2.0  # a writer writes its snapshot within moments of its commit
 FIELDS = ("id", "source", "text", "start_line", "end_line", "heading", "kind")
 
 
@@ -82,11 +88,13 @@ def load_snapshot(home: Path) -> Snapshot | None:
             span_vectors = np.ascontiguousarray(data["span_vectors"], dtype=np.float32)
             span_offsets = np.asarray(data["span_offsets"], dtype=np.int64)
             meta = json.loads(data["meta"].tobytes().decode("utf-8", "surrogatepass"))
-    except (OSError, ValueError, KeyError) as exc:
+        chunks = tuple(Chunk(**dict(zip(FIELDS, row))) for row in meta["chunks"])
+        if len(vectors) != len(chunks) or len(span_offsets) != len(chunks) + 1 or span_offsets[-1] != len(span_vectors):
+            raise ValueError("array sizes do not match the chunk list")
+        return Snapshot(int(meta["generation"]), chunks, vectors, span_vectors, span_offsets)
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
         logger.warning("search snapshot %s is unreadable (%s); it will be rebuilt", path, exc)
         return None
-    chunks = tuple(Chunk(**dict(zip(FIELDS, row))) for row in meta["chunks"])
-    return Snapshot(int(meta["generation"]), chunks, vectors, span_vectors, span_offsets)
 
 
 def ordered_ids(manifest: Manifest) -> list[str]:
@@ -111,6 +119,7 @@ def build_snapshot(manifest: Manifest, store: ChunkStore) -> Snapshot:
 
 def updated_snapshot(
     old: Snapshot | None,
+    base_generation: int,
     manifest: Manifest,
     fresh: dict[str, Chunk],
     fresh_vectors: dict[str, tuple[np.ndarray, np.ndarray]],
@@ -119,9 +128,13 @@ def updated_snapshot(
     """The next snapshot from the previous one plus what this ingest wrote.
 
     Kept chunks take their vectors from the old snapshot; re-chunked ones take
-    their new metadata from `fresh`. Anything not found falls back to the store.
+    their new metadata from `fresh`. Anything not found falls back to the store,
+    and so does an old snapshot of another generation than the one this ingest
+    started from (its line numbers may predate a committed edit).
     """
-    old_rows = {c.id: i for i, c in enumerate(old.chunks)} if old is not None else {}
+    if old is None or old.generation != base_generation:
+        return build_snapshot(manifest, store)
+    old_rows = {c.id: i for i, c in enumerate(old.chunks)}
     chunks: list[Chunk] = []
     vectors: list[np.ndarray] = []
     spans: list[np.ndarray] = []
@@ -129,7 +142,7 @@ def updated_snapshot(
         if cid in fresh_vectors:
             vector, span_rows = fresh_vectors[cid]
             chunks.append(fresh[cid])
-        elif cid in old_rows and old is not None:
+        elif cid in old_rows:
             row = old_rows[cid]
             chunks.append(fresh.get(cid, old.chunks[row]))
             vector, span_rows = old.vectors[row], old.spans_of(row)
@@ -138,3 +151,55 @@ def updated_snapshot(
         vectors.append(vector[None, :])
         spans.append(span_rows)
     return assemble(manifest.generation, chunks, vectors, spans, manifest.dimension)
+
+
+def current_snapshot(home: Path, store: ChunkStore, lock_timeout: float) -> Snapshot:
+    """The snapshot queries should use: one committed generation, never a mix.
+
+    The manifest and the snapshot are two files, so a writer can commit between
+    our two reads. A snapshot behind the manifest means a writer is between its
+    commit and its snapshot write (it finishes within moments: we wait for it)
+    or a writer was killed (the snapshot is rebuilt from Chroma under the writer
+    lock, so no writer deletes chunks while we read them).
+
+    Raises:
+        IndexMissingError: nothing has been ingested yet.
+    """
+    for _ in range(20):
+        manifest = require_manifest(home)
+        snapshot = load_snapshot(home)
+        if snapshot is not None and snapshot.generation == manifest.generation:
+            return snapshot
+        if snapshot is not None and snapshot.generation > manifest.generation:
+            continue  # a commit landed between our two reads
+        if not os.access(home, os.W_OK):
+            return build_snapshot(manifest, store)  # read-only data directory: rebuild in memory
+        lock = try_writer_lock(home) or _wait_briefly(home, COMMIT_WINDOW_SECONDS)
+        if lock is None:
+            # A long write is under way (a first ingest, or one after a crash):
+            # read the committed generation from Chroma without saving it.
+            built = build_snapshot(manifest, store)
+            if len(built.chunks) == len(manifest.chunk_ids()) and require_manifest(home).generation == manifest.generation:
+                return built
+            if snapshot is not None:
+                return snapshot
+            writer_lock(home, lock_timeout).release()
+            continue
+        with lock:
+            manifest = require_manifest(home)
+            snapshot = load_snapshot(home)
+            if snapshot is None or snapshot.generation != manifest.generation:
+                logger.info("search snapshot is stale; rebuilding it from the chunk store")
+                snapshot = build_snapshot(manifest, store)
+                save_snapshot(home, snapshot)
+            return snapshot
+    raise IndexMissingError(f"the index in {home} kept changing while it was being read; try again")
+
+
+def _wait_briefly(home: Path, seconds: float) -> FileLock | None:
+    try:
+        lock = FileLock(str(lock_path(home)))
+        lock.acquire(timeout=seconds, poll_interval=0.02)
+    except (Timeout, OSError):
+        return None
+    return lock

@@ -100,9 +100,33 @@ class ChunkStore:
                 embeddings=vectors[start : start + BATCH],
             )
 
-    def update_metadata(self, chunks: Sequence[Chunk]) -> None:
-        for part in _batches(list(chunks)):
-            self.collection.update(ids=[c.id for c in part], metadatas=[c.metadata() for c in part])
+    def update_metadata(self, chunks: Sequence[Chunk], span_counts: Sequence[int]) -> None:
+        for start in range(0, len(chunks), BATCH):
+            part = chunks[start : start + BATCH]
+            counts = span_counts[start : start + BATCH]
+            self.collection.update(
+                ids=[c.id for c in part], metadatas=[{**c.metadata(), "spans": n} for c, n in zip(part, counts)]
+            )
+
+    def drop(self) -> None:
+        """Delete both collections (a rebuild starts from nothing)."""
+        if self._client is None:
+            self._client = _client(self.settings)
+        for name in (self.settings.collection, f"{self.settings.collection}_spans"):
+            try:
+                self._client.delete_collection(name)
+            except Exception as exc:  # noqa: BLE001 - chromadb raises different types for "no such collection"
+                logger.debug("collection %s not dropped: %s", name, exc)
+        self._collection = self._spans = None
+
+    def span_counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """(span rows stored per chunk id, span count each chunk's metadata expects)."""
+        rows: dict[str, int] = {}
+        for meta in self.spans.get(include=["metadatas"])["metadatas"]:
+            rows[str(meta["chunk_id"])] = rows.get(str(meta["chunk_id"]), 0) + 1
+        got = self.collection.get(include=["metadatas"])
+        expected = {cid: int(meta.get("spans", -1)) for cid, meta in zip(got["ids"], got["metadatas"])}
+        return rows, expected
 
     def delete(self, ids: Iterable[str]) -> None:
         for part in _batches(sorted(ids)):

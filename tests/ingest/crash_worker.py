@@ -1,0 +1,155 @@
+"""A writer process for the kill test: runs one ingest / remove / rebuild and may
+SIGKILL itself at its K-th write event.
+
+Events are the boundaries a crash can fall between: before each embedding
+batch, before and after every Chroma write (upsert, update, delete, dropping a
+collection), before and after every atomic rename (journal, manifest, snapshot,
+graph, graph cache) and around the journal's removal. A run with kill_at=0
+records the event list so the test can choose kill points.
+
+Embeddings come from a cache of the real model's vectors (the model loads only
+on a miss), so a round costs a process start, not a model load.
+
+    python crash_worker.py CONFIG.json
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+
+class Events:
+    def __init__(self, kill_at: int) -> None:
+        self.kill_at = kill_at
+        self.names: list[str] = []
+        self.active = False
+
+    def __call__(self, name: str) -> None:
+        if not self.active:
+            return
+        self.names.append(name)
+        if len(self.names) == self.kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+def load_cache(path: Path) -> dict[str, np.ndarray]:
+    if not path.is_file():
+        return {}
+    with np.load(path, allow_pickle=False) as data:
+        return dict(zip(data["texts"].tolist(), data["vectors"]))
+
+
+def save_cache(path: Path, cache: dict[str, np.ndarray]) -> None:
+    texts = sorted(cache)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, texts=np.array(texts), vectors=np.vstack([cache[t] for t in texts]).astype(np.float32))
+    os.replace(tmp, path)
+
+
+def cached_encoder(cache: dict[str, np.ndarray], real_encode, on_call=None):  # noqa: ANN001, ANN201
+    """An Embedder.encode that returns the real model's vectors, computing only unseen texts."""
+
+    def encode(self, texts):  # noqa: ANN001, ANN202
+        if on_call:
+            on_call("embed")
+        texts = list(texts)
+        missing = sorted({t for t in texts if t not in cache})
+        if missing:
+            cache.update(zip(missing, real_encode(self, missing)))
+        if not texts:
+            return real_encode(self, texts)
+        return np.vstack([cache[t] for t in texts]).astype(np.float32)
+
+    return encode
+
+
+def instrument(events: Events) -> None:
+    """Fire an event around every durable write of the writer."""
+    import chromadb.api.models.Collection as collection_module
+    import chromadb.api.client as client_module
+
+    import ingest.pipeline as pipeline
+
+    def around(owner, name: str, label: str) -> None:  # noqa: ANN001
+        original = getattr(owner, name)
+
+        def wrapped(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            events(f"{label}:before")
+            result = original(*args, **kwargs)
+            events(f"{label}:after")
+            return result
+
+        setattr(owner, name, wrapped)
+
+    for method in ("upsert", "update", "delete", "add"):
+        around(collection_module.Collection, method, f"chroma.{method}")
+    around(client_module.Client, "delete_collection", "chroma.drop")
+    original_replace = os.replace
+
+    def replace(src, dst, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        events(f"rename:{Path(dst).name}:before")
+        original_replace(src, dst, *args, **kwargs)
+        events(f"rename:{Path(dst).name}:after")
+
+    os.replace = replace
+    around(pipeline, "clear_journal", "journal.remove")
+
+
+def main(config_path: str) -> None:
+    config = json.loads(Path(config_path).read_text())
+    os.environ["STUDYGRAPH_HOME"] = config["home"]
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+    import ingest.embedder as embedder_module
+    import ingest.pipeline as pipeline
+    from assistant.facade import Studygraph
+    from ingest.settings import load_settings
+
+    events = Events(int(config.get("kill_at", 0)))
+    cache_path = Path(config["cache"])
+    cache = load_cache(cache_path)
+    size_before = len(cache)
+    embedder_module.Embedder.encode = cached_encoder(cache, embedder_module.Embedder.encode, events)
+    pipeline.EMBED_BATCH = int(config.get("batch", pipeline.EMBED_BATCH))
+    instrument(events)
+
+    sg = Studygraph(load_settings())
+    op = config["op"]
+    if config.get("go"):
+        print("go", flush=True)
+    started = time.perf_counter()
+    events.active = True
+    if op == "ingest":
+        sg.ingest([Path(p) for p in config["paths"]])
+    elif op == "remove":
+        from assistant.cli_maintenance import follow_graph
+
+        pipeline.remove_notes(config["targets"], sg.settings, sg.embedder, sg.store)
+        follow_graph(sg)
+    elif op == "rebuild":
+        from assistant.cli_maintenance import follow_graph
+
+        pipeline.rebuild(None, sg.settings, sg.embedder, sg.store)
+        follow_graph(sg)
+    else:
+        raise SystemExit(f"unknown op {op!r}")
+    events.active = False
+    elapsed = time.perf_counter() - started
+    if len(cache) > size_before:
+        save_cache(cache_path, cache)
+    if config.get("events_out"):
+        Path(config["events_out"]).write_text(json.dumps({"events": events.names, "seconds": elapsed}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
