@@ -1,0 +1,152 @@
+"""Concept and relation cards from the concept graph, given as plain data.
+
+Study mode does not import `graph/`; it takes `Definition`s and typed `Link`s
+(see `graph_adapter.py` for turning a ConceptGraph into them), so these cards
+can be built and tested from literals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from assistant.study.cards import Card, card_id, clean_markup, normalise_question
+from assistant.study.keyterms import key_concepts
+
+# How a typed relation reads in a sentence; unknown types read as "is linked to".
+PHRASES = {
+    "uses": "uses",
+    "based_on": "is based on",
+    "variant_of": "is a variant of",
+    "replaces": "replaces",
+    "trained_with": "is trained with",
+    "trained_on": "is trained on",
+    "part_of": "is part of",
+    "compared_with": "is compared with",
+    "vs": "is contrasted with",
+    "evaluated_on": "is evaluated on",
+    "feeds": "feeds into",
+    "->": "feeds into",
+    "is_a": "is a kind of",
+    "extends": "extends",
+}
+UNTYPED = {"related", "co-occurs", "cooccurs", ""}
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A concept with its definition quoted from the notes and its lines.
+
+    `quote` is "" when the notes define nothing: no card, but the name and
+    aliases still count when choosing cards about the concept.
+    """
+
+    concept: str
+    quote: str
+    source: str
+    start_line: int
+    end_line: int
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Link:
+    """An edge `a --relation--> b` and one piece of evidence for it (an untyped
+    `related` edge may have no quote: it only counts as a neighbour)."""
+
+    a: str
+    b: str
+    relation: str
+    quote: str
+    source: str
+    start_line: int
+    end_line: int
+
+
+def relation_phrase(relation: str) -> str:
+    key = relation.strip().lower().replace(" ", "_").replace("-", "_") if relation.strip() != "->" else "->"
+    return PHRASES.get(key, "is linked to")
+
+
+def concept_cards(definitions: Iterable[Definition], taken: Iterable[Card] = ()) -> list[Card]:
+    """"What is <concept>?" cards answered by the quoted definition.
+
+    Args:
+        definitions: one per concept that has a definition.
+        taken: existing cards; a concept whose question or definition lines they
+            already cover gets no second card.
+    """
+    questions = {normalise_question(c.question) for c in taken}
+    spans = [(c.source, c.start_line, c.end_line) for c in taken]
+    cards = []
+    for d in definitions:
+        question = f"What is {d.concept}?"
+        overlaps = any(s == d.source and a <= d.end_line and d.start_line <= b for s, a, b in spans)
+        if not d.quote.strip() or normalise_question(question) in questions or overlaps:
+            continue
+        questions.add(normalise_question(question))
+        cards.append(
+            Card(
+                id=card_id("concept", question),
+                question=question,
+                answer=clean_markup(d.quote),
+                kind="concept",
+                source=d.source,
+                start_line=d.start_line,
+                end_line=d.end_line,
+                key_concepts=key_concepts([d.quote], f"{question} {' '.join(d.aliases)}"),
+                note=d.source,
+                topics=(d.concept,),
+            )
+        )
+    return cards
+
+
+def relation_cards(links: Iterable[Link]) -> list[Card]:
+    """"How are A and B related?" cards from typed links (untyped co-occurrence is skipped)."""
+    cards: dict[str, Card] = {}
+    for link in links:
+        if link.relation.strip().lower() in UNTYPED or not link.quote.strip() or link.a == link.b:
+            continue
+        question = f"How are {link.a} and {link.b} related?"
+        cid = card_id("relation", " ".join(sorted((link.a.lower(), link.b.lower()))))
+        if cid in cards:
+            continue  # the first evidence of a pair is enough for one card
+        quote = clean_markup(link.quote)
+        cards[cid] = Card(
+            id=cid,
+            question=question,
+            answer=f"{link.a} {relation_phrase(link.relation)} {link.b}.\n{quote}",
+            kind="relation",
+            source=link.source,
+            start_line=link.start_line,
+            end_line=link.end_line,
+            key_concepts=key_concepts([link.quote], question),
+            note=link.source,
+            topics=(link.a, link.b),
+        )
+    return list(cards.values())
+
+
+def _norm(text: str) -> str:
+    return " " + normalise_question(text) + " "
+
+
+def neighbourhood(concept: str, definitions: Iterable[Definition], links: Iterable[Link]) -> set[str]:
+    """A concept (with its aliases) and every concept one typed or untyped link away."""
+    wanted = _norm(concept)
+    names = {concept}
+    for d in definitions:
+        if wanted in {_norm(n) for n in (d.concept, *d.aliases)}:
+            names |= {d.concept, *d.aliases}
+    keys = {_norm(n) for n in names}
+    for link in links:
+        if _norm(link.a) in keys or _norm(link.b) in keys:
+            names |= {link.a, link.b}
+    return names
+
+
+def mentions(card: Card, names: Iterable[str]) -> bool:
+    """Whether a card is about any of these concept names (whole words, case-insensitive)."""
+    text = _norm(" ".join((card.question, card.answer, *card.key_concepts, *card.topics)))
+    return any(_norm(n) in text for n in names if _norm(n).strip())

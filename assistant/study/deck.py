@@ -1,0 +1,204 @@
+"""The study facade: sync cards with the notes, choose cards, grade, review, report.
+
+    deck = Deck.open(settings.home, embed=embedder.encode, ask=assistant.ask)
+    deck.sync(chunks, definitions, links)      # after every ingest
+    card = deck.select(note="003_2b72a920368736ff.txt")[0]
+    grade = deck.grade(card.id, "Symmetric InfoNCE over the batch")
+    deck.review(card.id, "good", grade)
+
+Everything is persisted in `home/study.sqlite` as soon as it happens.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from assistant.study import selection
+from assistant.study.cards import Card
+from assistant.study.compose import Ask, compose
+from assistant.study.concepts import Definition, Link, concept_cards, neighbourhood, relation_cards
+from assistant.study.errors import SelectionError, UnknownCardError
+from assistant.study.extract import extract_cards
+from assistant.study.grading import Grade, Grader, Thresholds
+from assistant.study.notes import fingerprint, notes_from_chunks
+from assistant.study.progress import Progress, progress
+from assistant.study.reviews import Review, ReviewStore
+from assistant.study.schedule import Schedule, parse_rating, utc
+from ingest.note import Chunk
+
+logger = logging.getLogger(__name__)
+
+DB_NAME = "study.sqlite"
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    cards: int
+    added: int
+    retired: int
+    asked: int  # open questions sent to `ask` in this sync (cached answers and known misses are not)
+    unanswered: int  # questions left out: no answer in the notes
+
+
+class Deck:
+    """Study mode over one data directory.
+
+    Args:
+        store: the SQLite store.
+        embed: texts -> L2-normalised vectors, for grading.
+        ask: question -> Answer, to compose references for unanswered questions.
+        schedule: the FSRS scheduler.
+        thresholds: grading calibration.
+        clock: current time (tests pass a fixed one).
+    """
+
+    def __init__(self, store: ReviewStore, embed: Callable[[list[str]], np.ndarray], ask: Ask | None = None,
+                 schedule: Schedule | None = None, thresholds: Thresholds | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.store = store
+        self.ask = ask
+        self.grader = Grader(embed, thresholds)
+        self.schedule = schedule or Schedule()
+        self.clock = clock or (lambda: utc())
+        self._chunks: dict[str, Chunk] = {}
+        self._definitions: list[Definition] = []
+        self._links: list[Link] = []
+
+    @classmethod
+    def open(cls, home: Path, embed: Callable[[list[str]], np.ndarray], **kwargs) -> Deck:  # noqa: ANN003
+        """A deck on `home/study.sqlite` (created if missing)."""
+        return cls(ReviewStore(Path(home) / DB_NAME), embed, **kwargs)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def sync(self, chunks: Iterable[Chunk], definitions: Iterable[Definition] = (),
+             links: Iterable[Link] = ()) -> SyncReport:
+        """Bring the cards in step with the whole corpus.
+
+        Every note is re-extracted (cheap: ~40 ms for the seeds); cards of removed notes and of
+        questions edited away retire (their history stays, and returns with the
+        question). Composed answers are reused until the corpus changes.
+
+        Args:
+            chunks: every chunk of the index (the corpus as it is now).
+            definitions: concept definitions from the graph.
+            links: typed graph edges with evidence.
+        """
+        chunks = list(chunks)
+        self._chunks = {c.id: c for c in chunks}
+        self._definitions, self._links = list(definitions), list(links)
+        corpus = fingerprint(chunks)
+        cards: list[Card] = []
+        open_questions: list[Card] = []
+        for note in notes_from_chunks(chunks):
+            for card in extract_cards(note):
+                (cards if card.answer else open_questions).append(card)
+        filled, made, asked = self._compose(open_questions, corpus)
+        cards += filled
+        unanswered = len(open_questions) - len(filled)
+        cards += concept_cards(self._definitions, taken=cards)
+        cards += relation_cards(self._links)
+        added, retired = self.store.replace_cards(cards, made, self.clock())
+        logger.info("study sync: %d cards, %d new, %d retired, %d asked, %d unanswered",
+                    len(cards), len(added), len(retired), asked, unanswered)
+        return SyncReport(len(cards), len(added), len(retired), asked, unanswered)
+
+    def _compose(self, questions: list[Card], corpus: str) -> tuple[list[Card], dict[str, str], int]:
+        """References for open questions: cached per corpus, else composed by `ask`.
+
+        Returns:
+            (answered cards, corpus fingerprint per composed card id, how many were asked now).
+        """
+        cached = self.store.composed()
+        known_open = self.store.unanswered(corpus)
+        filled: list[Card] = []
+        still_open: set[str] = set()
+        asked = 0
+        for card in questions:
+            old = cached.get(card.id)
+            if old and old[1] == corpus:
+                filled.append(old[0])
+                continue
+            if self.ask is None or card.id in known_open:
+                still_open.add(card.id)
+                continue
+            answer = compose(card, self.ask)
+            asked += 1
+            if answer is None:
+                still_open.add(card.id)
+            else:
+                filled.append(answer)
+        if self.ask is not None:
+            self.store.set_unanswered(still_open, corpus)
+        return filled, {c.id: corpus for c in filled}, asked
+
+    def cards(self) -> list[Card]:
+        """The active cards."""
+        return self.store.cards()
+
+    def card(self, card_id: str) -> Card:
+        card = self.store.card(card_id)
+        if card is None:
+            raise UnknownCardError(f"no card with id {card_id!r}; list them with `studygraph cards`")
+        return card
+
+    def neighbourhood(self, concept: str) -> set[str]:
+        """A concept, its aliases and its graph neighbours (from the last sync)."""
+        return neighbourhood(concept, self._definitions, self._links)
+
+    def select(self, note: str | None = None, concepts: Iterable[str] | None = None,
+               chunk_ids: Iterable[str] | None = None, due_only: bool = True,
+               limit: int | None = None) -> list[Card]:
+        """Cards to study, due ones first (most overdue first), then new ones.
+
+        Args:
+            note: only cards whose question is in this note (path, suffix or file name).
+            concepts: only cards about one of these concept names.
+            chunk_ids: only cards whose lines fall in one of these chunks (last sync's).
+            due_only: leave out reviewed cards that are not due yet.
+            limit: at most this many.
+        """
+        cards = self.cards()
+        if note:
+            cards = selection.in_note(cards, note)
+        if concepts is not None:
+            names = set(concepts)
+            cards = selection.about(cards, names)
+            if not cards:
+                raise SelectionError(f"no cards about {', '.join(sorted(names))}")
+        if chunk_ids is not None:
+            cards = selection.in_chunks(cards, [self._chunks[i] for i in chunk_ids if i in self._chunks])
+        chosen = selection.due_first(cards, self.store.due_times(), self.clock(), due_only)
+        return chosen[:limit] if limit else chosen
+
+    def grade(self, card_id: str, answer: str) -> Grade:
+        """Grade an answer; the schedule is not touched."""
+        return self.grader.grade(self.card(card_id), answer)
+
+    def review(self, card_id: str, rating: str | int, grade: Grade | None = None) -> Review:
+        """Record a rating (again/hard/good/easy) and schedule the card's next review."""
+        self.card(card_id)
+        now = self.clock()
+        previous = self.store.memory(card_id)
+        state, due = self.schedule.review(previous[0] if previous else None, parse_rating(rating), now)
+        review = Review(card_id, int(parse_rating(rating)), now, due,
+                        grade.score if grade else None, grade.verdict if grade else None,
+                        grade.missed if grade else ())
+        self.store.record(review, state)
+        return review
+
+    def due_at(self, card_id: str) -> datetime | None:
+        """When a card is due next; None for a card never reviewed (due now)."""
+        memory = self.store.memory(card_id)
+        return memory[1] if memory else None
+
+    def progress(self) -> Progress:
+        return progress(self.cards(), self.store.cards(active=False), self.store.reviews(),
+                        self.store.due_times(), self.clock())

@@ -1,0 +1,60 @@
+"""Which cards to study: all due, one note, or one concept's neighbourhood."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from assistant.study.cards import Card
+from assistant.study.concepts import mentions
+from assistant.study.errors import SelectionError
+from ingest.note import Chunk
+
+
+def in_note(cards: Iterable[Card], note: str) -> list[Card]:
+    """Cards whose question comes from `note`.
+
+    `note` may be a full path, a path suffix (`seeds/003_x.txt`), a file name,
+    its stem, or a prefix of the file name that picks one note (`003`).
+    """
+    cards = list(cards)
+    wanted = note.replace("\\", "/").rstrip("/").removeprefix("./")
+    notes = sorted({c.note for c in cards})
+    matches = [n for n in notes if n == wanted or n.endswith("/" + wanted)]
+    matches = matches or [n for n in notes if Path(n).stem == wanted]
+    matches = matches or [n for n in notes if Path(n).name.startswith(wanted)]
+    if len(matches) != 1:
+        names = ", ".join(Path(n).name for n in (matches or notes)) or "none"
+        problem = "matches several notes" if matches else "matches no note with cards"
+        raise SelectionError(f"{note!r} {problem}; notes: {names}")
+    return [c for c in cards if c.note == matches[0]]
+
+
+def about(cards: Iterable[Card], names: Iterable[str]) -> list[Card]:
+    """Cards about any of these concept names."""
+    names = [n for n in names if n.strip()]
+    return [c for c in cards if mentions(c, names)]
+
+
+def in_chunks(cards: Iterable[Card], chunks: Iterable[Chunk]) -> list[Card]:
+    """Cards whose answer or question lies in one of these chunks."""
+    spans = [(c.source, c.start_line, c.end_line) for c in chunks]
+
+    def inside(card: Card) -> bool:
+        for source, start, end in spans:
+            if card.source == source and card.start_line <= end and start <= card.end_line:
+                return True
+            if card.note == source and card.question_line and start <= card.question_line <= end:
+                return True
+        return False
+
+    return [c for c in cards if inside(c)]
+
+
+def due_first(cards: Iterable[Card], due: dict[str, datetime], now: datetime, due_only: bool = True) -> list[Card]:
+    """Reviewed cards that are due (most overdue first), then new cards in note order."""
+    cards = list(cards)
+    reviewed = sorted((c for c in cards if c.id in due and (not due_only or due[c.id] <= now)), key=lambda c: due[c.id])
+    new = [c for c in cards if c.id not in due]
+    return reviewed + new

@@ -1,0 +1,90 @@
+"""The study commands through a real Typer app: cards, grade, quiz, progress."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from study_helpers import chunks_of
+from typer.testing import CliRunner
+
+from assistant.study.cli import register
+from assistant.study.deck import Deck
+from assistant.study.schedule import Schedule
+
+
+@pytest.fixture()
+def app_and_deck(seeds_copy: Path, studygraph_home: Path, embedder, clock):  # noqa: ANN001, ANN201
+    deck = Deck.open(studygraph_home, embedder.encode, schedule=Schedule(fuzz=False), clock=clock)
+    deck.sync(chunks_of(seeds_copy))
+    app = typer.Typer()
+    register(app, lambda: deck, relpath=lambda p: "seeds/" + Path(p).name)
+    return app, deck
+
+
+def run(app: typer.Typer, *args: str, stdin: str | None = None):  # noqa: ANN201
+    return CliRunner().invoke(app, list(args), input=stdin)
+
+
+def test_cards_json(app_and_deck) -> None:  # noqa: ANN001
+    app, deck = app_and_deck
+    result = run(app, "cards", "--json")
+    assert result.exit_code == 0, result.output
+    cards = json.loads(result.stdout)
+    assert len(cards) == len(deck.cards())
+    assert all(set(c) == {"id", "question", "answer", "kind", "source", "start_line", "end_line"} for c in cards)
+    tfidf = next(c for c in cards if c["question"] == "TF-IDF formula?")
+    assert tfidf == {"id": tfidf["id"], "question": "TF-IDF formula?",
+                     "answer": "Term frequency times inverse document frequency.", "kind": "qa",
+                     "source": "seeds/003_2b72a920368736ff.txt", "start_line": 4, "end_line": 4}
+    only = json.loads(run(app, "cards", "--json", "--note", "002").stdout)
+    assert len(only) == 2 and {c["source"] for c in only} == {"seeds/002_7e10b629c22f1859.txt"}
+
+
+def test_grade_json_leaves_the_schedule_alone(app_and_deck) -> None:  # noqa: ANN001
+    app, deck = app_and_deck
+    card = next(c for c in deck.cards() if c.question == 'What is "SigLIP"?')
+    result = run(app, "grade", "--card", card.id, "--answer", "A lip-reading model that turns mouth movement into speech.", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"card", "score", "verdict", "missed", "reference"}
+    assert (data["card"], data["verdict"]) == (card.id, "wrong")
+    assert "Softmax" in data["missed"] and data["reference"] == card.answer
+    assert deck.store.reviews() == [] and deck.due_at(card.id) is None
+
+
+def test_user_mistakes_are_one_line(app_and_deck) -> None:  # noqa: ANN001
+    app, _ = app_and_deck
+    unknown = run(app, "grade", "--card", "nope", "--answer", "x")
+    assert unknown.exit_code == 1
+    assert unknown.output.strip() == "error: no card with id 'nope'; list them with `studygraph cards`"
+    no_note = run(app, "quiz", "--note", "999")
+    assert no_note.exit_code == 1 and "matches no note" in no_note.output and "Traceback" not in no_note.output
+
+
+def test_quiz_grades_rates_and_schedules(app_and_deck) -> None:  # noqa: ANN001
+    app, deck = app_and_deck
+    answers = "\n".join([
+        "term frequency multiplied by inverse document frequency", "",  # accept the suggested rating
+        "I don't know", "again",
+        ":q",
+    ]) + "\n"
+    result = run(app, "quiz", "--note", "003", stdin=answers)
+    assert result.exit_code == 0, result.output
+    assert "RIGHT" in result.output and "WRONG" in result.output
+    assert "seeds/003_2b72a920368736ff.txt:4-4" in result.output  # the citation of the reference
+    assert "Done: 2 cards" in result.output
+    ratings = [(r.rating, r.verdict) for r in deck.store.reviews()]
+    assert ratings == [(3, "right"), (1, "wrong")]
+    progress = json.loads(run(app, "progress", "--json").stdout)
+    assert (progress["reviews"], progress["due_today"]) == (2, 2)
+
+
+def test_progress_text_has_a_daily_chart(app_and_deck) -> None:  # noqa: ANN001
+    app, deck = app_and_deck
+    deck.review(deck.cards()[0].id, "good")
+    result = run(app, "progress")
+    assert result.exit_code == 0
+    assert "reviews, last 14 days: ·············█" in result.stdout
