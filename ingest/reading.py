@@ -46,6 +46,10 @@ def decode(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
             text = data[len(bom) :].decode(name, errors="replace")
             return text, (f"decoded as {name.upper()} (byte-order mark)",)
     if b"\x00" in data[:8192] or b"\x00" in data[-8192:]:
+        guessed = _utf16_without_bom(data)
+        if guessed:
+            text = data.decode(guessed, errors="replace")
+            return text, (f"decoded as {guessed.upper()} (no byte-order mark; guessed from its zero bytes)",)
         raise NoteError(path, "looks binary (contains NUL bytes); only text notes can be ingested")
     try:
         return data.decode("utf-8"), ()
@@ -55,6 +59,18 @@ def decode(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
         if bad > max(16, len(text) // 10):
             raise NoteError(path, f"is not UTF-8 text ({bad} undecodable bytes); convert it to UTF-8") from exc
         return text, (f"{bad} invalid UTF-8 byte(s) replaced with U+FFFD",)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when the zero bytes fall like ASCII text in UTF-16, else None."""
+    head = data[:8192]
+    if len(head) < 4 or len(head) % 2:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for name, zeros, chars in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros.count(0) >= 0.9 * len(zeros) and chars.count(0) == 0:
+            return name
+    return None
 
 
 def read_note(path: Path, max_bytes: int) -> Note:
@@ -93,28 +109,42 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
     """Note files under the given files/folders (recursive), resolved and de-duplicated.
 
     Symlinks are followed only when they stay inside the folder being walked;
-    loops and links pointing outside are skipped with a reason.
+    loops, links pointing outside and files of other types are skipped with a
+    reason (hidden files and folders silently).
     """
     found: dict[str, Path] = {}
     skipped: list[Skipped] = []
     for given in paths:
         given = Path(given).expanduser()
         if not given.exists():
-            skipped.append(Skipped(str(given), "does not exist"))
+            reason = "is a broken link or a symlink loop" if given.is_symlink() else "does not exist"
+            skipped.append(Skipped(str(given), reason))
             continue
         if given.is_file():
             resolved = given.resolve()
             if resolved.suffix.lower() in SUFFIXES:
                 found.setdefault(str(resolved), resolved)
             else:
-                skipped.append(Skipped(str(given), f"unsupported extension; use one of {', '.join(SUFFIXES)}"))
+                skipped.append(Skipped(str(given), _unsupported(resolved)))
+            continue
+        if not given.is_dir():
+            skipped.append(Skipped(str(given), "is not a regular file or folder"))
             continue
         root = given.resolve()
         for folder, dirs, files in os.walk(root, followlinks=False):
+            for name in sorted(d for d in dirs if not d.startswith(".") and (Path(folder) / d).is_symlink()):
+                # Never followed (loops); one that leaves the folder is worth a word.
+                link = Path(folder) / name
+                target = link.resolve()
+                if not target.is_relative_to(root):
+                    skipped.append(Skipped(str(link), f"is a link to a folder outside {root}; ingest that folder itself"))
             dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
             for name in sorted(files):
+                if name.startswith("."):
+                    continue
                 candidate = Path(folder) / name
                 if Path(name).suffix.lower() not in SUFFIXES:
+                    skipped.append(Skipped(str(candidate), _unsupported(candidate)))
                     continue
                 try:
                     resolved = candidate.resolve(strict=True)
@@ -126,4 +156,11 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
                     continue
                 if resolved.is_file():
                     found.setdefault(str(resolved), resolved)
+                else:
+                    skipped.append(Skipped(str(candidate), "is not a regular file (a folder, pipe or device)"))
     return sorted(found.values()), skipped
+
+
+def _unsupported(path: Path) -> str:
+    kind = f"the extension {path.suffix}" if path.suffix else "no extension"
+    return f"has {kind}; Studygraph reads {', '.join(SUFFIXES)} files"

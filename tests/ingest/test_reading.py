@@ -1,0 +1,104 @@
+"""Finding and decoding note files: every refusal names the file and the reason."""
+
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+import pytest
+
+from ingest.errors import NoteError
+from ingest.reading import decode, discover, read_note
+
+
+def write(path: Path, data: bytes | str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def test_utf8_with_bom_is_read_without_the_bom() -> None:
+    text, warnings = decode(codecs.BOM_UTF8 + "# Title\nbody".encode(), "n.md")
+    assert text == "# Title\nbody" and warnings == ()
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_are_decoded_and_said_so(codec: str) -> None:
+    text, warnings = decode("# Attention\nSoftmax(QK^T)V".encode(codec), "n.md")
+    assert text == "# Attention\nSoftmax(QK^T)V"
+    assert "decoded as UTF-" in warnings[0]
+
+
+def test_a_few_invalid_utf8_bytes_are_replaced_and_counted() -> None:
+    text, warnings = decode("caf\xe9 au lait is a drink. ".encode("latin-1") * 3, "n.md")
+    assert text.count("\ufffd") == 3
+    assert warnings == ("3 invalid UTF-8 byte(s) replaced with U+FFFD",)
+
+
+def test_mostly_undecodable_bytes_are_refused() -> None:
+    with pytest.raises(NoteError, match=r"n\.md: is not UTF-8 text \(\d+ undecodable bytes\)"):
+        decode(bytes(range(0x80, 0x100)) * 4, "n.md")
+
+
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"", "is empty"),
+        (b" \n\t\r\n  ", "contains only whitespace"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01", "looks binary"),
+        (b"notes\x00\x00\xff\x00binary", "looks binary"),
+        ("\u3000\u2003\n".encode(), "contains only whitespace"),
+    ],
+)
+def test_unusable_notes_are_refused_with_the_file_and_reason(tmp_path: Path, data: bytes, reason: str) -> None:
+    path = write(tmp_path / "bad.md", data)
+    with pytest.raises(NoteError) as info:
+        read_note(path, 1000)
+    assert info.value.path == str(path)
+    assert reason in str(info.value) and str(path) in str(info.value)
+
+
+def test_the_size_limit_is_checked_before_reading(tmp_path: Path) -> None:
+    path = write(tmp_path / "big.md", "x" * 5000)
+    with pytest.raises(NoteError, match=r"is 5,000 bytes, over the 4,096-byte limit \(STUDYGRAPH_MAX_NOTE_BYTES\)"):
+        read_note(path, 4096)
+
+
+def test_discover_reports_what_it_skips_and_why(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    outside = write(tmp_path / "outside" / "secret.md", "secret")
+    write(notes / "a.md", "# A")
+    write(notes / "sub" / "b.txt", "B")
+    write(notes / "paper.pdf", b"%PDF-1.4")
+    write(notes / ".hidden.md", "hidden")
+    write(notes / ".git" / "c.md", "vcs")
+    (notes / "inside-link.md").symlink_to(notes / "a.md")
+    (notes / "outside-link.md").symlink_to(outside)
+    (notes / "loop1.md").symlink_to(notes / "loop2.md")
+    (notes / "loop2.md").symlink_to(notes / "loop1.md")
+    (notes / "dangling.md").symlink_to(notes / "nowhere.md")
+    (notes / "sub" / "up").symlink_to(notes)  # a folder loop: must not be walked forever
+    (notes / "far").symlink_to(outside.parent)
+    os.mkfifo(notes / "pipe.md")
+
+    files, skipped = discover([notes])
+
+    assert [f.relative_to(notes).as_posix() for f in files] == ["a.md", "sub/b.txt"]
+    reasons = {Path(s.path).name: s.reason for s in skipped}
+    assert reasons["paper.pdf"] == "has the extension .pdf; Studygraph reads .md, .markdown, .txt, .rst files"
+    assert reasons["outside-link.md"].startswith("is a link pointing outside")
+    assert reasons["loop1.md"] == reasons["loop2.md"] == reasons["dangling.md"] == "is a broken link or a symlink loop"
+    assert reasons["far"].startswith("is a link to a folder outside")
+    assert "pipe" in reasons["pipe.md"]
+    assert not {".hidden.md", "c.md", "up", "inside-link.md"} & set(reasons)
+
+
+def test_discover_of_missing_and_unsupported_paths(tmp_path: Path) -> None:
+    image = write(tmp_path / "photo.png", b"\x89PNG")
+    files, skipped = discover([tmp_path / "missing", image])
+    assert files == []
+    assert [(Path(s.path).name, s.reason) for s in skipped] == [
+        ("missing", "does not exist"),
+        ("photo.png", "has the extension .png; Studygraph reads .md, .markdown, .txt, .rst files"),
+    ]
