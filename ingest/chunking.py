@@ -123,7 +123,10 @@ def split_note(note: Note, min_chars: int = 200, max_chars: int = 900) -> list[C
             size = _size(lines, current[0].start, current[-1].end) if current else 0
             deeper = bool(stack) and span.heading_level > stack[-1][0]
             only_headings = all(s.heading_level for s in current)
-            if not (current and (only_headings or (size < min_chars and deeper))):
+            # A tiny preamble without a heading (an RST label like ".. _intro:")
+            # belongs to the section it precedes.
+            headless = not any(s.heading_level for s in current)
+            if not (current and (only_headings or (size < min_chars and (deeper or headless)))):
                 flush()
             while stack and stack[-1][0] >= span.heading_level:
                 stack.pop()
@@ -132,12 +135,21 @@ def split_note(note: Note, min_chars: int = 200, max_chars: int = 900) -> list[C
             current.append(span)
             continue
         atom_size = _size(lines, span.start, span.end)
+        only_headings = bool(current) and all(s.heading_level for s in current)
         if atom_size > max_chars:
-            flush()
-            for start, end, text in _split_span(lines, span, max_chars):
+            # A heading never stands alone: it joins the first piece of a long atom.
+            lead = current[0].start if only_headings else None
+            if lead is None:
+                flush()
+            current = []
+            for n, (start, end, text) in enumerate(_split_span(lines, span, max_chars)):
+                if n == 0 and lead is not None and text is None:
+                    start = lead
+                elif n == 0 and lead is not None:
+                    pieces.append((lead, span.start - 1, None, current_heading, "text"))
                 pieces.append((start, end, text, current_heading, span.kind))
             continue
-        if current and _size(lines, current[0].start, span.end) > max_chars:
+        if current and not only_headings and _size(lines, current[0].start, span.end) > max_chars:
             flush()
         current.append(span)
     flush()

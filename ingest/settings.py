@@ -90,7 +90,7 @@ class Settings:
 
     def chunking(self) -> dict[str, Any]:
         """Parameters that change chunk ids or texts; recorded in the manifest."""
-        return {"min_chars": self.chunk_min_chars, "max_chars": self.chunk_max_chars, "version": 1}
+        return {"min_chars": self.chunk_min_chars, "max_chars": self.chunk_max_chars, "version": 2}
 
 
 def _coerce(name: str, raw: Any, kind: Any) -> Any:

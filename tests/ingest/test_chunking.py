@@ -104,3 +104,13 @@ def test_a_single_huge_line_is_cut_into_exact_slices_at_sentence_ends() -> None:
     assert len(chunks) > 5
     assert "".join(c.text for c in chunks) == line
     assert all(c.text.rstrip().endswith(".") for c in chunks[:-1])
+
+
+def test_a_heading_never_stands_alone_and_rst_labels_join_their_section() -> None:
+    para = " ".join(["Namespaces map names to objects and live for different lengths of time."] * 12)
+    text = f".. _tut-names:\n\nNames\n=====\n\n{para}\n\nScopes\n------\n\n{para}\n"
+    chunks = split_note(note_of(text, "/n/names.rst"))
+    check_exact(note_of(text))
+    assert chunks[0].text.startswith(".. _tut-names:\n\nNames\n=====\n\nNamespaces map")
+    assert all(len(c.text) >= 40 for c in chunks), [c.text for c in chunks]
+    assert any(c.text.startswith("Scopes\n------\n\nNamespaces") for c in chunks)
