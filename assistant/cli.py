@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import typer
 
 from assistant.output import answer_json, display_path, hits_json
+from assistant.study.cli import register as register_study
 from ingest.errors import QueryError, StudygraphError
 from ingest.settings import load_settings
 
@@ -251,6 +252,13 @@ def concept(name: str = typer.Argument(..., help="A concept name or alias."), as
         typer.echo(json.dumps(concept_card_json(card, display_path), ensure_ascii=False))
     else:
         typer.echo(concept_card_text(card, display_path))
+
+
+def _deck():  # noqa: ANN202
+    return _facade().deck()
+
+
+register_study(app, _deck, relpath=display_path)
 
 
 def run() -> None:  # pragma: no cover - console entry

@@ -19,6 +19,8 @@ from assistant.answering import compose_answer
 from assistant.concepts import current_graph, refresh_graph, with_related
 from assistant.index import SearchIndex
 from assistant.llm import llm_answer, llm_configured, stream_llm_answer
+from assistant.study import Deck
+from assistant.study.graph_adapter import from_graph
 from assistant.types import Answer, Hit
 from graph import ConceptGraph
 from ingest.embedder import Embedder
@@ -61,6 +63,8 @@ class Studygraph:
         self._index: SearchIndex | None = None
         self._stamp: tuple[float, int] | None = None
         self._graph: tuple[int, ConceptGraph] | None = None
+        self._deck: Deck | None = None
+        self._deck_generation: int | None = None
         self._lock = threading.RLock()
 
     # -- loading -------------------------------------------------------------
@@ -108,6 +112,18 @@ class Studygraph:
             if self._graph is None or self._graph[0] != generation:
                 self._graph = (generation, current_graph(self.settings.home, generation, index.chunks))
             return self._graph[1]
+
+    def deck(self) -> Deck:
+        """The study deck, its cards in step with the committed notes and graph."""
+        index = self.index()
+        generation = index.snapshot.generation
+        with self._lock:
+            if self._deck is None:
+                self._deck = Deck.open(self.settings.home, embed=self.embed, ask=lambda q: self.ask(q, llm=False))
+            if self._deck_generation != generation:
+                self._deck.sync(index.chunks, *from_graph(self.graph(), index.chunks))
+                self._deck_generation = generation
+            return self._deck
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         return self.embedder.encode(list(texts))

@@ -106,3 +106,21 @@ def test_unknown_concept_suggests_close_matches(seeded_home: Path) -> None:
     result = run("concept", "Flamingoo", home=seeded_home)
     assert result.returncode == 2
     assert "did you mean" in result.stderr and "Flamingo" in result.stderr
+
+
+def test_cards_and_grade_through_the_entry_point(seeded_home: Path) -> None:
+    cards = json.loads(run("cards", "--json", home=seeded_home).stdout)
+    qa = [c for c in cards if c["kind"] == "qa"]
+    assert len(qa) >= 90
+    card = next(c for c in qa if "Perceiver Resampler" in c["question"])
+    assert card["source"] == "seeds/000_ea24ba94182485b6.txt" and 25 <= card["start_line"] <= 29
+
+    def grade(text: str) -> dict:
+        result = run("grade", "--card", card["id"], "--answer", text, "--json", home=seeded_home)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    right = grade("A Flamingo component that turns a variable number of image features into a fixed set of 64 visual tokens")
+    wrong = grade("It is the sigmoid loss that replaces softmax in contrastive pre-training")
+    assert right["score"] > wrong["score"]
+    assert right["verdict"] in ("right", "partial") and wrong["verdict"] == "wrong"
