@@ -108,8 +108,9 @@ def register(app: typer.Typer, facade: Callable[[], Any], friendly: Callable) ->
         missing = [str(p) for p in roots if not p.exists()]
         if missing:
             raise QueryError(f"cannot watch {', '.join(missing)}: no such file or folder")
-        echo_report(ingest_with_bar(sg, roots))
-        typer.echo(f"watching {', '.join(display_path(str(p)) for p in roots)}; Ctrl-C to stop")
+        def ready() -> None:
+            echo_report(ingest_with_bar(sg, roots))
+            typer.echo(f"watching {', '.join(display_path(str(p)) for p in roots)}; Ctrl-C to stop")
 
         def on_change(changed: set[Path]) -> None:
             try:
@@ -122,7 +123,7 @@ def register(app: typer.Typer, facade: Callable[[], Any], friendly: Callable) ->
             typer.echo(f"[{stamp}] {names}{' ...' if len(changed) > 3 else ''} changed: {summary(report)}")
 
         try:
-            follow(roots, on_change, debounce=debounce, polling=polling)
+            follow(roots, on_change, debounce=debounce, polling=polling, on_ready=ready)
         except KeyboardInterrupt:
             typer.echo("stopped watching")
 

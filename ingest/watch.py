@@ -73,6 +73,7 @@ def watch(
     debounce: float = 1.0,
     stop: threading.Event | None = None,
     polling: bool = False,
+    on_ready: Callable[[], None] | None = None,
 ) -> None:
     """Call `on_change(changed paths)` after each burst of changes under `paths`, until `stop` is set.
 
@@ -82,6 +83,8 @@ def watch(
         debounce: seconds of quiet that end a burst.
         stop: set it to return (e.g. from a signal handler or a test).
         polling: poll instead of using OS notifications (network drives).
+        on_ready: called once the observer runs, e.g. for a first ingest
+            (changes made while it runs are not missed).
     """
     stop = stop or threading.Event()
     roots = [Path(p).expanduser().resolve() for p in paths]
@@ -89,6 +92,8 @@ def watch(
     collector = _Collector(files)
     observer = _start(roots, collector, polling)
     try:
+        if on_ready:
+            on_ready()
         while not stop.is_set():
             batch = collector.take_when_quiet(debounce, stop)
             if not batch:
