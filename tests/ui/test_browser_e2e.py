@@ -1,0 +1,155 @@
+"""End to end in real headless Chromium: `streamlit run ui/app.py` on a free
+loopback port, every request that would leave 127.0.0.1 aborted.
+
+Asks a seed question and sees the cited answer, opens the graph page and sees
+Cytoscape draw the graph (its JavaScript must come from the installed
+package, since a CDN is unreachable), clicks a node to open its card, and
+saves screenshots of both pages under tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from ui_helpers import ANSWER_NOTE, ANSWER_TEXT, APP, QUESTION, ROOT, answer_line
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"]
+
+COMPONENT = "st_cytoscape.st_cytoscape"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make test installs it)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def server(own_home: Path, tmp_path: Path) -> Iterator[str]:
+    """The app on a free loopback port, over a copy of the ingested seeds."""
+    port = free_port()
+    env = {**os.environ, "STUDYGRAPH_HOME": str(own_home), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    log = (tmp_path / "streamlit.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}:\n{(tmp_path / 'streamlit.log').read_text()}")
+            try:
+                with urllib.request.urlopen(url + "_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer on {url}:\n{(tmp_path / 'streamlit.log').read_text()}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def node_position(graph, label: str) -> dict:  # noqa: ANN001 - playwright Locator of the component iframe
+    """Where Cytoscape drew the node with this label, in the iframe's pixels."""
+    nodes = graph.content_frame.locator("body").evaluate(
+        """() => {
+            const host = [...document.querySelectorAll('div')].find(d => d._cyreg && d._cyreg.cy);
+            return host ? host._cyreg.cy.nodes().map(n => ({label: n.data('label'), at: n.renderedPosition()})) : [];
+        }"""
+    )
+    found = [n["at"] for n in nodes if n["label"] == label]
+    assert found, f"no node {label!r} among {[n['label'] for n in nodes]}"
+    return found[0]
+
+
+def drawn_pixels(png: bytes) -> int:
+    """How many pixels of a screenshot are not background white."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("L")
+    return sum(count for value, count in enumerate(image.histogram()) if value < 235)
+
+
+def test_ask_then_browse_the_graph_offline(server: str):
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    expect.set_options(timeout=90_000)  # the first answer loads the model in the server
+    left_loopback: list[str] = []
+
+    def loopback_only(route) -> None:  # noqa: ANN001 - playwright Route
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            left_loopback.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000}, service_workers="block")
+            context.route("**/*", loopback_only)
+            page = context.new_page()
+            page.set_default_timeout(90_000)
+            page.goto(server)
+
+            box = page.get_by_test_id("stChatInput").locator("textarea")
+            box.fill(QUESTION)
+            box.press("Enter")
+            line = answer_line()
+            reply = page.get_by_test_id("stChatMessage").last
+            source = reply.get_by_test_id("stExpander").filter(has_text="[1]").first
+            expect(source).to_contain_text("Multimodal & Embedding History")
+            expect(reply).to_contain_text(ANSWER_TEXT)
+            expect(reply).to_contain_text("[1]")
+            source.locator("summary").click()
+            expect(source.get_by_test_id("stCode")).to_contain_text(f"▶ {line} │")
+            expect(source).to_contain_text(f"{ANSWER_NOTE}:{line}")
+            page.screenshot(path=str(ARTIFACTS / "chat.png"))
+
+            page.get_by_test_id("stSidebarNav").get_by_text("Concept graph").click()
+            graph = page.locator(f"iframe[title='{COMPONENT}']")
+            expect(graph).to_have_count(1)
+            expect(graph.content_frame.locator("canvas").first).to_be_attached()
+            page.wait_for_timeout(1000)  # the layout places the nodes
+            where = node_position(graph, "CLIP")
+            frame = graph.bounding_box()
+            page.mouse.click(frame["x"] + where["x"], frame["y"] + where["y"])  # a click on the node opens its card
+            expect(page.get_by_test_id("stHeading").filter(has_text="CLIP").first).to_be_visible()
+            expect(page.get_by_role("combobox", name="Find a concept")).to_have_value("CLIP")
+            expect(graph).to_have_count(1)  # the ego view of CLIP replaced the overview
+            expect(graph.content_frame.locator("canvas").first).to_be_attached()
+            page.wait_for_timeout(1500)  # let the layout settle before measuring and the screenshot
+            assert drawn_pixels(graph.screenshot()) > 2000, "the graph canvas is blank"
+            page.screenshot(path=str(ARTIFACTS / "graph.png"))
+        finally:
+            browser.close()
+    assert left_loopback == [], f"the app tried to reach the network: {left_loopback}"

@@ -1,0 +1,60 @@
+"""What the graph page draws: ego views, overviews, node caps and Cytoscape elements."""
+
+from __future__ import annotations
+
+from graph import Concept, ConceptGraph, Relation
+from ui.graph_view import View, ego, elements, overview
+
+# a - b - c - d (a chain), b - e, and an island f; types vary.
+TYPES = {"a": "model", "b": "loss", "c": "model", "d": "dataset", "e": "model", "f": "metric"}
+
+
+def chain() -> ConceptGraph:
+    concepts = {cid: Concept(cid, cid.upper(), kind) for cid, kind in TYPES.items()}
+    relations = [
+        Relation("a", "b", "trained_with", 1.0),
+        Relation("b", "c", "related", 0.5),
+        Relation("c", "d", "trained_on", 1.0),
+        Relation("b", "e", "related", 0.5),
+        Relation("a", "b", "related", 0.2),
+    ]
+    return ConceptGraph(concepts, relations)
+
+
+def test_ego_walks_to_the_depth_asked_nearest_first():
+    g = chain()
+    assert ego(g, "a", depth=1).ids == ("a", "b")
+    two = ego(g, "a", depth=2)
+    assert two.ids[:2] == ("a", "b") and set(two.ids) == {"a", "b", "c", "e"}
+    assert "d" not in two.ids and "f" not in two.ids
+
+
+def test_ego_cap_keeps_the_centre_and_nearest_and_reports_the_total():
+    view = ego(chain(), "b", depth=2, cap=3)
+    assert view.ids[0] == "b" and len(view.ids) == 3 and view.total == 5 and view.capped
+    assert "d" not in view.ids  # two steps away loses to one-step neighbours
+
+
+def test_type_filter_neither_shows_nor_walks_through_other_types():
+    view = ego(chain(), "a", depth=3, types={"model"})
+    assert view.ids == ("a",)  # b is a loss: a's only way out is closed
+    assert set(ego(chain(), "c", depth=2, types={"model", "loss"}).ids) == {"c", "b", "a", "e"}
+
+
+def test_overview_prefers_best_connected_concepts():
+    view = overview(chain(), cap=2)
+    assert view.ids[0] == "b" and view.total == 6 and view.centre is None
+
+
+def test_elements_colour_by_type_select_the_centre_and_collapse_parallel_edges():
+    g = chain()
+    items = elements(g, View(("a", "b", "c"), 3, "a"), {"model": "#111111", "loss": "#222222"})
+    nodes = {e["data"]["id"]: e for e in items if "source" not in e["data"]}
+    edges = [e["data"] for e in items if "source" in e["data"]]
+    assert nodes["a"]["data"]["colour"] == "#111111" and nodes["b"]["data"]["colour"] == "#222222"
+    assert nodes["a"].get("selected") is True and "selected" not in nodes["b"]
+    assert {(e["source"], e["target"], e["relation"]) for e in edges} == {
+        ("a", "b", "trained_with"), ("a", "b", "related"), ("b", "c", "related")
+    }
+    assert all(e["source"] in nodes and e["target"] in nodes for e in edges)
+    assert next(e for e in edges if e["relation"] == "trained_with")["label"] == "trained with"

@@ -1,0 +1,68 @@
+"""The study page: pick cards, type an answer, see the grade, rate it, see progress."""
+
+from __future__ import annotations
+
+from ui_helpers import SEEDS, ok, texts, unescape
+
+STUDY = "views/study.py"
+GRILL = "Multimodal & Embedding History — Interview Grill"
+
+
+def reference_of(question: str, home) -> str:  # noqa: ANN001
+    """The reference answer of the card on screen, read from the deck's own store."""
+    from assistant.study.reviews import ReviewStore
+
+    store = ReviewStore(home / "study.sqlite")
+    try:
+        return next(c.answer for c in store.cards() if c.question == question)
+    finally:
+        store.close()
+
+
+def answer(app, text: str):  # noqa: ANN001, ANN201
+    app.text_area[0].input(text)
+    next(b for b in app.button if b.label == "Check my answer").click()
+    return ok(app.run())
+
+
+def test_drill_one_note_grade_rate_and_progress(own_home, app):
+    app.switch_page(STUDY)
+    ok(app.run())
+    assert app.subheader and app.caption[0].value.startswith("Card 1 of")
+    app.segmented_control[0].set_value("One note")
+    ok(app.run())
+    picker = app.selectbox(key="study_note")
+    assert GRILL in picker.options  # notes are offered by title
+    picker.select(str(SEEDS / "003_2b72a920368736ff.txt"))
+    ok(app.run())
+    first = unescape(app.subheader[0].value)
+
+    answer(app, "Bananas are a good source of potassium.")
+    assert app.error[0].value.startswith("WRONG · score")
+    assert any("seeds/003_2b72a920368736ff.txt:" in unescape(c) for c in texts(app.caption))
+    shown = [unescape(m).replace("  \n", "\n") for m in texts(app.markdown)]
+    assert reference_of(first, own_home) in shown  # the reference answer, as text
+    buttons = {b.label: b for b in app.button}
+    assert set(buttons) >= {"Again", "Hard", "Good", "Easy"} and buttons["Again"].proto.type == "primary"
+    buttons["Again"].click()
+    ok(app.run())
+    assert "Rated again" in app.info[0].value
+    second = unescape(app.subheader[0].value)
+    assert second != first and app.caption[0].value.startswith("Card 2 of")
+
+    answer(app, reference_of(second, own_home))
+    assert app.success[0].value.startswith("RIGHT · score")
+    next(b for b in app.button if b.label == "Good").click()
+    ok(app.run())
+    assert "Rated good; next review in" in app.info[0].value
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Reviewed"] == "2" and metrics["Due today"] != ""
+
+
+def test_drill_a_concept_sent_from_the_graph(own_home, app):
+    app.session_state["study_concept"] = "Contrastive Learning"
+    app.switch_page(STUDY)
+    ok(app.run())
+    assert app.segmented_control[0].value == "One concept"
+    assert app.selectbox(key="study_concept_pick").value == "Contrastive Learning"
+    assert app.caption[0].value.startswith("Card 1 of") and app.subheader

@@ -1,0 +1,56 @@
+"""Helpers for the UI tests (a module name pytest cannot confuse with another conftest)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+APP = ROOT / "ui" / "app.py"
+TIMEOUT = 180
+
+
+# A seed question whose answer is one line of one seed note.
+QUESTION = "What is the masking ratio of BERT's MLM?"
+ANSWER_NOTE = "seeds/003_2b72a920368736ff.txt"
+ANSWER_TEXT = "15% of tokens masked"
+
+
+def answer_line() -> int:
+    """The 1-based line of the seed note that answers QUESTION."""
+    lines = (ROOT / ANSWER_NOTE).read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if ANSWER_TEXT in line)
+
+
+def ok(at: AppTest) -> AppTest:
+    """Fail with the app's own traceback when a run raised."""
+    assert not at.exception, "\n".join(str(e.value) + "\n" + "\n".join(e.stack_trace) for e in at.exception)
+    return at
+
+
+def texts(elements) -> list[str]:  # noqa: ANN001 - an AppTest element list
+    return [str(e.value) for e in elements]
+
+
+def unescape(text: str) -> str:
+    """Markdown the app escaped, back to what the reader sees."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            out.append(text[i + 1])
+            i += 2
+            continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
+
+
+def cytoscape_elements(at: AppTest) -> list[dict]:
+    """The elements the graph page handed to the Cytoscape component."""
+    components = [e for e in at.get("component_instance")]
+    assert components, "the graph component was not rendered"
+    args = json.loads(components[0].proto.json_args)
+    return args["elements"]

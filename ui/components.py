@@ -1,0 +1,163 @@
+"""Rendering pieces shared by the pages.
+
+Note text is never handed to Streamlit as HTML: it goes through `st.code`
+(plain text) or through `md()`, which backslash-escapes every character
+markdown gives a meaning to, so a note's `<script>`, `![img](http://...)` or
+`**bold**` shows as the characters it is.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import streamlit as st
+
+from assistant.output import display_path
+from ingest.note import Chunk, split_lines
+from ingest.pipeline import Progress
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=^&\"'])")
+MARKER = re.compile(r"\\\[(\d+)\\\]")
+STAGES = {"scan": "Checking notes", "wait": "Waiting for another ingest", "embed": "Embedding passages",
+          "commit": "Saving the index", "done": "Done"}
+
+# One colour per concept type: node colours in the graph and the legend.
+TYPE_COLOURS = {
+    "model": "#1f77b4",
+    "technique": "#2ca02c",
+    "architecture": "#9467bd",
+    "loss": "#d62728",
+    "dataset": "#8c564b",
+    "benchmark": "#ff7f0e",
+    "metric": "#d4b000",
+    "retrieval": "#17becf",
+    "concept": "#a0a0a0",
+}
+
+
+def favicon():  # noqa: ANN201 - PIL.Image.Image
+    """Three linked nodes, drawn here: an icon by name (`:material/...:`) is fetched from
+    fonts.gstatic.com, and the app must not touch the network."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    points = [(16, 46), (48, 46), (32, 16)]
+    draw.line([*points, points[0]], fill=(120, 130, 145, 255), width=5)
+    for (x, y), colour in zip(points, ("#1f77b4", "#2ca02c", "#d62728")):
+        draw.ellipse((x - 11, y - 11, x + 11, y + 11), fill=colour)
+    return image
+
+
+def md(text: str) -> str:
+    """Text made inert for st.markdown: shown literally, line breaks kept."""
+    escaped = MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return "  \n".join(escaped.splitlines()) if "\n" in escaped else escaped
+
+
+def answer_md(text: str) -> str:
+    """An answer for st.markdown: literal text with its [n] citation markers in bold."""
+    return MARKER.sub(r"**\\[\1\\]**", md(text))
+
+
+def where(source: str, start: int, end: int) -> str:
+    """`seeds/003.txt:58` or `seeds/003.txt:12-14`."""
+    lines = f"{start}" if start == end else f"{start}-{end}"
+    return f"{display_path(source)}:{lines}"
+
+
+def excerpt(chunk: Chunk, start: int, end: int, only_marked: bool = False) -> str:
+    """The chunk's lines with a line-number gutter; lines start..end marked with ▶.
+
+    Args:
+        chunk: the passage.
+        start: first quoted line (1-based, in the note).
+        end: last quoted line.
+        only_marked: keep just the marked lines.
+    """
+    lines = split_lines(chunk.text)
+    width = len(str(chunk.start_line + len(lines) - 1))
+    out = []
+    for offset, line in enumerate(lines):
+        number = chunk.start_line + offset
+        marked = start <= number <= end
+        if only_marked and not marked:
+            continue
+        out.append(f"{'▶' if marked else ' '} {number:>{width}} │ {line}")
+    return "\n".join(out)
+
+
+def show_passage(chunk: Chunk | None, start: int, end: int, quote: str = "", only_marked: bool = False) -> None:
+    """A cited passage as plain text; the quote alone when the chunk is gone from the index."""
+    if chunk is not None:
+        st.code(excerpt(chunk, start, end, only_marked), language=None, wrap_lines=True)
+    elif quote:
+        st.code(quote, language=None, wrap_lines=True)
+    else:
+        st.caption("This passage is no longer in the index (the note changed).")
+
+
+def ingest_progress(text: str = "Indexing notes") -> Callable[[Progress], None]:
+    """An st.progress bar and the callback that moves it from ingest progress events."""
+    bar = st.progress(0.0, text=text)
+
+    def update(step: Progress) -> None:
+        fraction = {"scan": 0.05, "wait": 0.0, "commit": 0.95, "done": 1.0}.get(step.stage, 0.1)
+        if step.stage == "embed" and step.total:
+            fraction = 0.1 + 0.85 * step.done / step.total
+        elif step.stage == "scan" and step.total:
+            fraction = 0.1 * step.done / step.total
+        label = STAGES.get(step.stage, step.stage)
+        counts = f" ({step.done}/{step.total})" if step.total and step.stage in ("scan", "embed") else ""
+        bar.progress(min(max(fraction, 0.0), 1.0), text=f"{text}: {label}{counts}")
+
+    return update
+
+
+def tilde(path: str) -> str:
+    """A path with the user's home directory shown as ~."""
+    home = str(Path.home())
+    return "~" + path[len(home):] if path == home or path.startswith(home + "/") else path
+
+
+def ago(timestamp: float) -> str:
+    """`3 min ago`, `2 h ago`, or the date."""
+    if not timestamp:
+        return "-"
+    seconds = time.time() - timestamp
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
+
+
+def size(n: int) -> str:
+    for unit in ("B", "KB", "MB"):
+        if n < 1024 or unit == "MB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"  # pragma: no cover
+
+
+def legend_html(types: list[str]) -> str:
+    """A row of coloured dots naming the types. Built from constants only, never from note text."""
+    items = "".join(
+        f'<span style="margin-right:14px;white-space:nowrap"><span style="display:inline-block;width:10px;'
+        f'height:10px;border-radius:50%;background:{TYPE_COLOURS[t]};margin-right:5px"></span>{t}</span>'
+        for t in types if t in TYPE_COLOURS
+    )
+    return f'<div style="font-size:0.85rem;color:#555">{items}</div>'
+
+
+def heading_path(heading: str, title: str) -> str:
+    """The heading path without a leading part that only repeats the note title."""
+    parts = [p for p in heading.split(" > ") if p.strip()]
+    while parts and parts[0].strip().lstrip("#").strip().lower() == title.strip().lower():
+        parts.pop(0)
+    return " > ".join(parts)

@@ -1,0 +1,112 @@
+"""Which part of the concept graph the graph page draws, as Cytoscape.js elements.
+
+Pure functions over `ConceptGraph`'s public API (no Streamlit), so they are
+tested with literal graphs: an ego view (a concept and its neighbours up to a
+depth) or an overview of the best-connected concepts, both under a node cap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from graph import ConceptGraph
+
+FALLBACK_COLOUR = "#b0b0b0"
+
+
+@dataclass(frozen=True)
+class View:
+    """Node ids to draw (centre first), how many qualified before the cap, and the centre."""
+
+    ids: tuple[str, ...]
+    total: int
+    centre: str | None = None
+
+    @property
+    def capped(self) -> bool:
+        return self.total > len(self.ids)
+
+
+def degree(graph: ConceptGraph, cid: str) -> int:
+    return len(graph.neighbours(cid))
+
+
+def ego(graph: ConceptGraph, centre: str, depth: int = 2, types: Collection[str] | None = None, cap: int = 60) -> View:
+    """A concept and the concepts within `depth` edges of it, nearest first.
+
+    Only concepts of `types` are walked through and shown (the centre always is).
+    Past the cap, nearer concepts win, then better-connected ones.
+    """
+    allowed = set(types) if types is not None else None
+    distance = {centre: 0}
+    frontier = [centre]
+    for step in range(1, depth + 1):
+        following = []
+        for cid in frontier:
+            for _, other in graph.neighbours(cid):
+                if other in distance or (allowed is not None and graph.concepts[other].type not in allowed):
+                    continue
+                distance[other] = step
+                following.append(other)
+        frontier = following
+    ranked = sorted(distance, key=lambda c: (distance[c], -degree(graph, c), graph.concepts[c].name.lower()))
+    return View(tuple(ranked[: max(cap, 1)]), len(ranked), centre)
+
+
+def overview(graph: ConceptGraph, types: Collection[str] | None = None, cap: int = 60) -> View:
+    """The best-connected concepts of the allowed types."""
+    allowed = set(types) if types is not None else None
+    ids = [cid for cid, c in graph.concepts.items() if allowed is None or c.type in allowed]
+    ranked = sorted(ids, key=lambda c: (-degree(graph, c), graph.concepts[c].name.lower()))
+    return View(tuple(ranked[:cap]), len(ranked))
+
+
+def elements(graph: ConceptGraph, view: View, colours: dict[str, str]) -> list[dict]:
+    """Cytoscape.js elements: the view's nodes and every edge between two of them.
+
+    Parallel edges of one relation collapse into one; the centre is marked selected.
+    """
+    shown = set(view.ids)
+    out: list[dict] = []
+    for cid in view.ids:
+        c = graph.concepts[cid]
+        node = {"data": {"id": cid, "label": c.name, "type": c.type, "colour": colours.get(c.type, FALLBACK_COLOUR)}}
+        if cid == view.centre:
+            node["selected"] = True
+        out.append(node)
+    seen: set[tuple[str, str, str]] = set()
+    for rel in graph.relations:
+        if rel.source not in shown or rel.target not in shown:
+            continue
+        key = (rel.source, rel.target, rel.relation)
+        if key in seen:
+            continue
+        seen.add(key)
+        label = "" if rel.relation == "related" else rel.relation.replace("_", " ")
+        out.append({"data": {"id": "|".join(key), "source": rel.source, "target": rel.target,
+                             "relation": rel.relation, "label": label}})
+    return out
+
+
+def stylesheet() -> list[dict]:
+    """Colour by type (from the node's data), arrows and labels on typed relations."""
+    return [
+        {"selector": "node", "style": {
+            "label": "data(label)", "background-color": "data(colour)", "width": 20, "height": 20,
+            "font-size": 11, "text-valign": "bottom", "text-margin-y": 3, "color": "#333",
+        }},
+        {"selector": "node:selected", "style": {
+            "border-width": 4, "border-color": "#ff4b4b", "width": 30, "height": 30, "font-size": 14,
+            "font-weight": "bold",
+        }},
+        {"selector": "edge", "style": {
+            "width": 1.5, "curve-style": "bezier", "line-color": "#9aa5b1", "target-arrow-color": "#9aa5b1",
+            "target-arrow-shape": "triangle", "arrow-scale": 0.8, "label": "data(label)", "font-size": 9,
+            "color": "#555", "text-rotation": "autorotate",
+        }},
+        {"selector": "edge[relation = 'compared_with']", "style": {"target-arrow-shape": "none"}},
+        {"selector": "edge[relation = 'related']", "style": {
+            "line-style": "dashed", "line-color": "#d0d5db", "target-arrow-shape": "none", "width": 1,
+        }},
+    ]

@@ -1,0 +1,127 @@
+"""Notes: what is indexed, add a note (paste or upload) and delete one, each
+followed by an incremental re-ingest with a progress bar."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assistant.notes import NoteInfo, NoteLibrary, Saved
+from ingest.errors import StudygraphError
+from ingest.settings import SUFFIXES
+from ui import components, state
+from ui.components import md
+
+CONFIRM = "notes_confirm_delete"
+UPLOADS = "notes_upload_round"  # bumped after an upload so the uploader starts empty
+FLASH = "notes_flash"  # a message to show after the rerun that follows a change
+
+
+def _table(notes: list[NoteInfo]) -> None:
+    rows = [
+        {
+            "Title": n.title,
+            "File": n.name,
+            "Where": "notes folder" if n.removable else components.display_path(n.path).rsplit("/", 1)[0],
+            "Size": components.size(n.size),
+            "Passages": n.chunks,
+            "Last ingest": components.ago(n.ingested_at),
+        }
+        for n in notes
+    ]
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def _report(saved: Saved) -> None:
+    """Keep the outcome for the rerun that shows the updated list."""
+    messages = [("error", str(error)) for error in saved.refused]
+    if saved.paths and saved.report is not None:
+        names = ", ".join(p.name for p in saved.paths)
+        messages.append(("success", f"Added {names}: {saved.report.embedded} new passage(s) embedded; "
+                                    "searchable and in the concept graph now."))
+    st.session_state[FLASH] = messages
+
+
+def _flash() -> None:
+    for kind, text in st.session_state.pop(FLASH, []):
+        (st.error if kind == "error" else st.success)(md(text))
+
+
+def _paste(library: NoteLibrary) -> None:
+    with st.form("paste_note"):
+        title = st.text_input("Title", placeholder="e.g. Lecture 3 - attention")
+        body = st.text_area("Text", height=220, placeholder="Paste your note (Markdown or plain text)")
+        replace = st.checkbox("Replace a note with the same title")
+        submitted = st.form_submit_button("Save and index", type="primary")
+    if submitted:
+        try:
+            saved = library.add_text(title, body, components.ingest_progress("Indexing"), replace=replace)
+        except StudygraphError as exc:
+            st.error(str(exc))
+        else:
+            _report(saved)
+            st.rerun()
+
+
+def _upload(library: NoteLibrary) -> None:
+    round_ = st.session_state.setdefault(UPLOADS, 0)
+    files = st.file_uploader(f"Note files ({', '.join(SUFFIXES)})", type=[s.lstrip(".") for s in SUFFIXES],
+                             accept_multiple_files=True, key=f"uploader_{round_}")
+    replace = st.checkbox("Replace notes with the same file name", key="upload_replace")
+    if st.button("Add files", type="primary", disabled=not files):
+        try:
+            saved = library.add_files([(f.name, f.getvalue()) for f in files], components.ingest_progress("Indexing"),
+                                      replace=replace)
+        except StudygraphError as exc:
+            st.error(str(exc))
+            return
+        _report(saved)
+        if saved.paths:
+            st.session_state[UPLOADS] = round_ + 1
+        st.rerun()
+
+
+def _delete(library: NoteLibrary, notes: list[NoteInfo]) -> None:
+    removable = {n.path: n for n in notes if n.removable}
+    if not removable:
+        st.caption("Notes you add here can be deleted here. Seed notes and other folders are read-only in the app.")
+        return
+    path = st.selectbox("Note", list(removable), format_func=lambda p: f"{removable[p].title} ({removable[p].name})")
+    if st.button("Delete..."):
+        st.session_state[CONFIRM] = path
+    pending = st.session_state.get(CONFIRM)
+    if pending not in removable:
+        return
+    st.warning(md(f"Delete {removable[pending].name} from your notes folder? Its passages and the concepts only it "
+                  "mentions leave the index. This cannot be undone."))
+    yes, no = st.columns(2)
+    if yes.button("Yes, delete it", type="primary", width="stretch"):
+        st.session_state.pop(CONFIRM, None)
+        try:
+            library.delete(pending, components.ingest_progress("Removing"))
+        except StudygraphError as exc:
+            st.error(str(exc))
+            return
+        st.session_state[FLASH] = [("success", f"Deleted {removable[pending].name}.")]
+        st.rerun()
+    if no.button("Cancel", width="stretch"):
+        st.session_state.pop(CONFIRM, None)
+        st.rerun()
+
+
+library = state.library()
+st.title(":material/description: Notes")
+st.caption(md(f"Notes you add are saved in {library.folder} and indexed right away. "
+              f"Up to {library.assistant.settings.max_note_bytes:,} bytes each, UTF-8 text."))
+_flash()
+notes = library.notes()
+_table(notes)
+
+paste, upload, delete = st.tabs(
+    [":material/edit_note: Paste a note", ":material/upload_file: Upload files", ":material/delete: Delete a note"]
+)
+with paste:
+    _paste(library)
+with upload:
+    _upload(library)
+with delete:
+    _delete(library, notes)
