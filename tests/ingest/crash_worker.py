@@ -7,8 +7,9 @@ collection), before and after every atomic rename (journal, manifest, snapshot,
 graph, graph cache) and around the journal's removal. A run with kill_at=0
 records the event list so the test can choose kill points.
 
-Embeddings come from a cache of the real model's vectors (the model loads only
-on a miss), so a round costs a process start, not a model load.
+Embeddings come from a cache of the real model's vectors that the test fills
+beforehand (a text missing from it is an error), so a round costs a process
+start, not a model load.
 
     python crash_worker.py CONFIG.json
 """
@@ -56,14 +57,17 @@ def save_cache(path: Path, cache: dict[str, np.ndarray]) -> None:
     os.replace(tmp, path)
 
 
-def cached_encoder(cache: dict[str, np.ndarray], real_encode, on_call=None):  # noqa: ANN001, ANN201
-    """An Embedder.encode that returns the real model's vectors, computing only unseen texts."""
+def cached_encoder(cache: dict[str, np.ndarray], real_encode, on_call=None, strict: bool = False):  # noqa: ANN001, ANN201
+    """An Embedder.encode that returns the real model's vectors, computing only unseen texts
+    (with `strict`, an unseen text is an error: the caller promised none would come)."""
 
     def encode(self, texts):  # noqa: ANN001, ANN202
         if on_call:
             on_call("embed")
         texts = list(texts)
         missing = sorted({t for t in texts if t not in cache})
+        if missing and strict:
+            raise RuntimeError(f"{len(missing)} text(s) not in the embedding cache, e.g. {missing[0][:80]!r}")
         if missing:
             cache.update(zip(missing, real_encode(self, missing)))
         if not texts:
@@ -118,8 +122,7 @@ def main(config_path: str) -> None:
     events = Events(int(config.get("kill_at", 0)))
     cache_path = Path(config["cache"])
     cache = load_cache(cache_path)
-    size_before = len(cache)
-    embedder_module.Embedder.encode = cached_encoder(cache, embedder_module.Embedder.encode, events)
+    embedder_module.Embedder.encode = cached_encoder(cache, embedder_module.Embedder.encode, events, strict=True)
     pipeline.EMBED_BATCH = int(config.get("batch", pipeline.EMBED_BATCH))
     instrument(events)
 
@@ -145,8 +148,6 @@ def main(config_path: str) -> None:
         raise SystemExit(f"unknown op {op!r}")
     events.active = False
     elapsed = time.perf_counter() - started
-    if len(cache) > size_before:
-        save_cache(cache_path, cache)
     if config.get("events_out"):
         Path(config["events_out"]).write_text(json.dumps({"events": events.names, "seconds": elapsed}))
 
