@@ -18,7 +18,8 @@ import typer
 from assistant.concepts import graph_problem, refresh_graph
 from assistant.output import display_path
 from ingest.errors import IndexMismatchError, QueryError
-from ingest.pipeline import IngestReport, Progress, rebuild, remove_notes
+from ingest.maintenance import rebuild, remove_notes
+from ingest.pipeline import IngestReport, Progress
 
 
 def summary(report: IngestReport) -> str:
@@ -150,8 +151,10 @@ def register(app: typer.Typer, facade: Callable[[], Any], friendly: Callable) ->
         with _bar() as update:
             try:
                 report = rebuild(list(paths) if paths else None, sg.settings, sg.embedder, sg.store, update)
-            except IndexMismatchError:
-                report = rebuild(default_paths(sg.settings), sg.settings, sg.embedder, sg.store, update)
+            except IndexMismatchError as exc:
+                fallback = default_paths(sg.settings)
+                typer.echo(f"warning: {exc.args[0].split(';')[0]}; rebuilding from {', '.join(map(str, fallback))}", err=True)
+                report = rebuild(fallback, sg.settings, sg.embedder, sg.store, update)
         follow_graph(sg)
         echo_report(report)
 

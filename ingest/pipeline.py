@@ -24,7 +24,7 @@ import numpy as np
 
 from ingest.chunking import split_note
 from ingest.embedder import Embedder
-from ingest.errors import IndexMismatchError, IndexMissingError, NoteError
+from ingest.errors import IndexMismatchError, NoteError
 from ingest.journal import Journal, clear_journal, read_journal, write_journal
 from ingest.lock import sweep_temp_files, writer_lock
 from ingest.manifest import Manifest, NoteRecord, check_compatible, load_manifest, save_manifest
@@ -81,7 +81,7 @@ def _is_under(path: str, roots: Sequence[Path]) -> bool:
     return any(Path(path).is_relative_to(root) for root in roots)
 
 
-def _locked(settings: Settings, emit: ProgressFn):  # noqa: ANN202 - FileLock
+def locked(settings: Settings, emit: ProgressFn):  # noqa: ANN202 - FileLock
     def waiting() -> None:
         emit(Progress("wait", message="another studygraph process is writing the index; waiting for it"))
 
@@ -103,9 +103,9 @@ def sync(
     """
     emit = progress or (lambda _p: None)
     store = store or ChunkStore(settings)
-    with _locked(settings, emit):
-        journal = read_journal(settings.home)
-        if journal.rebuild:
+    with locked(settings, emit):
+        sweep_temp_files(settings.home)
+        if read_journal(settings.home).rebuild:
             recover_locked(settings, embedder, store, emit)
         return sync_locked([Path(p) for p in paths], settings, embedder, store, emit)
 
@@ -212,7 +212,7 @@ def sync_locked(
     notes.update(records)
     new_manifest = replace(manifest.with_notes(dict(sorted(notes.items()))), dimension=dimension, excluded=excluded)
     emit(Progress("commit", message="committing"))
-    _commit(home, manifest, new_manifest, store, journal, fresh, fresh_vectors, rebuilding)
+    commit(home, manifest, new_manifest, store, journal, fresh, fresh_vectors, rebuilding)
     emit(Progress("done", len(files), len(files), "done"))
     was = manifest.notes
     return IngestReport(
@@ -231,7 +231,7 @@ def sync_locked(
     )
 
 
-def _commit(
+def commit(
     home: Path,
     manifest: Manifest,
     new_manifest: Manifest,
@@ -299,87 +299,6 @@ def _embed_new(
         kept, kept_vectors = store.fetch(sorted(have))
         vectors.update({c.id: (v, kept_spans[c.id]) for c, v in zip(kept, kept_vectors)})
     return vectors, have
-
-
-def remove_notes(
-    targets: Sequence[str], settings: Settings, embedder: Embedder, store: ChunkStore | None = None
-) -> IngestReport:
-    """Drop notes from the index (the files stay on disk).
-
-    A removed note stays out of folder ingests until its content changes or it
-    is ingested by name.
-
-    Args:
-        targets: note paths (absolute or relative) or file names of ingested notes;
-            a folder removes every note under it.
-
-    Raises:
-        NoteError: a target names no ingested note, or a file name is ambiguous.
-    """
-    started = time.perf_counter()
-    store = store or ChunkStore(settings)
-    with _locked(settings, lambda _p: None):
-        recover_locked(settings, embedder, store)
-        manifest = load_manifest(settings.home)
-        if manifest is None:
-            raise IndexMissingError(f"no index in {settings.home} yet; run `studygraph ingest` first")
-        keys = sorted({key for target in targets for key in match_notes(manifest, target)})
-        write_journal(settings.home, keys)
-        notes = {k: v for k, v in manifest.notes.items() if k not in keys}
-        excluded = {**manifest.excluded, **{k: manifest.notes[k].sha256 for k in keys}}
-        new_manifest = replace(manifest.with_notes(notes), excluded=excluded)
-        _commit(settings.home, manifest, new_manifest, store, Journal(), {}, {})
-        return IngestReport(
-            removed=tuple(keys), chunks=len(new_manifest.chunk_ids()), generation=new_manifest.generation,
-            seconds=time.perf_counter() - started,
-        )
-
-
-def match_notes(manifest: Manifest, target: str) -> list[str]:
-    """Ingested notes a user's NOTE argument means: a path, a folder, or a unique file name."""
-    given = Path(target).expanduser()
-    resolved = str(given.resolve())
-    if resolved in manifest.notes:
-        return [resolved]
-    under = [k for k in manifest.notes if Path(k).is_relative_to(resolved)]
-    if under:
-        return under
-    named = [k for k in manifest.notes if Path(k).name == given.name]
-    if len(named) == 1 and given.name == target:
-        return named
-    if len(named) > 1 and given.name == target:
-        raise NoteError(target, "matches several ingested notes: " + ", ".join(named) + "; give the full path")
-    raise NoteError(target, "is not an ingested note; `studygraph status` shows what the index holds")
-
-
-def rebuild(
-    paths: Sequence[Path] | None,
-    settings: Settings,
-    embedder: Embedder,
-    store: ChunkStore | None = None,
-    progress: ProgressFn | None = None,
-) -> IngestReport:
-    """Re-ingest from scratch: drop the Chroma collections and re-embed every note.
-
-    Args:
-        paths: what to ingest; None means the notes the manifest knew.
-
-    Raises:
-        IndexMissingError: no paths given and no readable manifest to take them from.
-    """
-    emit = progress or (lambda _p: None)
-    store = store or ChunkStore(settings)
-    with _locked(settings, emit):
-        sweep_temp_files(settings.home)
-        if paths is None:
-            try:
-                manifest = load_manifest(settings.home)
-            except IndexMismatchError as exc:
-                raise IndexMissingError(f"{exc}; give the folders to ingest, e.g. `studygraph rebuild seeds`") from exc
-            if manifest is None:
-                raise IndexMissingError(f"no index in {settings.home} to rebuild; run `studygraph ingest` first")
-            paths = [Path(key) for key in manifest.notes]
-        return rebuild_locked([str(p) for p in paths], settings, embedder, store, emit)
 
 
 def rebuild_locked(

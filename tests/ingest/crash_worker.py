@@ -115,6 +115,7 @@ def main(config_path: str) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     import ingest.embedder as embedder_module
+    import ingest.maintenance as maintenance
     import ingest.pipeline as pipeline
     from assistant.facade import Studygraph
     from ingest.settings import load_settings
@@ -137,12 +138,12 @@ def main(config_path: str) -> None:
     elif op == "remove":
         from assistant.cli_maintenance import follow_graph
 
-        pipeline.remove_notes(config["targets"], sg.settings, sg.embedder, sg.store)
+        maintenance.remove_notes(config["targets"], sg.settings, sg.embedder, sg.store)
         follow_graph(sg)
     elif op == "rebuild":
         from assistant.cli_maintenance import follow_graph
 
-        pipeline.rebuild(None, sg.settings, sg.embedder, sg.store)
+        maintenance.rebuild(None, sg.settings, sg.embedder, sg.store)
         follow_graph(sg)
     else:
         raise SystemExit(f"unknown op {op!r}")

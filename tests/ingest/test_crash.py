@@ -239,7 +239,7 @@ def check_round(
     final_expected = expected
     manifest = load_manifest(home)
     if name == "remove" and manifest is not None and str(notes / REMOVED) in manifest.notes:
-        from ingest.pipeline import remove_notes
+        from ingest.maintenance import remove_notes
 
         settings_now = facade(home)
         remove_notes([str(notes / REMOVED)], settings_now.settings, settings_now.embedder, settings_now.store)

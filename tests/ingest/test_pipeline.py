@@ -13,7 +13,8 @@ import pytest
 from assistant.facade import Studygraph
 from ingest.errors import IndexMismatchError, NoteError
 from ingest.manifest import load_manifest
-from ingest.pipeline import rebuild, remove_notes, sync
+from ingest.maintenance import rebuild, remove_notes
+from ingest.pipeline import sync
 from ingest.settings import Settings, load_settings
 from ingest.snapshot import load_snapshot
 from ingest.spans import indexed_spans, span_embedding_text
