@@ -18,6 +18,7 @@ import typer
 from assistant.concepts import graph_problem, refresh_graph
 from assistant.output import display_path
 from ingest.errors import IndexMismatchError, QueryError
+from ingest.lock import writer_lock
 from ingest.maintenance import rebuild, remove_notes
 from ingest.pipeline import IngestReport, Progress
 
@@ -54,7 +55,9 @@ def doctor_run(sg: Any, repair: bool) -> dict:
     from ingest.doctor import Problem, diagnose
     from ingest.doctor import repair as repair_store
 
-    found = diagnose(sg.settings, sg.store)
+    # A writer mid-ingest holds chunks it has not committed yet: judge only between writers.
+    with writer_lock(sg.settings.home, sg.settings.lock_timeout):
+        found = diagnose(sg.settings, sg.store)
     done: list[str] = []
     graph = _graph_problem(sg, found)
     problems = list(found.problems) + ([Problem("graph", graph)] if graph else [])
