@@ -2,8 +2,8 @@
 
 1. `studygraph ingest seeds/` when nothing changed: process start-up, the ingest
    call itself, and whether torch / sentence-transformers were imported at all.
-2. One edited note among 500: the ingest call in a fresh process, with the
-   model load counted separately (it is start-up: any command that embeds pays it).
+2. One edited note among 500: the ingest call in a fresh process whose start-up
+   (imports, chromadb, the model) is done, and the same call from a cold start.
 
 Each figure is the median of several runs in fresh processes. The 500-note
 corpus is built from the seed notes' sections (every note a different
@@ -36,7 +36,8 @@ t0 = time.perf_counter()
 from assistant.facade import Studygraph
 sg = Studygraph()
 t1 = time.perf_counter()
-if sys.argv[2] == "preload":
+if sys.argv[2] == "preload":  # start-up of a command that writes: chromadb and the model
+    import chromadb
     sg.embedder.encode(["warm up"])
 t2 = time.perf_counter()
 report = sg.ingest([sys.argv[1]])
@@ -153,9 +154,9 @@ def main() -> None:
             edit(corpus / f"note_{run * 7 + 1:03d}.md", run)
             warm.append(child(home, corpus, preload=True))
         out["one_edit_in_corpus"] = {
-            "ingest_with_model_load_s": median(cold, "ingest_s"),
-            "ingest_model_loaded_s": median(warm, "ingest_s"),
-            "model_load_s": median(warm, "model_s"),
+            "ingest_cold_s": median(cold, "ingest_s"),
+            "ingest_after_startup_s": median(warm, "ingest_s"),
+            "chromadb_and_model_load_s": median(warm, "model_s"),
             "import_s": median(warm, "import_s"),
             "embedded_per_run": sorted({r["embedded"] for r in cold + warm}),
             "updated_per_run": sorted({r["updated"] for r in cold + warm}),
@@ -168,8 +169,8 @@ def main() -> None:
     print(f"load average {out['load_average']:.1f}")
     print(f"unchanged seeds: ingest {u['ingest_s'] * 1000:.0f} ms after start-up (imports {u['import_s']:.2f} s); "
           f"`studygraph ingest` wall {u['cli_wall_s']:.2f} s; embedded {u['embedded']}; torch imported: {u['torch_imported']}")
-    print(f"one edited note among {args.notes}: ingest {e['ingest_model_loaded_s']:.2f} s with the model loaded, "
-          f"{e['ingest_with_model_load_s']:.2f} s including the model load ({e['model_load_s']:.2f} s); "
+    print(f"one edited note among {args.notes}: ingest {e['ingest_after_startup_s']:.2f} s after start-up, "
+          f"{e['ingest_cold_s']:.2f} s from a cold start (chromadb + model load {e['chromadb_and_model_load_s']:.2f} s); "
           f"embedded {e['embedded_per_run']} chunk(s), {e['unchanged_per_run']} notes unchanged "
           f"(corpus set-up {out['corpus']['setup_s']:.0f} s)")
 

@@ -75,13 +75,36 @@ def save_snapshot(home: Path, snapshot: Snapshot) -> None:
         span_offsets=snapshot.span_offsets,
         meta=blob,
     )
-    write_bytes(snapshot_path(home), buffer.getvalue())
+    path = snapshot_path(home)
+    write_bytes(path, buffer.getvalue())
+    _remember(path, snapshot)
+
+
+# The last snapshot this process wrote or read, keyed by the file's identity:
+# the facade reloads right after an ingest writes, and need not decode it again.
+_last: tuple[tuple[str, int, int, int], Snapshot] | None = None
+
+
+def _identity(path: Path) -> tuple[str, int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _remember(path: Path, snapshot: Snapshot) -> None:
+    global _last
+    key = _identity(path)
+    _last = (key, snapshot) if key else None
 
 
 def load_snapshot(home: Path) -> Snapshot | None:
     path = snapshot_path(home)
     if not path.is_file():
         return None
+    if _last is not None and _last[0] == _identity(path):
+        return _last[1]
     try:
         with np.load(path, allow_pickle=False) as data:
             vectors = np.ascontiguousarray(data["vectors"], dtype=np.float32)
@@ -91,10 +114,12 @@ def load_snapshot(home: Path) -> Snapshot | None:
         chunks = tuple(Chunk(**dict(zip(FIELDS, row))) for row in meta["chunks"])
         if len(vectors) != len(chunks) or len(span_offsets) != len(chunks) + 1 or span_offsets[-1] != len(span_vectors):
             raise ValueError("array sizes do not match the chunk list")
-        return Snapshot(int(meta["generation"]), chunks, vectors, span_vectors, span_offsets)
+        snapshot = Snapshot(int(meta["generation"]), chunks, vectors, span_vectors, span_offsets)
     except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
         logger.warning("search snapshot %s is unreadable (%s); it will be rebuilt", path, exc)
         return None
+    _remember(path, snapshot)
+    return snapshot
 
 
 def ordered_ids(manifest: Manifest) -> list[str]:
