@@ -36,7 +36,7 @@ ingest: install
 
 run: install ingest
 	$(BIN)/streamlit run ui/app.py --server.address $(HOST) --server.port $(PORT) \
-		--server.headless true --browser.gatherUsageStats false
+		--server.headless true --browser.gatherUsageStats false --server.maxUploadSize 20
 
 test: install browser
 	$(BIN)/pytest -q

@@ -11,6 +11,7 @@ a close second source may follow.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from assistant.types import Answer, Citation, Hit
 from ingest.spans import Span, indexed_spans
 from ingest.tokenize import tokenize
 
+logger = logging.getLogger(__name__)
 NOT_FOUND = "I couldn't find this in your notes. Try other words, or add a note that covers it."
 QUOTABLE = {"answer", "item", "sentence", "row", "code", "prompt"}
 KIND_PRIOR = {"answer": 0.05, "item": 0.03, "sentence": 0.03, "prompt": 0.02, "row": 0.01, "code": -0.05}
@@ -41,6 +43,7 @@ class Scored:
     hit: Hit
     score: float
     relevance: float
+    order: int = 0  # position of the span in its chunk, so quotes keep the note's order
 
 
 def clean(text: str) -> str:
@@ -49,6 +52,9 @@ def clean(text: str) -> str:
     if text.startswith("|"):
         cells = [c.strip() for c in text.strip("|").split("|") if c.strip()]
         text = f"{cells[0]}: {'; '.join(cells[1:])}" if len(cells) > 1 else " ".join(cells)
+    text = re.sub(r":[\w:-]+:`[!~]?([^`<]*?)(?:\s*<[^`]*>)?`", r"\1", text)  # RST roles: :func:`abs` -> abs
+    text = re.sub(r"``([^`]+)``", r"\1", text)
+    text = re.sub(r"::$", ":", text)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
     text = re.sub(r"^>\s*", "", text)
@@ -71,14 +77,18 @@ def score_spans(question: str, vector: np.ndarray, hits: Sequence[Hit], index: S
         position = index.position(hit.chunk.id)
         spans = indexed_spans(hit.chunk)
         sims = index.span_scores(position, vector) if position is not None else np.zeros(len(spans))
-        for span, sim in zip(spans, sims):
+        if len(sims) != len(spans):
+            # Vectors from another span division (an index older than the code): never misalign.
+            logger.warning("span vectors of chunk %s do not match its spans; run `studygraph rebuild`", hit.chunk.id)
+            sims = np.zeros(len(spans))
+        for order, (span, sim) in enumerate(zip(spans, sims)):
             if span.kind not in QUOTABLE:
                 continue
             lex = _overlap(query, span.text, index.bm25)
             ctx = _overlap(query, span.question, index.bm25)
             prior = KIND_PRIOR.get(span.kind, 0.0) - (0.15 if FRONT_MATTER.match(span.text) else 0.0)
             score = 0.6 * float(sim) + 0.2 * lex + 0.1 * ctx + prior + 0.05 / hit.rank
-            out.append(Scored(span, hit, score, max(float(sim), 0.9 * lex, 0.8 * ctx)))
+            out.append(Scored(span, hit, score, max(float(sim), 0.9 * lex, 0.8 * ctx), order))
     return sorted(out, key=lambda s: -s.score)
 
 
@@ -86,8 +96,8 @@ def _group(best: Scored, scored: Sequence[Scored], budget: int) -> list[Scored]:
     """The spans that answer together with the best one: its whole Q&A or short
     section when that fits, else the best span and its strong neighbours."""
     same = [s for s in scored if s.hit.chunk.id == best.hit.chunk.id and s.span.question == best.span.question]
-    same = [s for s in same if s is best or not FRONT_MATTER.match(s.span.text)]
-    same.sort(key=lambda s: (s.span.start_line, s.span.end_line))
+    same = [s for s in same if s is best or not (FRONT_MATTER.match(s.span.text) or s.span.kind == "code")]
+    same.sort(key=lambda s: s.order)
     if len(same) <= GROUP_SPANS and sum(len(clean(s.span.text)) + 6 for s in same) <= budget:
         return same
     floor = best.score - 0.1

@@ -89,8 +89,12 @@ class Settings:
         return self.model_path or _default_model_path()
 
     def chunking(self) -> dict[str, Any]:
-        """Parameters that change chunk ids or texts; recorded in the manifest."""
-        return {"min_chars": self.chunk_min_chars, "max_chars": self.chunk_max_chars, "version": 2}
+        """Parameters that change chunks or their span vectors; recorded in the manifest.
+
+        `version` covers chunk boundaries and how a chunk divides into spans
+        (ingest/spans.py): stored span vectors are aligned with that division.
+        """
+        return {"min_chars": self.chunk_min_chars, "max_chars": self.chunk_max_chars, "version": 3}
 
 
 def _coerce(name: str, raw: Any, kind: Any) -> Any:

@@ -20,6 +20,10 @@ BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,4}[.)])\s+")
 LABEL = re.compile(r"^\s*\**\s*(answer|key points|components|summary)\s*\**\s*:?\s*\**\s*:?\s*$", re.IGNORECASE)
 QUESTION_LABEL = re.compile(r"^\s*\*\*question\*\*\s*:\s*(?P<q>.+)$", re.IGNORECASE)
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+# reStructuredText markup lines (directives, comments, targets) are not claims.
+RST_MARKUP = re.compile(r"^\s*\.\.(?:\s|$)|^\s*:\w[\w-]*:(?:\s|$)")
+DOCTEST = re.compile(r"^\s*(?:>>>|\.\.\.)(?:\s|$)")
+ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|incl|resp|Dr|Mr|Mrs|Ms|Fig|No)|\b[A-Z])\.$")
 
 
 @dataclass(frozen=True)
@@ -34,8 +38,20 @@ class Span:
 
 
 def _sentences(text: str) -> list[tuple[int, str]]:
-    """(offset, sentence) pairs; sentences keep their exact characters."""
-    return [(m.start(), m.group(0).rstrip()) for m in SENTENCE.finditer(text) if m.group(0).strip()]
+    """(offset, sentence) pairs; sentences keep their exact characters.
+
+    A break after an abbreviation ("e.g.", "i.e.", an initial) is not a sentence end.
+    """
+    out: list[tuple[int, str]] = []
+    for m in SENTENCE.finditer(text):
+        if not m.group(0).strip():
+            continue
+        if out and ABBREVIATION.search(out[-1][1]):
+            start = out[-1][0]
+            out[-1] = (start, text[start : m.start() + len(m.group(0).rstrip())])
+            continue
+        out.append((m.start(), m.group(0).rstrip()))
+    return out
 
 
 def _line_of(offsets: list[int], pos: int) -> int:
@@ -80,9 +96,13 @@ def split_spans(chunk: Chunk) -> list[Span]:
             emit_paragraph()
             in_code = not in_code
             continue
-        if in_code:
+        if in_code or DOCTEST.match(line):
+            emit_paragraph()
             if stripped:
                 spans.append(Span(number, number, stripped, "code", question))
+            continue
+        if RST_MARKUP.match(line):
+            emit_paragraph()
             continue
         if not stripped or LABEL.match(stripped) or set(stripped) <= set("-=*_~#^ "):
             emit_paragraph()

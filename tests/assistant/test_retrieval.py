@@ -92,3 +92,11 @@ def test_user_mistakes_raise_typed_errors_with_clear_messages(seeded, call, mess
 def test_aliases_from_the_graph_find_the_long_form(seeded, question: str, evidence: str) -> None:
     hits = seeded.search(question, k=3)
     assert evidence.lower() in hits[0].chunk.text.lower()
+
+
+def test_quoted_sentences_keep_the_order_of_the_note(seeded) -> None:
+    answer = seeded.ask("How does Flamingo handle in-context learning?")
+    text = answer.text
+    first, second = "perceiver resampler modules", "This allows Flamingo to use multimodal inputs"
+    assert first in text and second in text
+    assert text.index(first) < text.index(second)

@@ -33,3 +33,17 @@ def test_several_questions_on_one_line_each_get_their_answer() -> None:
     chunk = split_note(Note("/n.txt", text, "", len(text), 0.0))[0]
     answers = {s.question: s.text for s in split_spans(chunk) if s.kind == "answer"}
     assert answers == {"Word2Vec architecture?": "Shallow NN.", "BERT pretraining?": "MLM (+ NSP)."}
+
+
+def test_rst_markup_and_doctest_lines_are_not_sentences_and_abbreviations_do_not_split() -> None:
+    text = (
+        "Lists\n=====\n\n.. _tut-lists:\n\n"
+        "A list holds items, e.g. numbers or strings, in order. It can grow.\n\n"
+        ">>> squares = [1, 4, 9]\n>>> squares[0]\n1\n"
+    )
+    chunk = split_note(Note("/n.rst", text, "", len(text), 0.0))[0]
+    spans = split_spans(chunk)
+    sentences = [s.text for s in spans if s.kind == "sentence"]
+    assert sentences == ["A list holds items, e.g. numbers or strings, in order.", "It can grow."]
+    assert [s.text for s in spans if s.kind == "code"][:2] == [">>> squares = [1, 4, 9]", ">>> squares[0]"]
+    assert not any("_tut-lists" in s.text for s in spans)
