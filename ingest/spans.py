@@ -72,6 +72,7 @@ def split_spans(chunk: Chunk) -> list[Span]:
     heading_at = {h.line: h for h in headings}
     underlines = {i for h in headings for i in range(h.line + 1, h.end + 1)}
     in_code = False
+    in_doctest = False
     paragraph: list[int] = []
 
     def emit_paragraph() -> None:
@@ -96,11 +97,14 @@ def split_spans(chunk: Chunk) -> list[Span]:
             emit_paragraph()
             in_code = not in_code
             continue
-        if in_code or DOCTEST.match(line):
+        if in_code or DOCTEST.match(line) or (in_doctest and stripped):
+            # A doctest's output lines, up to the next blank line, belong to the example.
             emit_paragraph()
+            in_doctest = in_doctest or bool(DOCTEST.match(line))
             if stripped:
                 spans.append(Span(number, number, stripped, "code", question))
             continue
+        in_doctest = False
         if RST_MARKUP.match(line):
             emit_paragraph()
             continue
