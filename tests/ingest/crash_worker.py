@@ -11,7 +11,13 @@ Embeddings come from a cache of the real model's vectors that the test fills
 beforehand (a text missing from it is an error), so a round costs a process
 start, not a model load.
 
-    python crash_worker.py CONFIG.json
+    python crash_worker.py CONFIG.json     # one run
+    python crash_worker.py --serve         # a fork server: reads CONFIG paths on stdin
+
+The fork server imports everything once and forks a fresh child per run, so a
+kill round does not pay the imports again. For each config line it prints
+`pid N`, then (from the child) `go` if asked, then `exit S` (S < 0: killed by
+signal -S).
 """
 
 from __future__ import annotations
@@ -153,5 +159,33 @@ def main(config_path: str) -> None:
         Path(config["events_out"]).write_text(json.dumps({"events": events.names, "seconds": elapsed}))
 
 
+def serve() -> None:
+    import chromadb  # noqa: F401 - imported once, before any fork
+    import ingest.maintenance  # noqa: F401
+    from assistant.cli_maintenance import follow_graph  # noqa: F401
+    from assistant.facade import Studygraph  # noqa: F401
+
+    for line in sys.stdin:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                main(line.strip())
+            except BaseException:  # noqa: BLE001 - report, then leave without running the server's cleanup
+                import traceback
+
+                traceback.print_exc()
+                code = 1
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        print(f"pid {pid}", flush=True)
+        _, status = os.waitpid(pid, 0)
+        code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        print(f"exit {code}", flush=True)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    serve() if sys.argv[1] == "--serve" else main(sys.argv[1])

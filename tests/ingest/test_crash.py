@@ -26,6 +26,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -47,8 +48,8 @@ WORKER = Path(crash_worker.__file__)
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 QUESTIONS = ["What is the Perceiver Resampler?", "What is contrastive learning?", "How does CLIP work?"]
 AFTER_KILL_ALLOWED = {"journal", "orphan_chunks", "orphan_spans", "stale_snapshot"}
-STEP_KILLS = 8  # per operation, spread evenly over its write events
-TIMED_KILLS = 2  # per operation, spread evenly over its measured duration
+STEP_KILLS = 12  # per operation, spread evenly over its write events
+TIMED_KILLS = 3  # per operation, spread evenly over its measured duration
 EDITED, DELETED, ADDED, REMOVED = "003_2b72a920368736ff.txt", "001_c0dbccdbb029a926.txt", "005_new.md", "002_7e10b629c22f1859.txt"
 
 
@@ -73,21 +74,49 @@ def set_notes(folder: Path, version: int) -> None:
         )
 
 
-def run_worker(lab: Path, home: Path, op: dict, kill_at: int = 0, kill_after: float | None = None, record: Path | None = None) -> int:
-    config = {**op, "home": str(home), "cache": str(lab / "embeddings.npz"), "batch": 16, "kill_at": kill_at,
-              "go": kill_after is not None, "events_out": str(record) if record else ""}
-    config_path = lab / "config.json"
-    config_path.write_text(json.dumps(config))
-    env = {**os.environ, "STUDYGRAPH_HOME": str(home), "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
-    proc = subprocess.Popen([sys.executable, str(WORKER), str(config_path)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if kill_after is not None:
-        assert proc.stdout.readline().strip() == "go"
-        time.sleep(kill_after)
-        proc.send_signal(signal.SIGKILL)
-    _out, err = proc.communicate(timeout=300)
-    if proc.returncode not in (0, -signal.SIGKILL):
-        raise AssertionError(f"worker failed ({proc.returncode}):\n{err[-3000:]}")
-    return proc.returncode
+class Workers:
+    """The fork server of crash_worker.py: one process start for all runs."""
+
+    def __init__(self, lab: Path) -> None:
+        self.lab = lab
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+        self.errors = (lab / "workers.err").open("w")
+        self.proc = subprocess.Popen([sys.executable, str(WORKER), "--serve"], env=env, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=self.errors, text=True, bufsize=1)
+
+    def run(self, home: Path, op: dict, kill_at: int = 0, kill_after: float | None = None, record: Path | None = None) -> int:
+        config = {**op, "home": str(home), "cache": str(self.lab / "embeddings.npz"), "batch": 16, "kill_at": kill_at,
+                  "go": kill_after is not None, "events_out": str(record) if record else ""}
+        config_path = self.lab / "config.json"
+        config_path.write_text(json.dumps(config))
+        self.proc.stdin.write(f"{config_path}\n")
+        self.proc.stdin.flush()
+        pid = int(self._line("pid "))
+        if kill_after is not None:
+            self._line("go")
+            time.sleep(kill_after)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass  # it finished first
+        code = int(self._line("exit "))
+        if code not in (0, -signal.SIGKILL):
+            self.errors.flush()
+            raise AssertionError(f"worker failed ({code}):\n{(self.lab / 'workers.err').read_text()[-3000:]}")
+        return code
+
+    def _line(self, prefix: str) -> str:
+        while True:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise AssertionError(f"the worker server died:\n{(self.lab / 'workers.err').read_text()[-3000:]}")
+            if line.startswith(prefix):
+                return line[len(prefix):].strip()
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+        self.errors.close()
 
 
 def index_state(home: Path) -> dict:
@@ -136,7 +165,7 @@ def fill_cache(cache_path: Path, notes: Path, embedder) -> None:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory, embedder) -> dict:  # noqa: ANN001
+def lab(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[dict]:  # noqa: ANN001
     """Clean runs of each operation: start states, final states, event lists, durations."""
     lab = tmp_path_factory.mktemp("crashlab")
     notes = lab / "notes"
@@ -150,17 +179,19 @@ def lab(tmp_path_factory: pytest.TempPathFactory, embedder) -> dict:  # noqa: AN
     for version in (1, 2):  # no worker ever loads the model
         set_notes(notes, version)
         fill_cache(lab / "embeddings.npz", notes, embedder)
+    workers = Workers(lab)
     set_notes(notes, 1)
-    run_worker(lab, lab / "base", ingest_op)
+    workers.run(lab / "base", ingest_op)
     for name, spec in ops.items():
         final = lab / f"clean-{name.replace(' ', '-')}"
         if spec["start"]:
             shutil.copytree(lab / spec["start"], final)
         set_notes(notes, spec["notes"])
         record = lab / f"events-{name.replace(' ', '-')}.json"
-        run_worker(lab, final, spec["op"], record=record)
+        workers.run(final, spec["op"], record=record)
         spec.update(final=final, **json.loads(record.read_text()))
-    return {"dir": lab, "notes": notes, "ops": ops}
+    yield {"dir": lab, "notes": notes, "ops": ops, "workers": workers}
+    workers.close()
 
 
 def test_kill_anywhere_then_recover(lab: dict, monkeypatch: pytest.MonkeyPatch, embedder) -> None:  # noqa: ANN001
@@ -189,10 +220,10 @@ def test_kill_anywhere_then_recover(lab: dict, monkeypatch: pytest.MonkeyPatch, 
                 shutil.copytree(lab["dir"] / spec["start"], home)
             set_notes(lab["notes"], spec["notes"])
             if how == "event":
-                code = run_worker(lab["dir"], home, spec["op"], kill_at=when)
+                code = lab["workers"].run(home, spec["op"], kill_at=when)
                 label = f"{name}, killed at event {when} ({spec['events'][when - 1]})"
             else:
-                code = run_worker(lab["dir"], home, spec["op"], kill_after=when)
+                code = lab["workers"].run(home, spec["op"], kill_after=when)
                 label = f"{name}, killed after {when * 1000:.0f} ms"
             if how == "event":
                 assert code == -signal.SIGKILL, label
