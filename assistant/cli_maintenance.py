@@ -19,7 +19,6 @@ from assistant.concepts import graph_problem, refresh_graph
 from assistant.output import display_path
 from ingest.errors import IndexMismatchError, QueryError
 from ingest.lock import writer_lock
-from ingest.maintenance import rebuild, remove_notes
 from ingest.pipeline import IngestReport, Progress
 
 
@@ -136,8 +135,7 @@ def register(app: typer.Typer, facade: Callable[[], Any], friendly: Callable) ->
     def remove(notes: list[str] = typer.Argument(..., help="Ingested notes: paths, folders or unique file names.")) -> None:
         """Drop notes from the index and the graph (the files stay; ingest one by name to add it back)."""
         sg = facade()
-        report = remove_notes(notes, sg.settings, sg.embedder, sg.store)
-        follow_graph(sg)
+        report = sg.remove(notes)
         for path in report.removed:
             typer.echo(f"removed {display_path(path)}")
         typer.echo(f"{report.chunks} chunk(s) left in the index")
@@ -153,12 +151,11 @@ def register(app: typer.Typer, facade: Callable[[], Any], friendly: Callable) ->
         sg = facade()
         with _bar() as update:
             try:
-                report = rebuild(list(paths) if paths else None, sg.settings, sg.embedder, sg.store, update)
+                report = sg.rebuild(paths or None, update)
             except IndexMismatchError as exc:
                 fallback = default_paths(sg.settings)
                 typer.echo(f"warning: {exc.args[0].split(';')[0]}; rebuilding from {', '.join(map(str, fallback))}", err=True)
-                report = rebuild(fallback, sg.settings, sg.embedder, sg.store, update)
-        follow_graph(sg)
+                report = sg.rebuild(fallback, update)
         echo_report(report)
 
     @app.command()

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answering import compose_answer
-from assistant.concepts import current_graph, refresh_graph, with_related
+from assistant.concepts import current_graph, graph_problem, refresh_graph, with_related
 from assistant.index import SearchIndex
 from assistant.llm import llm_answer, llm_configured, stream_llm_answer
 from assistant.study import Deck
@@ -28,7 +28,8 @@ from ingest.errors import ConfigError, QueryError
 from ingest.manifest import Manifest, NoteRecord, load_manifest, manifest_path, require_manifest
 from ingest.pipeline import IngestReport, ProgressFn, sync
 from ingest.settings import MODES, Settings, load_settings
-from ingest.snapshot import build_snapshot, load_snapshot, save_snapshot
+from ingest.maintenance import rebuild, remove_notes
+from ingest.snapshot import current_snapshot
 from ingest.store import ChunkStore
 from ingest.tokenize import tokenize
 
@@ -86,22 +87,15 @@ class Studygraph:
     def index(self) -> SearchIndex:
         """The search index of the committed generation, reloaded when it changes."""
         path = manifest_path(self.settings.home)
-        stamp = (path.stat().st_mtime, path.stat().st_size) if path.exists() else None
+        st = path.stat() if path.exists() else None
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size) if st else None
         with self._lock:
             if self._index is not None and stamp == self._stamp:
                 return self._index
-            manifest = self.manifest()
-            snapshot = load_snapshot(self.settings.home)
-            if snapshot is None or snapshot.generation != manifest.generation:
-                # A crash between commit and snapshot write: derive it again from Chroma.
-                logger.info("search snapshot is stale; rebuilding it from the chunk store")
-                snapshot = build_snapshot(manifest, self.store)
-                try:
-                    save_snapshot(self.settings.home, snapshot)
-                except OSError as exc:  # read-only data dir: keep it in memory
-                    logger.warning("cannot save rebuilt snapshot: %s", exc)
+            # One committed generation, never a mix; a stale snapshot is rebuilt under the writer lock.
+            snapshot = current_snapshot(self.settings.home, self.store, self.settings.lock_timeout)
             self._index = SearchIndex(snapshot, self.settings.fusion, self.settings.hybrid_alpha, self.settings.rrf_k)
-            self._stamp = stamp
+            self._stamp = stamp if snapshot.generation == self.manifest().generation else None
             return self._index
 
     def graph(self) -> ConceptGraph:
@@ -131,10 +125,22 @@ class Studygraph:
     # -- ingest --------------------------------------------------------------
     def ingest(self, paths: Sequence[Path] | None = None, progress: ProgressFn | None = None) -> IngestReport:
         paths = list(paths) if paths else default_paths(self.settings)
-        report = sync(paths, self.settings, self.embedder, self._store, progress)
+        return self._after_write(sync(paths, self.settings, self.embedder, self._store, progress))
+
+    def remove(self, targets: Sequence[str]) -> IngestReport:
+        """Drop notes from the index and the graph (the files stay on disk)."""
+        return self._after_write(remove_notes(targets, self.settings, self.embedder, self.store))
+
+    def rebuild(self, paths: Sequence[Path] | None = None, progress: ProgressFn | None = None) -> IngestReport:
+        """Drop the index and re-ingest from scratch (None: the notes the index knew)."""
+        return self._after_write(rebuild(list(paths) if paths else None, self.settings, self.embedder, self.store, progress))
+
+    def _after_write(self, report: IngestReport) -> IngestReport:
+        """Every write ends here: the index reloads and the graph follows the new generation
+        (also when an earlier run was killed while refreshing it)."""
         with self._lock:
             self._stamp = None
-        if report.changed:
+        if report.changed or graph_problem(self.settings.home, report.generation):
             index = self.index()
             graph = refresh_graph(self.settings.home, index.snapshot.generation, index.chunks)
             with self._lock:

@@ -38,11 +38,15 @@ def _size(lines: list[str], start: int, end: int) -> int:
 
 
 def _split_line(line: str, max_chars: int) -> list[str]:
-    """Cut one over-long line into exact slices at sentence ends, then spaces."""
+    """Cut one over-long line into exact slices at sentence ends, then spaces.
+
+    Walks an offset rather than re-slicing the rest of the line, so a line of
+    many megabytes costs linear time.
+    """
     pieces: list[str] = []
-    rest = line
-    while len(rest) > max_chars:
-        window = rest[: max_chars + 1]
+    pos, n = 0, len(line)
+    while n - pos > max_chars:
+        window = line[pos : pos + max_chars + 1]
         cut = 0
         for match in SENTENCE_END.finditer(window):
             if match.end() <= max_chars:
@@ -50,10 +54,10 @@ def _split_line(line: str, max_chars: int) -> list[str]:
         if cut < max_chars // 4:
             space = window.rfind(" ", max_chars // 4)
             cut = space + 1 if space > 0 else max_chars
-        pieces.append(rest[:cut])
-        rest = rest[cut:]
-    if rest:
-        pieces.append(rest)
+        pieces.append(line[pos : pos + cut])
+        pos += cut
+    if pos < n:
+        pieces.append(line[pos:])
     return pieces
 
 
