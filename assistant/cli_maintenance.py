@@ -8,6 +8,8 @@ leaves the concept graph stamped with the generation it commits.
 from __future__ import annotations
 
 import json
+import signal
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -125,10 +127,13 @@ def register(app: typer.Typer, facade: Callable[[], Any], friendly: Callable) ->
             names = ", ".join(sorted(display_path(str(p)) for p in changed)[:3])
             typer.echo(f"[{stamp}] {names}{' ...' if len(changed) > 3 else ''} changed: {summary(report)}")
 
-        try:
-            follow(roots, on_change, debounce=debounce, polling=polling, on_ready=ready)
-        except KeyboardInterrupt:
-            typer.echo("stopped watching")
+        # Our own handlers: a process started in the background inherits SIGINT
+        # ignored, and Ctrl-C/kill must still stop the watch cleanly.
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        follow(roots, on_change, debounce=debounce, polling=polling, on_ready=ready, stop=stop)
+        typer.echo("stopped watching")
 
     @app.command()
     @friendly

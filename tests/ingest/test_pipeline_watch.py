@@ -76,6 +76,10 @@ def test_watch_command_re_ingests_a_new_note_and_stops_on_ctrl_c(tmp_path: Path,
         assert "b.md changed: 1 added, 0 updated, 0 removed, 1 unchanged;" in line
     finally:
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=120)  # a hang guard, not a timing test: CI machines can be loaded
+        try:
+            out, err = proc.communicate(timeout=120)  # a hang guard, not a timing test
+        except subprocess.TimeoutExpired:
+            proc.kill()  # never leave a watcher behind
+            raise
     assert proc.returncode == 0, err
     assert out.strip().endswith("stopped watching")
