@@ -4,6 +4,9 @@ rank_bm25.BM25Plus scores every document in a Python loop per query term;
 here the per-(document, term) weights are precomputed once in a CSC matrix, so
 a query costs one sparse column slice. Scores match rank-bm25 to float
 precision (tests/assistant/test_bm25.py checks it).
+
+The matrix is built from term counts, vectorised: from token lists, or from
+counts tokenized earlier (so a cold process need not tokenize the corpus again).
 """
 
 from __future__ import annotations
@@ -16,32 +19,59 @@ import numpy as np
 from scipy import sparse
 
 
+def count_terms(corpus: Sequence[Sequence[str]]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Token lists -> (vocabulary, indptr, term ids, counts) in CSR layout:
+    document d holds terms ids[indptr[d]:indptr[d + 1]], each `counts` times."""
+    vocab: dict[str, int] = {}
+    flat = np.fromiter(
+        (vocab.setdefault(t, len(vocab)) for tokens in corpus for t in tokens), dtype=np.int64
+    )
+    lengths = np.fromiter((len(tokens) for tokens in corpus), dtype=np.int64, count=len(corpus))
+    docs = np.repeat(np.arange(len(corpus), dtype=np.int64), lengths)
+    pairs, counts = np.unique(docs * max(len(vocab), 1) + flat, return_counts=True)
+    pair_docs = pairs // max(len(vocab), 1)
+    indptr = np.zeros(len(corpus) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(pair_docs, minlength=len(corpus)), out=indptr[1:])
+    return list(vocab), indptr, pairs % max(len(vocab), 1), counts
+
+
 class BM25Plus:
     """Okapi BM25+ (Lv & Zhai 2011) with rank-bm25's idf = log((N + 1) / df)."""
 
     def __init__(self, corpus: Sequence[Sequence[str]], k1: float = 1.5, b: float = 0.75, delta: float = 1.0) -> None:
+        vocab, indptr, ids, counts = count_terms(corpus)
+        self._build(vocab, indptr, ids, counts, k1, b, delta)
+
+    @classmethod
+    def from_counts(
+        cls,
+        vocab: Sequence[str],
+        indptr: np.ndarray,
+        ids: np.ndarray,
+        counts: np.ndarray,
+        k1: float = 1.5,
+        b: float = 0.75,
+        delta: float = 1.0,
+    ) -> "BM25Plus":
+        """The index of a corpus already counted (see `count_terms` for the layout)."""
+        index = cls.__new__(cls)
+        index._build(vocab, np.asarray(indptr), np.asarray(ids), np.asarray(counts), k1, b, delta)
+        return index
+
+    def _build(
+        self, vocab: Sequence[str], indptr: np.ndarray, ids: np.ndarray, counts: np.ndarray, k1: float, b: float, delta: float
+    ) -> None:
         self.k1, self.b, self.delta = k1, b, delta
-        self.vocab: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        tfs: list[float] = []
-        lengths = np.zeros(len(corpus), dtype=np.float64)
-        for d, tokens in enumerate(corpus):
-            lengths[d] = len(tokens)
-            for term, tf in Counter(tokens).items():
-                rows.append(d)
-                cols.append(self.vocab.setdefault(term, len(self.vocab)))
-                tfs.append(tf)
-        self.size = len(corpus)
+        self.vocab = {term: i for i, term in enumerate(vocab)}
+        self.size = len(indptr) - 1
+        tf = counts.astype(np.float64)
+        rows = np.repeat(np.arange(self.size, dtype=np.int64), np.diff(indptr))
+        lengths = np.bincount(rows, weights=tf, minlength=self.size) if len(tf) else np.zeros(self.size)
         avgdl = lengths.sum() / self.size if self.size else 0.0
-        tf_arr = np.asarray(tfs, dtype=np.float64)
-        row_arr = np.asarray(rows, dtype=np.int64)
         norm = k1 * (1 - b + b * lengths / avgdl) if avgdl else np.full(self.size, k1)
-        weights = tf_arr * (k1 + 1) / (norm[row_arr] + tf_arr) if len(tf_arr) else tf_arr
-        self.matrix = sparse.csc_matrix(
-            (weights, (row_arr, np.asarray(cols, dtype=np.int64))), shape=(self.size, len(self.vocab))
-        )
-        df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=len(self.vocab)) if cols else np.zeros(0)
+        weights = tf * (k1 + 1) / (norm[rows] + tf)
+        self.matrix = sparse.csr_matrix((weights, ids, indptr), shape=(self.size, len(self.vocab))).tocsc()
+        df = np.bincount(ids, minlength=len(self.vocab))
         self.idf = np.log((self.size + 1) / np.maximum(df, 1)) if len(df) else np.zeros(0)
 
     def get_scores(self, query: Sequence[str]) -> np.ndarray:

@@ -1,0 +1,241 @@
+"""`make bench`: every cost the README reports, measured in one run.
+
+For each corpus (the seeds; 1/4, 1/2 and all of the Python 3.11 docs, see
+corpus.py), in a fresh data directory:
+- ingest wall time and peak RSS (bench_ingest.py, its own process);
+- the floor: bare `model.encode` of the same chunks, and of the spans ingest embeds (bench_encode.py);
+- concept graph and BM25 build time from scratch;
+- warm latency p50/p95 of `search` in each mode and of `ask` (bench_query.py);
+- cold `studygraph ask`, process start to answer (the real CLI, 3 runs);
+- `studygraph eval` recall on the corpus's gold questions (seeds: the dev set; full docs: python_docs_qa.jsonl).
+
+Writes benchmarks/results/<stamp>.json (raw), benchmarks/results/<stamp>.md (the
+README table) and docs/bench_growth.png. The machine's load average is recorded
+beside every corpus: on a shared machine, numbers taken under load are slower.
+
+    .venv/bin/python benchmarks/run_all.py [--corpora seeds,quarter,half,full] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from corpus import FRACTIONS, size_of, subset  # noqa: E402
+
+RESULTS = HERE / "results"
+PLOT = ROOT / "docs" / "bench_growth.png"
+BIN = Path(sys.executable).parent
+DEV_GOLD = ROOT.parent / "shared" / "eval" / "dev_qa.jsonl"
+DOCS_GOLD = HERE / "python_docs_qa.jsonl"
+COLD_RUNS = 3
+logger = logging.getLogger("bench")
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDYGRAPH_")}
+    # PYTHONPATH: the CLI runs this checkout's code even when another one is pip-installed (-e).
+    env.update(STUDYGRAPH_HOME=str(home), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false",
+               PYTHONPATH=str(ROOT))
+    return env
+
+
+def _child(args: list[str], home: Path) -> dict:
+    """Run a helper script in its own process and parse the JSON it prints."""
+    done = subprocess.run([sys.executable, *args], env=_env(home), cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _cold_ask(home: Path, questions: list[str]) -> list[float]:
+    """Wall time of `studygraph ask` from process start to the printed answer (OS file cache warm)."""
+    times = []
+    for q in questions[:COLD_RUNS]:
+        started = time.perf_counter()
+        done = subprocess.run([str(BIN / "studygraph"), "ask", q], env=_env(home), cwd=ROOT, capture_output=True, text=True)
+        times.append(time.perf_counter() - started)
+        if done.returncode != 0:
+            raise RuntimeError(f"studygraph ask failed: {done.stderr[-2000:]}")
+    return times
+
+
+def _eval(home: Path, gold: Path) -> dict:
+    done = subprocess.run(
+        [str(BIN / "studygraph"), "eval", str(gold), "--json"], env=_env(home), cwd=ROOT, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"studygraph eval failed: {done.stderr[-2000:]}")
+    return {r["mode"]: r for r in json.loads(done.stdout.strip().splitlines()[-1])}
+
+
+def _questions(gold: Path) -> list[str]:
+    return [json.loads(line)["q"] for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def bench_corpus(name: str, folder: Path, gold: Path, eval_gold: Path | None, work: Path) -> dict:
+    home = work / f"home-{name}"
+    shutil.rmtree(home, ignore_errors=True)
+    files, size = size_of(folder) if name != "seeds" else (len(list(folder.glob("*.txt"))), sum(p.stat().st_size for p in folder.glob("*.txt")))
+    row: dict = {"corpus": name, "files": files, "bytes": size, "load_before": os.getloadavg()[0]}
+    logger.info("%s: ingest (%d files, %.1f MB)", name, files, size / 1e6)
+    row["ingest"] = _child([str(HERE / "bench_ingest.py"), str(folder), str(home)], home)
+    logger.info("%s: ingest %.1f s; bare encode floor", name, row["ingest"]["ingest_s"])
+    row["encode"] = _child([str(HERE / "bench_encode.py"), str(folder)], home)
+    logger.info("%s: warm queries", name)
+    row["query"] = _child([str(HERE / "bench_query.py"), str(home), str(gold)], home)
+    logger.info("%s: cold ask", name)
+    row["cold_ask_s"] = _cold_ask(home, _questions(gold))
+    if eval_gold is not None:
+        logger.info("%s: eval on %s", name, eval_gold.name)
+        row["eval"] = _eval(home, eval_gold)
+        row["eval_gold"] = eval_gold.name
+    row["load_after"] = os.getloadavg()[0]
+    return row
+
+
+def _ms(q: dict, key: str) -> str:
+    return f"{q[key]['p50_ms']:.0f} / {q[key]['p95_ms']:.0f}"
+
+
+def _slope(rows: list[dict], value) -> str:  # noqa: ANN001 - callable
+    """Log-log growth exponent of `value` vs chunks from the smallest to the largest docs subset
+    (1.0 = linear, below 1 = sub-linear)."""
+    docs = [r for r in rows if r["corpus"] in FRACTIONS]
+    if len(docs) < 2:
+        return "-"
+    a, b = docs[0], docs[-1]
+    return f"{math.log(value(b) / value(a)) / math.log(b['ingest']['chunks'] / a['ingest']['chunks']):.2f}"
+
+
+def markdown(rows: list[dict]) -> str:
+    lines = [
+        "| corpus | files | MB | chunks | spans | ingest s | encode floor s (chunks / spans) | ingest ÷ floor (chunks / spans) | peak RSS MB | graph build s | load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        i, e = r["ingest"], r["encode"]
+        lines.append(
+            f"| {r['corpus']} | {r['files']} | {r['bytes'] / 1e6:.1f} | {i['chunks']} | {i['spans']} | {i['ingest_s']:.1f} "
+            f"| {e['chunk_encode_s']:.1f} / {e['span_encode_s']:.1f} "
+            f"| {i['ingest_s'] / e['chunk_encode_s']:.2f} / {i['ingest_s'] / e['span_encode_s']:.2f} "
+            f"| {i['peak_rss_mb']:.0f} | {i['graph_build_s']:.1f} | {r['load_before']:.1f} |"
+        )
+    lines += [
+        "",
+        "| corpus | search hybrid p50 / p95 ms | bm25 | dense | ask p50 / p95 ms | query embed p50 ms | cold `ask` s | recall@5 (hybrid) | load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        q = r["query"]
+        recall = r.get("eval", {}).get("hybrid", {}).get("recall", {}).get("5")
+        recall_text = f"{recall:.2f} ({r['eval_gold']})" if recall is not None else "-"
+        cold = sorted(r["cold_ask_s"])[len(r["cold_ask_s"]) // 2]
+        lines.append(
+            f"| {r['corpus']} | {_ms(q, 'search_hybrid')} | {_ms(q, 'search_bm25')} | {_ms(q, 'search_dense')} "
+            f"| {_ms(q, 'ask')} | {q['embed']['p50_ms']:.0f} | {cold:.1f} (max {max(r['cold_ask_s']):.1f}) "
+            f"| {recall_text} | {r['load_after']:.1f} |"
+        )
+    lines += [
+        "",
+        "Growth from 1/4 to all of the docs (log-log exponent vs chunks; 1 = linear): "
+        f"hybrid search p50 {_slope(rows, lambda r: r['query']['search_hybrid']['p50_ms'])}, "
+        f"ask p50 {_slope(rows, lambda r: r['query']['ask']['p50_ms'])}, "
+        f"ingest {_slope(rows, lambda r: r['ingest']['ingest_s'])}.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def plot(rows: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    docs = [r for r in rows if r["corpus"] in FRACTIONS] or rows
+    chunks = [r["ingest"]["chunks"] for r in docs]
+    labels = [f"{r['corpus']}\n{r['ingest']['chunks']:,} chunks" for r in docs]
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.4))
+    ax = axes[0]
+    ax.plot(chunks, [r["ingest"]["ingest_s"] for r in docs], "o-", label="ingest (studygraph)")
+    ax.plot(chunks, [r["encode"]["span_encode_s"] for r in docs], "s--", label="bare encode of the spans")
+    ax.plot(chunks, [r["encode"]["chunk_encode_s"] for r in docs], "^--", label="bare encode of the chunks")
+    ax.set_title("Ingest wall time (s)")
+    ax2 = axes[1]
+    for key, label in (("search_hybrid", "search hybrid"), ("search_bm25", "search bm25"),
+                       ("search_dense", "search dense"), ("ask", "ask")):
+        ax2.plot(chunks, [r["query"][key]["p50_ms"] for r in docs], "o-", label=f"{label} p50")
+    ax2.plot(chunks, [r["query"]["ask"]["p95_ms"] for r in docs], "x:", label="ask p95")
+    ax2.axhline(60, color="gray", ls="--", lw=1, label="target: search p50 60 ms")
+    ax2.set_title("Warm query latency (ms)")
+    ax3 = axes[2]
+    ax3.plot(chunks, [sorted(r["cold_ask_s"])[len(r["cold_ask_s"]) // 2] for r in docs], "o-", label="cold `studygraph ask` (s)")
+    ax3.plot(chunks, [r["ingest"]["graph_build_s"] for r in docs], "s-", label="graph build from scratch (s)")
+    ax3.plot(chunks, [r["ingest"]["peak_rss_mb"] / 1000 for r in docs], "^-", label="ingest peak RSS (GB)")
+    ax3.axhline(6, color="gray", ls="--", lw=1, label="target: cold ask 6 s")
+    ax3.axhline(2.5, color="gray", ls=":", lw=1, label="target: peak RSS 2.5 GB")
+    ax3.set_title("Cold start, graph build, memory")
+    for a in axes:
+        a.set_xticks(chunks, labels, fontsize=8)
+        a.set_ylim(bottom=0)
+        a.grid(alpha=0.3)
+        a.legend(fontsize=8)
+    load = max(r["load_before"] for r in docs)
+    fig.suptitle(f"Studygraph costs vs corpus size (Python 3.11 docs, {os.cpu_count()} cores, load avg <= {load:.1f})")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpora", default="seeds,quarter,half,full")
+    parser.add_argument("--keep", action="store_true", help="keep the data directories (under benchmarks/results/)")
+    parser.add_argument("--dev-gold", type=Path, default=DEV_GOLD, help="gold questions for the seeds")
+    parser.add_argument("--replot", type=Path, help="only redo the table and plot from a raw results .json")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    if args.replot:
+        rows = json.loads(args.replot.read_text())
+        args.replot.with_suffix(".md").write_text(markdown(rows))
+        plot(rows, PLOT)
+        print(markdown(rows))
+        return
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    work = Path(tempfile.mkdtemp(prefix=f"run-{stamp}-", dir=RESULTS))
+    rows = []
+    try:
+        for name in args.corpora.split(","):
+            if name == "seeds":
+                dev = args.dev_gold if args.dev_gold.is_file() else None
+                rows.append(bench_corpus(name, ROOT / "seeds", dev or DOCS_GOLD, dev, work))
+            else:
+                rows.append(bench_corpus(name, subset(name), DOCS_GOLD, DOCS_GOLD if name == "full" else None, work))
+            (RESULTS / f"{stamp}.json").write_text(json.dumps(rows, indent=1))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    table = markdown(rows)
+    (RESULTS / f"{stamp}.md").write_text(table)
+    if any(r["corpus"] in FRACTIONS for r in rows):
+        plot(rows, PLOT)
+    print(table)
+    print(f"raw results: {RESULTS / f'{stamp}.json'}; plot: {PLOT}")
+
+
+if __name__ == "__main__":
+    main()
