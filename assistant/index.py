@@ -36,15 +36,6 @@ def _top(scores: np.ndarray, n: int, among: np.ndarray | None = None) -> list[Ra
     return [Ranked(int(idx[i]), float(values[i])) for i in order]
 
 
-def _bm25(snapshot: Snapshot) -> BM25Plus:
-    """BM25 over each chunk's heading path and text; from the term counts the
-    snapshot stores when it has them (no tokenizing of the corpus at start-up)."""
-    terms = getattr(snapshot, "terms", None)  # counted at ingest; older snapshots and formats carry none
-    if terms is not None:
-        return BM25Plus.from_counts(terms.vocab, terms.indptr, terms.ids, terms.counts)
-    return BM25Plus([tokenize(c.embedding_text()) for c in snapshot.chunks])
-
-
 class SearchIndex:
     """Rankings over one snapshot. Built once per index generation."""
 
@@ -53,7 +44,7 @@ class SearchIndex:
         self.chunks = snapshot.chunks
         self.fusion, self.alpha, self.rrf_k = fusion, alpha, rrf_k
         self.owner = snapshot.span_owner()
-        self.bm25 = _bm25(snapshot)
+        self.bm25 = BM25Plus([tokenize(c.embedding_text()) for c in self.chunks])
         self._positions = {c.id: i for i, c in enumerate(self.chunks)}
 
     def __len__(self) -> int:
