@@ -81,6 +81,7 @@ class Workers:
         self.lab = lab
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
         self.errors = (lab / "workers.err").open("w")
+        self.pending: list[str] = []
         self.proc = subprocess.Popen([sys.executable, str(WORKER), "--serve"], env=env, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self.errors, text=True, bufsize=1)
 
@@ -106,12 +107,23 @@ class Workers:
         return code
 
     def _line(self, prefix: str) -> str:
+        # The forked child's "go" and the server's "pid" race on one pipe: keep
+        # lines that arrive early instead of dropping them, and never wait for a
+        # "go" after the child has already exited.
+        for i, line in enumerate(self.pending):
+            if line.startswith(prefix):
+                del self.pending[i]
+                return line[len(prefix):].strip()
         while True:
             line = self.proc.stdout.readline()
             if not line:
                 raise AssertionError(f"the worker server died:\n{(self.lab / 'workers.err').read_text()[-3000:]}")
             if line.startswith(prefix):
                 return line[len(prefix):].strip()
+            if prefix == "go" and line.startswith("exit "):
+                raise AssertionError(f"the worker exited before starting ({line.strip()}):\n"
+                                     f"{(self.lab / 'workers.err').read_text()[-3000:]}")
+            self.pending.append(line)
 
     def close(self) -> None:
         self.proc.stdin.close()
