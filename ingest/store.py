@@ -19,6 +19,7 @@ from ingest.settings import Settings
 
 logger = logging.getLogger(__name__)
 BATCH = 1000
+SPAN_INDEX = {"hnsw:construction_ef": 10, "hnsw:M": 4}
 
 
 def _client(settings: Settings):  # noqa: ANN202 - chromadb client, imported lazily
@@ -56,10 +57,12 @@ class ChunkStore:
         self._collection = None
         self._spans = None
 
-    def _open(self, name: str):  # noqa: ANN202
+    def _open(self, name: str, metadata: dict | None = None):  # noqa: ANN202
         if self._client is None:
             self._client = _client(self.settings)
-        return self._client.get_or_create_collection(name, embedding_function=None, metadata={"hnsw:space": "cosine"})
+        return self._client.get_or_create_collection(
+            name, embedding_function=None, metadata={"hnsw:space": "cosine", **(metadata or {})}
+        )
 
     @property
     def collection(self):  # noqa: ANN201
@@ -70,7 +73,10 @@ class ChunkStore:
     @property
     def spans(self):  # noqa: ANN201
         if self._spans is None:
-            self._spans = self._open(f"{self.settings.collection}_spans")
+            # Span vectors are kept of record, never searched in Chroma (queries use the
+            # snapshot), so their HNSW graph is built as cheaply as Chroma allows: 115k span
+            # vectors upsert in 18 s instead of 63 s (benchmarks: ef 100/M 16 -> 10/4).
+            self._spans = self._open(f"{self.settings.collection}_spans", SPAN_INDEX)
         return self._spans
 
     def ids(self) -> set[str]:
