@@ -6,7 +6,7 @@ a query costs one sparse column slice. Scores match rank-bm25 to float
 precision (tests/assistant/test_bm25.py checks it).
 
 The matrix is built from term counts, vectorised: from token lists, or from
-counts tokenized earlier (so a cold process need not tokenize the corpus again).
+the counts the snapshot stores (so a cold process need not tokenize the corpus).
 """
 
 from __future__ import annotations
@@ -18,49 +18,24 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
-
-def count_terms(corpus: Sequence[Sequence[str]]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """Token lists -> (vocabulary, indptr, term ids, counts) in CSR layout:
-    document d holds terms ids[indptr[d]:indptr[d + 1]], each `counts` times."""
-    vocab: dict[str, int] = {}
-    flat = np.fromiter(
-        (vocab.setdefault(t, len(vocab)) for tokens in corpus for t in tokens), dtype=np.int64
-    )
-    lengths = np.fromiter((len(tokens) for tokens in corpus), dtype=np.int64, count=len(corpus))
-    docs = np.repeat(np.arange(len(corpus), dtype=np.int64), lengths)
-    pairs, counts = np.unique(docs * max(len(vocab), 1) + flat, return_counts=True)
-    pair_docs = pairs // max(len(vocab), 1)
-    indptr = np.zeros(len(corpus) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(pair_docs, minlength=len(corpus)), out=indptr[1:])
-    return list(vocab), indptr, pairs % max(len(vocab), 1), counts
+from ingest.terms import TermCounts, count_terms
 
 
 class BM25Plus:
     """Okapi BM25+ (Lv & Zhai 2011) with rank-bm25's idf = log((N + 1) / df)."""
 
     def __init__(self, corpus: Sequence[Sequence[str]], k1: float = 1.5, b: float = 0.75, delta: float = 1.0) -> None:
-        vocab, indptr, ids, counts = count_terms(corpus)
-        self._build(vocab, indptr, ids, counts, k1, b, delta)
+        self._build(count_terms(corpus), k1, b, delta)
 
     @classmethod
-    def from_counts(
-        cls,
-        vocab: Sequence[str],
-        indptr: np.ndarray,
-        ids: np.ndarray,
-        counts: np.ndarray,
-        k1: float = 1.5,
-        b: float = 0.75,
-        delta: float = 1.0,
-    ) -> "BM25Plus":
-        """The index of a corpus already counted (see `count_terms` for the layout)."""
+    def from_counts(cls, terms: TermCounts, k1: float = 1.5, b: float = 0.75, delta: float = 1.0) -> "BM25Plus":
+        """The index of a corpus counted earlier (ingest.terms; stored in the snapshot)."""
         index = cls.__new__(cls)
-        index._build(vocab, np.asarray(indptr), np.asarray(ids), np.asarray(counts), k1, b, delta)
+        index._build(terms, k1, b, delta)
         return index
 
-    def _build(
-        self, vocab: Sequence[str], indptr: np.ndarray, ids: np.ndarray, counts: np.ndarray, k1: float, b: float, delta: float
-    ) -> None:
+    def _build(self, terms: TermCounts, k1: float, b: float, delta: float) -> None:
+        vocab, indptr, ids, counts = terms.vocab, terms.indptr, terms.ids, terms.counts
         self.k1, self.b, self.delta = k1, b, delta
         self.vocab = {term: i for i, term in enumerate(vocab)}
         self.size = len(indptr) - 1

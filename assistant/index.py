@@ -14,7 +14,7 @@ import numpy as np
 from assistant.bm25 import BM25Plus
 from assistant.fusion import rrf, top, zscore_fusion
 from ingest.snapshot import Snapshot
-from ingest.tokenize import tokenize
+from ingest.terms import chunk_terms
 
 CANDIDATES = 50
 
@@ -44,7 +44,8 @@ class SearchIndex:
         self.chunks = snapshot.chunks
         self.fusion, self.alpha, self.rrf_k = fusion, alpha, rrf_k
         self.owner = snapshot.span_owner()
-        self.bm25 = BM25Plus([tokenize(c.embedding_text()) for c in self.chunks])
+        terms = snapshot.terms if snapshot.terms is not None else chunk_terms(self.chunks)
+        self.bm25 = BM25Plus.from_counts(terms)
         self._positions = {c.id: i for i, c in enumerate(self.chunks)}
 
     def __len__(self) -> int:

@@ -7,7 +7,6 @@ an ingest sees the old index or the new one, never a mix.
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import os
@@ -18,12 +17,13 @@ from pathlib import Path
 import numpy as np
 from filelock import FileLock, Timeout
 
-from ingest.atomic import write_bytes
+from ingest.atomic import write_with
 from ingest.errors import IndexMissingError
 from ingest.lock import lock_path, try_writer_lock, writer_lock
 from ingest.manifest import Manifest, require_manifest
 from ingest.note import Chunk
 from ingest.store import ChunkStore
+from ingest.terms import TermCounts, chunk_terms
 
 logger = logging.getLogger(__name__)
 COMMIT_WINDOW_SECONDS = 2.0  # a writer writes its snapshot within moments of its commit
@@ -37,6 +37,7 @@ class Snapshot:
     vectors: np.ndarray  # (len(chunks), dim), L2-normalised
     span_vectors: np.ndarray  # (total spans, dim): each chunk's indexed spans, in chunk order
     span_offsets: np.ndarray  # (len(chunks) + 1,): chunk i owns rows offsets[i]:offsets[i + 1]
+    terms: TermCounts | None = None  # BM25 term counts per chunk (None in a snapshot written before they were kept)
 
     def spans_of(self, i: int) -> np.ndarray:
         return self.span_vectors[self.span_offsets[i] : self.span_offsets[i + 1]]
@@ -45,15 +46,23 @@ class Snapshot:
         return np.repeat(np.arange(len(self.chunks)), np.diff(self.span_offsets))
 
 
-def assemble(generation: int, chunks: list[Chunk], vectors: list[np.ndarray], spans: list[np.ndarray], dim: int) -> Snapshot:
+def assemble(
+    generation: int,
+    chunks: list[Chunk],
+    vectors: list[np.ndarray],
+    spans: list[np.ndarray],
+    dim: int,
+    terms: TermCounts | None = None,
+) -> Snapshot:
     offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum([len(s) for s in spans]) if spans else []
     return Snapshot(
         generation,
         tuple(chunks),
-        np.vstack(vectors).astype(np.float32) if vectors else np.zeros((0, dim), dtype=np.float32),
-        np.vstack(spans).astype(np.float32) if spans else np.zeros((0, dim), dtype=np.float32),
+        np.vstack(vectors).astype(np.float32, copy=False) if vectors else np.zeros((0, dim), dtype=np.float32),
+        np.vstack(spans).astype(np.float32, copy=False) if spans else np.zeros((0, dim), dtype=np.float32),
         offsets,
+        terms if terms is not None else chunk_terms(chunks),
     )
 
 
@@ -62,21 +71,24 @@ def snapshot_path(home: Path) -> Path:
 
 
 def save_snapshot(home: Path, snapshot: Snapshot) -> None:
+    terms = snapshot.terms if snapshot.terms is not None else chunk_terms(snapshot.chunks)
     meta = {
         "generation": snapshot.generation,
         "chunks": [[getattr(c, f) for f in FIELDS] for c in snapshot.chunks],
+        "vocab": list(terms.vocab),
     }
-    buffer = io.BytesIO()
     blob = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    np.savez(
-        buffer,
-        vectors=snapshot.vectors.astype(np.float32),
-        span_vectors=snapshot.span_vectors.astype(np.float32),
-        span_offsets=snapshot.span_offsets,
-        meta=blob,
-    )
+    arrays = {
+        "vectors": snapshot.vectors.astype(np.float32, copy=False),
+        "span_vectors": snapshot.span_vectors.astype(np.float32, copy=False),
+        "span_offsets": snapshot.span_offsets,
+        "term_indptr": terms.indptr,
+        "term_ids": terms.ids.astype(np.int32),  # a vocabulary past 2**31 terms is not a notes corpus
+        "term_counts": terms.counts.astype(np.int32),
+        "meta": blob,
+    }
     path = snapshot_path(home)
-    write_bytes(path, buffer.getvalue())
+    write_with(path, lambda handle: np.savez(handle, **arrays))
     _remember(path, snapshot)
 
 
@@ -111,15 +123,30 @@ def load_snapshot(home: Path) -> Snapshot | None:
             span_vectors = np.ascontiguousarray(data["span_vectors"], dtype=np.float32)
             span_offsets = np.asarray(data["span_offsets"], dtype=np.int64)
             meta = json.loads(data["meta"].tobytes().decode("utf-8", "surrogatepass"))
+            terms = _stored_terms(data, meta)
         chunks = tuple(Chunk(**dict(zip(FIELDS, row))) for row in meta["chunks"])
         if len(vectors) != len(chunks) or len(span_offsets) != len(chunks) + 1 or span_offsets[-1] != len(span_vectors):
             raise ValueError("array sizes do not match the chunk list")
-        snapshot = Snapshot(int(meta["generation"]), chunks, vectors, span_vectors, span_offsets)
+        if terms is not None and not terms.valid_for(len(chunks)):
+            logger.warning("term counts in %s do not match its chunks; BM25 will count them again", path)
+            terms = None
+        snapshot = Snapshot(int(meta["generation"]), chunks, vectors, span_vectors, span_offsets, terms)
     except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
         logger.warning("search snapshot %s is unreadable (%s); it will be rebuilt", path, exc)
         return None
     _remember(path, snapshot)
     return snapshot
+
+
+def _stored_terms(data, meta: dict) -> TermCounts | None:  # noqa: ANN001 - numpy's NpzFile
+    if "vocab" not in meta or "term_indptr" not in data.files:
+        return None  # written before term counts were kept
+    return TermCounts(
+        tuple(meta["vocab"]),
+        np.asarray(data["term_indptr"], dtype=np.int64),
+        np.asarray(data["term_ids"], dtype=np.int64),
+        np.asarray(data["term_counts"], dtype=np.int64),
+    )
 
 
 def ordered_ids(manifest: Manifest) -> list[str]:
@@ -154,28 +181,34 @@ def updated_snapshot(
 
     Kept chunks take their vectors from the old snapshot; re-chunked ones take
     their new metadata from `fresh`. Anything not found falls back to the store,
-    and so does an old snapshot of another generation than the one this ingest
-    started from (its line numbers may predate a committed edit).
+    and so does anything an old snapshot of another generation than the one
+    this ingest started from would have supplied (its line numbers may predate
+    a committed edit). A first ingest embedded everything: no store read.
     """
-    if old is None or old.generation != base_generation:
-        return build_snapshot(manifest, store)
-    old_rows = {c.id: i for i, c in enumerate(old.chunks)}
+    if old is not None and old.generation != base_generation:
+        old = None
+    old_rows = {c.id: i for i, c in enumerate(old.chunks)} if old is not None else {}
     chunks: list[Chunk] = []
     vectors: list[np.ndarray] = []
     spans: list[np.ndarray] = []
+    counted: list[int | None] = []  # the old row whose term counts a chunk keeps
     for cid in ordered_ids(manifest):
+        row = old_rows.get(cid)
         if cid in fresh_vectors:
             vector, span_rows = fresh_vectors[cid]
             chunks.append(fresh[cid])
-        elif cid in old_rows:
-            row = old_rows[cid]
+        elif row is not None and old is not None:
             chunks.append(fresh.get(cid, old.chunks[row]))
             vector, span_rows = old.vectors[row], old.spans_of(row)
         else:
             return build_snapshot(manifest, store)
+        # Same id is same text; with the same heading path, the same terms.
+        reusable = row is not None and old is not None and old.terms is not None
+        counted.append(row if reusable and old.chunks[row].heading == chunks[-1].heading else None)
         vectors.append(vector[None, :])
         spans.append(span_rows)
-    return assemble(manifest.generation, chunks, vectors, spans, manifest.dimension)
+    terms = chunk_terms(chunks, old.terms if old is not None else None, counted)
+    return assemble(manifest.generation, chunks, vectors, spans, manifest.dimension, terms)
 
 
 def current_snapshot(home: Path, store: ChunkStore, lock_timeout: float) -> Snapshot:

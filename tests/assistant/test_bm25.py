@@ -8,7 +8,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25Plus as Reference
 
-from assistant.bm25 import BM25Plus, count_terms
+from assistant.bm25 import BM25Plus
+from ingest.terms import count_terms
 from ingest.chunking import split_note
 from ingest.note import Note
 from ingest.tokenize import tokenize
@@ -45,7 +46,7 @@ def test_matched_lists_only_documents_with_a_query_term(corpus: list[list[str]])
 
 def test_index_from_stored_counts_scores_the_same(corpus: list[list[str]]) -> None:
     fresh = BM25Plus(corpus)
-    stored = BM25Plus.from_counts(*count_terms(corpus))
+    stored = BM25Plus.from_counts(count_terms(corpus))
     for query in ("what is hnsw", "contrastive loss temperature", "ViT-L/14"):
         np.testing.assert_array_equal(stored.get_scores(tokenize(query)), fresh.get_scores(tokenize(query)))
 

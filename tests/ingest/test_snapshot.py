@@ -1,0 +1,44 @@
+"""How an ingest writes its snapshot: from what it embedded, not read back from Chroma."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ingest.pipeline import sync
+from ingest.settings import load_settings
+from ingest.snapshot import build_snapshot, load_snapshot
+from ingest.manifest import load_manifest
+from ingest.store import ChunkStore
+
+
+class ReadCountingStore(ChunkStore):
+    """The real store, counting bulk reads of chunks and span vectors."""
+
+    reads = 0
+
+    def fetch(self, ids):  # noqa: ANN001, ANN201
+        ReadCountingStore.reads += 1
+        return super().fetch(ids)
+
+    def fetch_spans(self, chunk_ids):  # noqa: ANN001, ANN201
+        ReadCountingStore.reads += 1
+        return super().fetch_spans(chunk_ids)
+
+
+def test_first_ingest_writes_the_snapshot_without_reading_the_store_back(seeds_copy: Path, embedder) -> None:  # noqa: ANN001
+    settings = load_settings()
+    store = ReadCountingStore(settings)
+    ReadCountingStore.reads = 0
+    sync([seeds_copy], settings, embedder, store)
+    assert ReadCountingStore.reads == 0
+    written = load_snapshot(settings.home)
+    # ...and it equals the snapshot rebuilt from the chunks of record.
+    rebuilt = build_snapshot(load_manifest(settings.home), ChunkStore(settings))
+    assert [c.id for c in written.chunks] == [c.id for c in rebuilt.chunks]
+    assert written.chunks == rebuilt.chunks
+    np.testing.assert_allclose(written.span_vectors, rebuilt.span_vectors, atol=1e-6)
+    np.testing.assert_array_equal(written.span_offsets, rebuilt.span_offsets)
+    assert written.terms.vocab == rebuilt.terms.vocab
+    np.testing.assert_array_equal(written.terms.counts, rebuilt.terms.counts)

@@ -1,0 +1,114 @@
+"""The snapshot keeps BM25 term counts; ingest re-counts only what it embedded,
+and the BM25 built from them ranks exactly as rank-bm25 over freshly tokenized chunks."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rank_bm25 import BM25Plus as Reference
+
+from assistant.bm25 import BM25Plus
+from assistant.facade import Studygraph
+from ingest import snapshot as snapshot_module
+from ingest.maintenance import remove_notes
+from ingest.note import Chunk
+from ingest.pipeline import sync
+from ingest.settings import load_settings
+from ingest.snapshot import load_snapshot, save_snapshot
+from ingest.terms import chunk_terms
+from ingest.tokenize import tokenize
+
+QUERIES = ["what is hnsw", "contrastive loss temperature", "ViT-L/14", "perceiver resampler", "xyzzy"]
+
+
+def fresh_scores(chunks: tuple[Chunk, ...], query: str) -> np.ndarray:
+    return Reference([tokenize(c.embedding_text()) for c in chunks]).get_scores(tokenize(query))
+
+
+def assert_counts_are_fresh(home: Path) -> None:
+    snapshot = load_snapshot(home)
+    assert snapshot is not None and snapshot.terms is not None
+    terms = snapshot.terms
+    assert terms.valid_for(len(snapshot.chunks))
+    # Every vocabulary term is used by some chunk (a dead term would shift idf-weighted scores).
+    assert set(np.unique(terms.ids)) == set(range(len(terms.vocab)))
+    stored = BM25Plus.from_counts(terms)
+    for query in QUERIES:
+        np.testing.assert_allclose(stored.get_scores(tokenize(query)), fresh_scores(snapshot.chunks, query), rtol=1e-9, atol=1e-9)
+
+
+def test_counts_follow_edits_moves_and_removals(seeds_copy: Path, embedder) -> None:  # noqa: ANN001
+    settings = load_settings()
+    sync([seeds_copy], settings, embedder)
+    assert_counts_are_fresh(settings.home)
+
+    notes = sorted(seeds_copy.iterdir())
+    # An edit that re-chunks one note, and a heading rename that keeps chunk ids but changes BM25 text.
+    edited = notes[0]
+    edited.write_text("# A new opening section\n\nHNSW graphs are layered.\n\n" + edited.read_text(encoding="utf-8"), encoding="utf-8")
+    renamed = notes[1]
+    text = renamed.read_text(encoding="utf-8")
+    first_heading = next(line for line in text.splitlines() if line.startswith("#"))
+    renamed.write_text(text.replace(first_heading, first_heading + " xyzzy", 1), encoding="utf-8")
+    sync([seeds_copy], settings, embedder)
+    assert_counts_are_fresh(settings.home)
+
+    remove_notes([str(notes[2])], settings, embedder)
+    assert_counts_are_fresh(settings.home)
+
+
+def test_reused_rows_equal_a_full_recount(seeds_copy: Path, embedder) -> None:  # noqa: ANN001
+    settings = load_settings()
+    sync([seeds_copy], settings, embedder)
+    snapshot = load_snapshot(settings.home)
+    reordered = tuple(reversed(snapshot.chunks))
+    rows = list(reversed(range(len(snapshot.chunks))))
+    rows[0] = None  # one chunk tokenized again, the rest carried over
+    reused = chunk_terms(reordered, snapshot.terms, rows)
+    for query in QUERIES:
+        np.testing.assert_allclose(
+            BM25Plus.from_counts(reused).get_scores(tokenize(query)), fresh_scores(reordered, query), rtol=1e-9, atol=1e-9
+        )
+
+
+def test_a_snapshot_without_counts_still_serves(seeds_copy: Path, embedder) -> None:  # noqa: ANN001
+    """Snapshots written before counts were kept load, and BM25 counts the chunks itself."""
+    settings = load_settings()
+    sync([seeds_copy], settings, embedder)
+    old = load_snapshot(settings.home)
+    legacy = snapshot_module.Snapshot(old.generation, old.chunks, old.vectors, old.span_vectors, old.span_offsets, None)
+    save_snapshot(settings.home, legacy)
+    snapshot_module._last = None  # noqa: SLF001 - read the file, not this process's copy
+    path = snapshot_module.snapshot_path(settings.home)
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files if not k.startswith("term_")}
+    path.unlink()
+    np.savez(path, **arrays)
+    snapshot_module._last = None  # noqa: SLF001
+    reloaded = load_snapshot(settings.home)
+    assert reloaded is not None and reloaded.terms is None
+    hits = Studygraph(settings).search("What is HNSW?", mode="bm25")
+    assert hits and "HNSW" in hits[0].chunk.text
+
+
+@pytest.mark.parametrize("damage", ["ids_out_of_range", "short_indptr"])
+def test_damaged_counts_are_recounted_not_trusted(seeds_copy: Path, embedder, damage: str) -> None:  # noqa: ANN001
+    settings = load_settings()
+    sync([seeds_copy], settings, embedder)
+    path = snapshot_module.snapshot_path(settings.home)
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    if damage == "ids_out_of_range":
+        arrays["term_ids"] = arrays["term_ids"] + 10**6
+    else:
+        arrays["term_indptr"] = arrays["term_indptr"][:-1]
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, **arrays)
+    shutil.move(tmp, path)
+    snapshot_module._last = None  # noqa: SLF001
+    reloaded = load_snapshot(settings.home)
+    assert reloaded is not None and reloaded.terms is None
+    assert Studygraph(settings).search("What is HNSW?", mode="bm25")
