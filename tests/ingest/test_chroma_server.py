@@ -8,17 +8,14 @@ rebuilds BM25, dense search and the concept graph from the chunks the server hol
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ingest.settings import load_settings
+from tests.servers import serving
 from ingest.snapshot import snapshot_path
 
 NOTES = {
@@ -40,44 +37,16 @@ It trades some recall for a much smaller memory footprint.
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture()
 def chroma_url(tmp_path: Path) -> Iterator[str]:
     exe = Path(sys.executable).with_name("chroma")
     command = str(exe) if exe.exists() else shutil.which("chroma")
     if command is None:
         pytest.skip("the `chroma` server command is not installed (chromadb puts it in the venv's bin/)")
-    port = _free_port()
-    log = (tmp_path / "chroma.log").open("wb")
-    server = subprocess.Popen(
-        [command, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"chroma server did not start: {(tmp_path / 'chroma.log').read_text(errors='replace')[-2000:]}")
-                time.sleep(0.2)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+    command = [command, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port"]
+    with serving(lambda port: [*command, str(port)], lambda port: f"http://127.0.0.1:{port}/api/v2/heartbeat",
+                 tmp_path / "chroma.log") as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def test_chunks_live_in_the_server_and_indexes_rebuild_from_them(
