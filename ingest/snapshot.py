@@ -1,22 +1,23 @@
-"""The search snapshot: the committed chunks and their vectors in one file.
+"""The search snapshot: the committed chunks, their vectors and BM25 term counts in one file.
 
 Derived from Chroma and the manifest, stamped with the manifest generation it
 matches, replaced atomically. Queries read only this file, so a query during
-an ingest sees the old index or the new one, never a mix.
+an ingest sees the old index or the new one, never a mix. The arrays are
+memory-mapped (ingest.arrayfile): a cold process opens a 12 MB corpus's
+snapshot in a fraction of a second.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from filelock import FileLock, Timeout
 
+from ingest.arrayfile import read_arrays, write_arrays
 from ingest.atomic import write_with
 from ingest.errors import IndexMissingError
 from ingest.lock import lock_path, try_writer_lock, writer_lock
@@ -67,28 +68,28 @@ def assemble(
 
 
 def snapshot_path(home: Path) -> Path:
-    return home / "index" / "snapshot.npz"
+    return home / "index" / "snapshot.bin"
 
 
 def save_snapshot(home: Path, snapshot: Snapshot) -> None:
     terms = snapshot.terms if snapshot.terms is not None else chunk_terms(snapshot.chunks)
-    meta = {
+    header = {
         "generation": snapshot.generation,
         "chunks": [[getattr(c, f) for f in FIELDS] for c in snapshot.chunks],
         "vocab": list(terms.vocab),
     }
-    blob = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8", "surrogatepass"), dtype=np.uint8)
     arrays = {
         "vectors": snapshot.vectors.astype(np.float32, copy=False),
         "span_vectors": snapshot.span_vectors.astype(np.float32, copy=False),
-        "span_offsets": snapshot.span_offsets,
-        "term_indptr": terms.indptr,
+        "span_offsets": snapshot.span_offsets.astype(np.int64, copy=False),
+        "term_indptr": terms.indptr.astype(np.int64, copy=False),
         "term_ids": terms.ids.astype(np.int32),  # a vocabulary past 2**31 terms is not a notes corpus
         "term_counts": terms.counts.astype(np.int32),
-        "meta": blob,
     }
     path = snapshot_path(home)
-    write_with(path, lambda handle: np.savez(handle, **arrays))
+    write_with(path, lambda handle: write_arrays(handle, header, arrays))
+    legacy = path.with_name("snapshot.npz")  # the format before memory-mapping
+    legacy.unlink(missing_ok=True)
     _remember(path, snapshot)
 
 
@@ -118,29 +119,34 @@ def load_snapshot(home: Path) -> Snapshot | None:
     if _last is not None and _last[0] == _identity(path):
         return _last[1]
     try:
-        with np.load(path, allow_pickle=False) as data:
-            vectors = np.ascontiguousarray(data["vectors"], dtype=np.float32)
-            span_vectors = np.ascontiguousarray(data["span_vectors"], dtype=np.float32)
-            span_offsets = np.asarray(data["span_offsets"], dtype=np.int64)
-            meta = json.loads(data["meta"].tobytes().decode("utf-8", "surrogatepass"))
-            terms = _stored_terms(data, meta)
+        meta, data = read_arrays(path)
+        vectors = data["vectors"]
+        span_vectors = data["span_vectors"]
+        span_offsets = data["span_offsets"]
+        terms = _stored_terms(data, meta)
         chunks = tuple(Chunk(**dict(zip(FIELDS, row))) for row in meta["chunks"])
+        if vectors.dtype != np.float32 or span_vectors.dtype != np.float32 or span_offsets.dtype != np.int64:
+            raise ValueError("unexpected array types")
+        if vectors.ndim != 2 or span_vectors.ndim != 2 or vectors.shape[1] != span_vectors.shape[1]:
+            raise ValueError("unexpected array shapes")
+        if len(span_offsets) and (span_offsets[0] != 0 or np.any(np.diff(span_offsets) < 0)):
+            raise ValueError("span offsets are not increasing")
         if len(vectors) != len(chunks) or len(span_offsets) != len(chunks) + 1 or span_offsets[-1] != len(span_vectors):
             raise ValueError("array sizes do not match the chunk list")
         if terms is not None and not terms.valid_for(len(chunks)):
             logger.warning("term counts in %s do not match its chunks; BM25 will count them again", path)
             terms = None
         snapshot = Snapshot(int(meta["generation"]), chunks, vectors, span_vectors, span_offsets, terms)
-    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         logger.warning("search snapshot %s is unreadable (%s); it will be rebuilt", path, exc)
         return None
     _remember(path, snapshot)
     return snapshot
 
 
-def _stored_terms(data, meta: dict) -> TermCounts | None:  # noqa: ANN001 - numpy's NpzFile
-    if "vocab" not in meta or "term_indptr" not in data.files:
-        return None  # written before term counts were kept
+def _stored_terms(data: dict[str, np.ndarray], meta: dict) -> TermCounts | None:
+    if "vocab" not in meta or "term_indptr" not in data:
+        return None
     return TermCounts(
         tuple(meta["vocab"]),
         np.asarray(data["term_indptr"], dtype=np.int64),

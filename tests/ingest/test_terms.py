@@ -3,7 +3,6 @@ and the BM25 built from them ranks exactly as rank-bm25 over freshly tokenized c
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -13,15 +12,25 @@ from rank_bm25 import BM25Plus as Reference
 from assistant.bm25 import BM25Plus
 from assistant.facade import Studygraph
 from ingest import snapshot as snapshot_module
+from ingest.arrayfile import read_arrays, write_arrays
+from ingest.atomic import write_with
 from ingest.maintenance import remove_notes
 from ingest.note import Chunk
 from ingest.pipeline import sync
 from ingest.settings import load_settings
-from ingest.snapshot import load_snapshot, save_snapshot
+from ingest.snapshot import load_snapshot
 from ingest.terms import chunk_terms
 from ingest.tokenize import tokenize
 
 QUERIES = ["what is hnsw", "contrastive loss temperature", "ViT-L/14", "perceiver resampler", "xyzzy"]
+
+
+def rewrite(path: Path, change) -> None:  # noqa: ANN001 - (header, arrays) -> (header, arrays)
+    """Rewrite the snapshot file through `change`, as another version or a damaged disk might leave it."""
+    header, arrays = read_arrays(path)
+    header, arrays = change(header, {k: np.array(v) for k, v in arrays.items()})
+    write_with(path, lambda handle: write_arrays(handle, header, arrays))
+    snapshot_module._last = None  # noqa: SLF001 - read the file, not this process's copy
 
 
 def fresh_scores(chunks: tuple[Chunk, ...], query: str) -> np.ndarray:
@@ -75,19 +84,12 @@ def test_reused_rows_equal_a_full_recount(seeds_copy: Path, embedder) -> None:  
 
 
 def test_a_snapshot_without_counts_still_serves(seeds_copy: Path, embedder) -> None:  # noqa: ANN001
-    """Snapshots written before counts were kept load, and BM25 counts the chunks itself."""
+    """A snapshot without term counts loads, and BM25 counts the chunks itself."""
     settings = load_settings()
     sync([seeds_copy], settings, embedder)
-    old = load_snapshot(settings.home)
-    legacy = snapshot_module.Snapshot(old.generation, old.chunks, old.vectors, old.span_vectors, old.span_offsets, None)
-    save_snapshot(settings.home, legacy)
-    snapshot_module._last = None  # noqa: SLF001 - read the file, not this process's copy
-    path = snapshot_module.snapshot_path(settings.home)
-    with np.load(path) as data:
-        arrays = {k: data[k] for k in data.files if not k.startswith("term_")}
-    path.unlink()
-    np.savez(path, **arrays)
-    snapshot_module._last = None  # noqa: SLF001
+    rewrite(snapshot_module.snapshot_path(settings.home), lambda header, arrays: (
+        {k: v for k, v in header.items() if k != "vocab"}, {k: v for k, v in arrays.items() if not k.startswith("term_")}
+    ))
     reloaded = load_snapshot(settings.home)
     assert reloaded is not None and reloaded.terms is None
     hits = Studygraph(settings).search("What is HNSW?", mode="bm25")
@@ -98,17 +100,13 @@ def test_a_snapshot_without_counts_still_serves(seeds_copy: Path, embedder) -> N
 def test_damaged_counts_are_recounted_not_trusted(seeds_copy: Path, embedder, damage: str) -> None:  # noqa: ANN001
     settings = load_settings()
     sync([seeds_copy], settings, embedder)
-    path = snapshot_module.snapshot_path(settings.home)
-    with np.load(path) as data:
-        arrays = {k: data[k] for k in data.files}
-    if damage == "ids_out_of_range":
-        arrays["term_ids"] = arrays["term_ids"] + 10**6
-    else:
-        arrays["term_indptr"] = arrays["term_indptr"][:-1]
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez(tmp, **arrays)
-    shutil.move(tmp, path)
-    snapshot_module._last = None  # noqa: SLF001
+
+    def damaged(header: dict, arrays: dict) -> tuple[dict, dict]:
+        if damage == "ids_out_of_range":
+            return header, {**arrays, "term_ids": arrays["term_ids"] + 10**6}
+        return header, {**arrays, "term_indptr": arrays["term_indptr"][:-1]}
+
+    rewrite(snapshot_module.snapshot_path(settings.home), damaged)
     reloaded = load_snapshot(settings.home)
     assert reloaded is not None and reloaded.terms is None
     assert Studygraph(settings).search("What is HNSW?", mode="bm25")
