@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import difflib
 from collections import Counter
 from typing import Mapping, Sequence
@@ -41,15 +43,21 @@ class ConceptGraph:
         self.concepts = dict(sorted(concepts.items()))
         self.relations = tuple(sorted(relations, key=lambda r: (r.source, r.target, r.relation)))
         self.passages = dict(passages or {})
-        self.nx = nx.MultiDiGraph()
-        for cid, c in self.concepts.items():
-            self.nx.add_node(cid, name=c.name, type=c.type)
         self._adjacent: dict[str, list[tuple[Relation, str]]] = {cid: [] for cid in self.concepts}
         for rel in self.relations:
-            self.nx.add_edge(rel.source, rel.target, key=rel.relation, weight=rel.weight)
             self._adjacent[rel.source].append((rel, rel.target))
             self._adjacent[rel.target].append((rel, rel.source))
         self._lexicon = Lexicon({cid: Entry(c.name, c.type, c.aliases, c.origin) for cid, c in self.concepts.items()})
+
+    @cached_property
+    def nx(self) -> nx.MultiDiGraph:
+        """The graph as networkx, built on first use (a cold `ask` never needs it)."""
+        g = nx.MultiDiGraph()
+        for cid, c in self.concepts.items():
+            g.add_node(cid, name=c.name, type=c.type)
+        for rel in self.relations:
+            g.add_edge(rel.source, rel.target, key=rel.relation, weight=rel.weight)
+        return g
 
     def __len__(self) -> int:
         return len(self.concepts)
