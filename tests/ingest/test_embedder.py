@@ -1,0 +1,83 @@
+"""Our embedder gives the vectors `SentenceTransformer.encode` gives, without importing it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingest.chunking import split_note
+from ingest.embedder import Embedder, pooling_of
+from ingest.errors import ConfigError
+from ingest.note import Note
+from ingest.spans import indexed_spans, span_embedding_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def seed_texts() -> list[str]:
+    texts = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        note = Note(str(path), path.read_text(encoding="utf-8"), "", 0, 0.0)
+        for chunk in split_note(note):
+            texts.append(chunk.embedding_text())
+            texts += [span_embedding_text(s) for s in indexed_spans(chunk)]
+    return texts
+
+
+EDGE_CASES = [
+    "",
+    " ",
+    "x",
+    "ViT-L/14 — CLIP's biggest image tower; Σ softmax(QKᵀ/√d)V",
+    "数学 と ｶﾀｶﾅ and emoji 🧠",
+    "long " * 600,  # past the 256-token limit: truncated, as sentence-transformers does
+]
+
+
+def test_vectors_equal_sentence_transformers(model_path: str) -> None:
+    from sentence_transformers import SentenceTransformer
+
+    texts = seed_texts() + EDGE_CASES
+    assert len(texts) > 500
+    reference = SentenceTransformer(model_path, device="cpu", local_files_only=True)
+    theirs = reference.encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
+    ours = Embedder(model_path, batch_size=16).encode(texts)  # other batches, other padding: same vectors
+    assert ours.shape == theirs.shape and ours.dtype == np.float32
+    np.testing.assert_allclose(ours, theirs, atol=2e-5)
+    np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    # Order is the caller's, not the length order batches are encoded in.
+    assert np.argmax(ours[:50] @ ours[7]) == 7
+
+
+def test_empty_input_has_the_model_dimension(model_path: str) -> None:
+    assert Embedder(model_path).encode([]).shape == (0, 384)
+
+
+def test_a_query_does_not_import_sentence_transformers(tmp_path: Path, model_path: str) -> None:
+    code = (
+        "import sys; from ingest.embedder import Embedder; "
+        f"v = Embedder({model_path!r}).encode(['what is CLIP?']); "
+        "print(v.shape, 'sentence_transformers' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "False"
+
+
+def test_unsupported_pooling_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "1_Pooling").mkdir()
+    (tmp_path / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode_max_tokens": True}))
+    with pytest.raises(ConfigError, match="pooling"):
+        pooling_of(tmp_path)
+    (tmp_path / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode_cls_token": True}))
+    assert pooling_of(tmp_path) == "cls"
+
+
+def test_a_folder_without_a_model_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no embedding model"):
+        Embedder(str(tmp_path)).encode(["x"])
