@@ -89,8 +89,24 @@ def pooling_of(folder: Path) -> str:
     raise ConfigError(f"the model in {folder} uses a pooling Studygraph does not implement ({config}); use a mean- or CLS-pooled model")
 
 
+def share_cores_with_torch() -> None:
+    """One BLAS thread for numpy once torch runs in the process.
+
+    After a numpy matrix product OpenBLAS's idle threads spin, and torch's own
+    threads then wait for the cores: on this 2-core machine a query embedding
+    right after a dense search over 115k span vectors took 103 ms instead of
+    9 ms. With one BLAS thread the dense product costs 14.5 ms instead of 10.8.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - a dependency; without it queries are only slower
+        return
+    threadpool_limits(1, user_api="blas")
+
+
 def load_model(model_path: str) -> LoadedModel:
     offline()
+    share_cores_with_torch()
     from transformers import AutoModel, AutoTokenizer
     from transformers.utils import logging as hf_logging
 

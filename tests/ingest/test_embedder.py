@@ -81,3 +81,15 @@ def test_unsupported_pooling_is_a_clear_error(tmp_path: Path) -> None:
 def test_a_folder_without_a_model_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no embedding model"):
         Embedder(str(tmp_path)).encode(["x"])
+
+
+def test_numpy_blas_leaves_the_cores_to_torch_once_the_model_runs(model_path: str) -> None:
+    """OpenBLAS threads spinning after a dense search made the next query embedding 10x slower."""
+    code = (
+        "import numpy, threadpoolctl; from ingest.embedder import Embedder; "
+        f"Embedder({model_path!r}).encode(['x']); "
+        "print(min(i['num_threads'] for i in threadpoolctl.threadpool_info() if i['user_api'] == 'blas'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "1"
