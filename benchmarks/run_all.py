@@ -14,6 +14,7 @@ README table) and docs/bench_growth.png. The machine's load average is recorded
 beside every corpus: on a shared machine, numbers taken under load are slower.
 
     .venv/bin/python benchmarks/run_all.py [--corpora seeds,quarter,half,full] [--keep]
+    .venv/bin/python benchmarks/run_all.py --requery RAW.json --homes DIR   # queries again, same ingest
 """
 
 from __future__ import annotations
@@ -86,6 +87,37 @@ def _questions(gold: Path) -> list[str]:
     return [json.loads(line)["q"] for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def measure_queries(row: dict, home: Path, gold: Path, eval_gold: Path | None) -> None:
+    logger.info("%s: warm queries", row["corpus"])
+    row["query"] = _child([str(HERE / "bench_query.py"), str(home), str(gold)], home)
+    logger.info("%s: cold ask", row["corpus"])
+    row["cold_ask_s"] = _cold_ask(home, _questions(gold))
+    if eval_gold is not None:
+        logger.info("%s: eval on %s", row["corpus"], eval_gold.name)
+        row["eval"] = _eval(home, eval_gold)
+        row["eval_gold"] = eval_gold.name
+    row["load_after"] = os.getloadavg()[0]
+
+
+def requery(raw: Path, homes: Path, dev: Path | None) -> list[dict]:
+    """Measure queries again (warm, cold, eval) over the data directories of an earlier
+    run (`--keep`), keeping its ingest numbers; a missing directory is ingested again."""
+    rows = json.loads(raw.read_text())
+    for row in rows:
+        name = row["corpus"]
+        folder = ROOT / "seeds" if name == "seeds" else subset(name)
+        home = homes / f"home-{name}"
+        if not home.is_dir():
+            logger.info("%s: no data directory under %s; ingesting again (not measured)", name, homes)
+            _child([str(HERE / "bench_ingest.py"), str(folder), str(home)], home)
+        gold = dev if name == "seeds" and dev else DOCS_GOLD
+        eval_gold = (dev if name == "seeds" else DOCS_GOLD if name == "full" else None)
+        row["load_before_queries"] = os.getloadavg()[0]
+        measure_queries(row, home, gold, eval_gold)
+        row["queries_measured_at"] = time.strftime("%Y-%m-%d %H:%M")
+    return rows
+
+
 def bench_corpus(name: str, folder: Path, gold: Path, eval_gold: Path | None, work: Path) -> dict:
     home = work / f"home-{name}"
     shutil.rmtree(home, ignore_errors=True)
@@ -95,15 +127,7 @@ def bench_corpus(name: str, folder: Path, gold: Path, eval_gold: Path | None, wo
     row["ingest"] = _child([str(HERE / "bench_ingest.py"), str(folder), str(home)], home)
     logger.info("%s: ingest %.1f s; bare encode floor", name, row["ingest"]["ingest_s"])
     row["encode"] = _child([str(HERE / "bench_encode.py"), str(folder)], home)
-    logger.info("%s: warm queries", name)
-    row["query"] = _child([str(HERE / "bench_query.py"), str(home), str(gold)], home)
-    logger.info("%s: cold ask", name)
-    row["cold_ask_s"] = _cold_ask(home, _questions(gold))
-    if eval_gold is not None:
-        logger.info("%s: eval on %s", name, eval_gold.name)
-        row["eval"] = _eval(home, eval_gold)
-        row["eval_gold"] = eval_gold.name
-    row["load_after"] = os.getloadavg()[0]
+    measure_queries(row, home, gold, eval_gold)
     return row
 
 
@@ -206,8 +230,19 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the data directories (under benchmarks/results/)")
     parser.add_argument("--dev-gold", type=Path, default=DEV_GOLD, help="gold questions for the seeds")
     parser.add_argument("--replot", type=Path, help="only redo the table and plot from a raw results .json")
+    parser.add_argument("--requery", type=Path, help="re-measure queries for a raw results .json (see --homes)")
+    parser.add_argument("--homes", type=Path, help="with --requery: the folder holding home-<corpus> data directories")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    if args.requery:
+        rows = requery(args.requery, args.homes, args.dev_gold if args.dev_gold.is_file() else None)
+        out = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}-requery.json"
+        out.write_text(json.dumps(rows, indent=1))
+        out.with_suffix(".md").write_text(markdown(rows))
+        plot(rows, PLOT)
+        print(markdown(rows))
+        print(f"raw results: {out}; plot: {PLOT}")
+        return
     if args.replot:
         rows = json.loads(args.replot.read_text())
         args.replot.with_suffix(".md").write_text(markdown(rows))
