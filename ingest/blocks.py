@@ -174,8 +174,9 @@ def parse(lines: list[str]) -> tuple[list[Heading], list[Atom]]:
                 break
             j += 1
         kind = "text"
-        if stripped.endswith("::") or stripped.startswith(".. "):
-            # reStructuredText literal block or directive: the indented body is code.
+        if lines[j].rstrip().endswith("::") or stripped.startswith(".. "):
+            # reStructuredText literal block (the paragraph ends with "::") or directive:
+            # the indented body is code, and a "# comment" in it is not a heading.
             k = j + 1
             while k < n and (_is_blank(lines[k]) or _indent(lines[k]) > _indent(line)):
                 k += 1

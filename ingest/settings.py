@@ -94,7 +94,7 @@ class Settings:
         `version` covers chunk boundaries and how a chunk divides into spans
         (ingest/spans.py): stored span vectors are aligned with that division.
         """
-        return {"min_chars": self.chunk_min_chars, "max_chars": self.chunk_max_chars, "version": 3}
+        return {"min_chars": self.chunk_min_chars, "max_chars": self.chunk_max_chars, "version": 4}
 
 
 def _coerce(name: str, raw: Any, kind: Any) -> Any:

@@ -86,6 +86,29 @@ def test_restructuredtext_titles_become_the_heading_path() -> None:
     assert any(c.heading == "Guide > Install" and "Run the installer." in c.text for c in chunks)
 
 
+def test_a_literal_block_after_a_multi_line_paragraph_is_code_not_headings() -> None:
+    """Found in the Python docs: `# comment` lines of a `::` block became headings
+    when the "::" ended the paragraph's last line rather than its first."""
+    text = (
+        "Decimal\n=======\n\n"
+        "The new function makes it easy to save and restore the context,\n"
+        "which encapsulates the precision for computations::\n\n"
+        "   from decimal import Decimal\n\n"
+        "   # Displays with default precision of 28 digits\n"
+        "   v = Decimal('578')\n"
+        "   #        |____ range on x axis\n\n"
+        "After the block.\n"
+    )
+    from ingest.blocks import parse
+
+    headings, atoms = parse(split_lines(text))
+    assert [h.title for h in headings] == ["Decimal"]
+    assert any(a.kind == "code" and a.start == 3 and a.end == 10 for a in atoms)
+    chunks = split_note(note_of(text, "/n/decimal.rst"))
+    check_exact(note_of(text, "/n/decimal.rst"))
+    assert all(c.heading == "Decimal" for c in chunks)
+
+
 def test_ids_are_content_hashes_so_unchanged_passages_keep_their_ids() -> None:
     path = next(p for p in SEEDS if p.name.startswith("000"))
     text = path.read_text(encoding="utf-8")
