@@ -46,17 +46,39 @@ class TermCounts:
         )
 
 
-def count_terms(corpus: Sequence[Sequence[str]]) -> TermCounts:
-    """Token lists -> term counts (vectorised; vocabulary in first-seen order)."""
+def count_terms(
+    corpus: Sequence[Sequence[str] | None], previous: TermCounts | None = None, rows: Sequence[int | None] = ()
+) -> TermCounts:
+    """Token lists -> term counts, vocabulary in first-seen order.
+
+    A document given as None carries row `rows[i]` of `previous` over instead
+    of being counted.
+    """
     vocab: dict[str, int] = {}
-    flat = np.fromiter((vocab.setdefault(t, len(vocab)) for tokens in corpus for t in tokens), dtype=np.int64)
-    lengths = np.fromiter((len(tokens) for tokens in corpus), dtype=np.int64, count=len(corpus))
-    docs = np.repeat(np.arange(len(corpus), dtype=np.int64), lengths)
-    width = max(len(vocab), 1)
-    pairs, counts = np.unique(docs * width + flat, return_counts=True)
-    indptr = np.zeros(len(corpus) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(pairs // width, minlength=len(corpus)), out=indptr[1:])
-    return TermCounts(tuple(vocab), indptr, pairs % width, counts.astype(np.int64))
+    remap: np.ndarray | None = None
+    id_parts: list[np.ndarray] = []
+    count_parts: list[np.ndarray] = []
+    for i, tokens in enumerate(corpus):
+        if tokens is None:
+            if previous is None or i >= len(rows) or rows[i] is None:
+                raise ValueError(f"document {i} has neither tokens nor a previous row")
+            if remap is None:
+                remap = np.fromiter((vocab.setdefault(t, len(vocab)) for t in previous.vocab), np.int64, len(previous.vocab))
+            ids, counts = previous.row(rows[i])
+            id_parts.append(remap[ids])
+            count_parts.append(counts)
+            continue
+        counted = Counter(tokens)
+        id_parts.append(np.fromiter((vocab.setdefault(t, len(vocab)) for t in counted), np.int64, len(counted)))
+        count_parts.append(np.fromiter(counted.values(), np.int64, len(counted)))
+    indptr = np.zeros(len(id_parts) + 1, dtype=np.int64)
+    np.cumsum([len(p) for p in id_parts], out=indptr[1:])
+    ids = np.concatenate(id_parts) if id_parts else np.zeros(0, dtype=np.int64)
+    counts = np.concatenate(count_parts) if count_parts else np.zeros(0, dtype=np.int64)
+    # Terms only a replaced document used leave the vocabulary (they would skew BM25's idf).
+    used, dense_ids = np.unique(ids, return_inverse=True)
+    terms = list(vocab)
+    return TermCounts(tuple(terms[i] for i in used), indptr, dense_ids.astype(np.int64), counts)
 
 
 def chunk_terms(chunks: Sequence[Chunk], previous: TermCounts | None = None, rows: Sequence[int | None] = ()) -> TermCounts:
@@ -65,27 +87,7 @@ def chunk_terms(chunks: Sequence[Chunk], previous: TermCounts | None = None, row
     Chunk i reuses row `rows[i]` of `previous` when that is not None, and is
     tokenized otherwise.
     """
-    vocab: dict[str, int] = {}
-    remap: np.ndarray | None = None
-    id_parts: list[np.ndarray] = []
-    count_parts: list[np.ndarray] = []
-    for i, chunk in enumerate(chunks):
-        row = rows[i] if i < len(rows) else None
-        if row is not None and previous is not None:
-            if remap is None:
-                remap = np.fromiter((vocab.setdefault(t, len(vocab)) for t in previous.vocab), np.int64, len(previous.vocab))
-            ids, counts = previous.row(row)
-            id_parts.append(remap[ids])
-            count_parts.append(counts)
-            continue
-        counted = Counter(tokenize(chunk.embedding_text()))
-        id_parts.append(np.fromiter((vocab.setdefault(t, len(vocab)) for t in counted), np.int64, len(counted)))
-        count_parts.append(np.fromiter(counted.values(), np.int64, len(counted)))
-    indptr = np.zeros(len(chunks) + 1, dtype=np.int64)
-    np.cumsum([len(p) for p in id_parts], out=indptr[1:])
-    ids = np.concatenate(id_parts) if id_parts else np.zeros(0, dtype=np.int64)
-    counts = np.concatenate(count_parts) if count_parts else np.zeros(0, dtype=np.int64)
-    # Terms only a replaced chunk used leave the vocabulary (they would skew BM25's idf).
-    used, dense_ids = np.unique(ids, return_inverse=True)
-    terms = list(vocab)
-    return TermCounts(tuple(terms[i] for i in used), indptr, dense_ids.astype(np.int64), counts)
+    def kept(i: int) -> bool:
+        return previous is not None and i < len(rows) and rows[i] is not None
+
+    return count_terms([None if kept(i) else tokenize(c.embedding_text()) for i, c in enumerate(chunks)], previous, rows)
