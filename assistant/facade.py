@@ -163,11 +163,12 @@ class Studygraph:
         self, queries: Sequence[str], k: int | None, mode: str | None, need_vectors: bool = False
     ) -> tuple[SearchIndex, list[list[Hit]], np.ndarray | None]:
         k, mode = self._check(queries, k, mode)
-        if mode != "bm25" or need_vectors:
+        embeds = mode != "bm25" or need_vectors
+        if embeds:
             self.embedder.load_in_background()  # a cold process loads the model while it reads the index
         index = self.index()
         expanded = self.expand(queries)
-        vectors = self.query_vectors(queries, expanded) if mode != "bm25" or need_vectors else None
+        vectors = self.query_vectors(queries, expanded) if embeds else None
         results = []
         for i, query in enumerate(expanded):
             ranked = index.rank(mode, tokenize(query), None if vectors is None else vectors[i], k)

@@ -79,9 +79,8 @@ def _read_json(path: Path) -> dict:
 def pooling_of(folder: Path) -> str:
     """The pooling a sentence-transformers folder declares (mean when it declares none)."""
     modules = _read_json(folder / "modules.json")
-    pool_dir = next((m.get("path", "") for m in modules if str(m.get("type", "")).endswith("Pooling")), "1_Pooling") \
-        if isinstance(modules, list) else "1_Pooling"
-    config = _read_json(folder / pool_dir / "config.json")
+    declared = [m.get("path", "") for m in modules if str(m.get("type", "")).endswith("Pooling")] if isinstance(modules, list) else []
+    config = _read_json(folder / (declared[0] if declared else "1_Pooling") / "config.json")
     if not config or config.get("pooling_mode_mean_tokens"):
         return "mean"
     if config.get("pooling_mode_cls_token"):

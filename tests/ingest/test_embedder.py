@@ -58,15 +58,20 @@ def test_empty_input_has_the_model_dimension(model_path: str) -> None:
     assert Embedder(model_path).encode([]).shape == (0, 384)
 
 
+def last_word_printed(code: str) -> str:
+    """Run `code` in a fresh interpreter (nothing imported yet) and return the last word it prints."""
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()[-1]
+
+
 def test_a_query_does_not_import_sentence_transformers(tmp_path: Path, model_path: str) -> None:
     code = (
         "import sys; from ingest.embedder import Embedder; "
         f"v = Embedder({model_path!r}).encode(['what is CLIP?']); "
         "print(v.shape, 'sentence_transformers' in sys.modules)"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split()[-1] == "False"
+    assert last_word_printed(code) == "False"
 
 
 def test_unsupported_pooling_is_a_clear_error(tmp_path: Path) -> None:
@@ -90,6 +95,4 @@ def test_numpy_blas_leaves_the_cores_to_torch_once_the_model_runs(model_path: st
         f"Embedder({model_path!r}).encode(['x']); "
         "print(min(i['num_threads'] for i in threadpoolctl.threadpool_info() if i['user_api'] == 'blas'))"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split()[-1] == "1"
+    assert last_word_printed(code) == "1"
