@@ -4,8 +4,14 @@ The model runs through `transformers` directly (tokenizer, BERT, the folder's
 pooling, L2 normalisation): the same vectors `SentenceTransformer.encode` gives
 (tests/ingest/test_embedder.py compares them), without importing
 sentence-transformers, whose import (scikit-learn and more) alone took 2.7 s of
-a cold `studygraph ask`. Batches are sorted by length as sentence-transformers
-does, so little padding is encoded.
+a cold `studygraph ask`.
+
+Batches hold a token budget, not a fixed count: texts are tokenized once, sorted
+by token length and cut into batches of about `batch_tokens` tokens including
+padding, so a batch of one-line spans holds many texts and a batch of 256-token
+chunks a few. On 10k note spans this encodes in 0.64x the time of
+sentence-transformers' 32-per-batch loop, and 1,536 whole chunks in 0.71x
+(benchmarks in the README). Identical texts are encoded once.
 """
 
 from __future__ import annotations
@@ -121,13 +127,44 @@ def load_model(model_path: str) -> LoadedModel:
     return LoadedModel(tokenizer, model, max_length, pooling_of(folder), int(model.config.hidden_size))
 
 
+def token_batches(lengths: Sequence[int], budget: int, most: int = 256) -> list[np.ndarray]:
+    """Rows grouped longest first into batches whose padded size (rows x longest)
+    stays within `budget` tokens; a text longer than the budget gets a batch alone."""
+    order = np.argsort(-np.asarray(lengths, dtype=np.int64), kind="stable")
+    batches, start = [], 0
+    while start < len(order):
+        size = max(1, min(most, budget // max(1, int(lengths[order[start]]))))
+        batches.append(order[start : start + size])
+        start += size
+    return batches
+
+
+def _padded(encoded: dict[str, list[list[int]]], rows: np.ndarray, pad_id: int, right: bool) -> dict[str, Any]:
+    """The batch tensors of `rows`, padded to its longest row (attention mask 0 on padding)."""
+    import torch
+
+    width = max(len(encoded["input_ids"][i]) for i in rows)
+    out = {}
+    for key, values in encoded.items():
+        filler = pad_id if key == "input_ids" else 0
+        block = np.full((len(rows), width), filler, dtype=np.int64)
+        for j, i in enumerate(rows):
+            row = values[i]
+            if right:
+                block[j, : len(row)] = row
+            else:
+                block[j, width - len(row) :] = row
+        out[key] = torch.from_numpy(block)
+    return out
+
+
 class Embedder:
     """Encodes texts to L2-normalised float32 vectors. Cheap to construct; the
     model loads on first use and is shared by every Embedder of the same path."""
 
-    def __init__(self, model_path: str, batch_size: int = 32) -> None:
+    def __init__(self, model_path: str, batch_tokens: int = 1024) -> None:
         self.model_path = model_path
-        self.batch_size = batch_size
+        self.batch_tokens = batch_tokens
 
     def _model(self) -> LoadedModel:
         with _LOCK:
@@ -158,22 +195,27 @@ class Embedder:
             return np.zeros((0, loaded.dimension), dtype=np.float32)
         import torch
 
-        texts = list(texts)
-        order = np.argsort([-len(t) for t in texts], kind="stable")  # longest first, like sentence-transformers
-        out = np.empty((len(texts), loaded.dimension), dtype=np.float32)
+        unique = list(dict.fromkeys(texts))
+        encoded = loaded.tokenizer(unique, truncation=True, max_length=loaded.max_length)
+        inputs = dict(encoded)  # input_ids, attention_mask and whatever else the model takes
+        lengths = [len(ids) for ids in inputs["input_ids"]]
+        pad_id = loaded.tokenizer.pad_token_id or 0
+        right = loaded.tokenizer.padding_side == "right"
+        vectors = np.empty((len(unique), loaded.dimension), dtype=np.float32)
+        batches = token_batches(lengths, self.batch_tokens)
         with torch.inference_mode():
-            for start in range(0, len(texts), self.batch_size):
-                rows = order[start : start + self.batch_size]
-                batch = loaded.tokenizer(
-                    [texts[i] for i in rows], padding=True, truncation=True, max_length=loaded.max_length, return_tensors="pt"
-                )
+            for rows in batches:
+                batch = _padded(inputs, rows, pad_id, right)
                 hidden = loaded.model(**batch).last_hidden_state
                 if loaded.pooling == "cls":
                     pooled = hidden[:, 0]
                 else:
                     mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
                     pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-                out[rows] = torch.nn.functional.normalize(pooled, p=2, dim=1).numpy()
-        if len(texts) > self.batch_size:
+                vectors[rows] = torch.nn.functional.normalize(pooled, p=2, dim=1).numpy()
+        if len(batches) > 1:
             release_freed_memory()
-        return out
+        if len(unique) == len(texts):
+            return vectors
+        position = {text: i for i, text in enumerate(unique)}
+        return vectors[[position[t] for t in texts]]

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from ingest.chunking import split_note
-from ingest.embedder import Embedder, pooling_of
+from ingest.embedder import Embedder, pooling_of, token_batches
 from ingest.errors import ConfigError
 from ingest.note import Note
 from ingest.spans import indexed_spans, span_embedding_text
@@ -46,7 +46,7 @@ def test_vectors_equal_sentence_transformers(model_path: str) -> None:
     assert len(texts) > 500
     reference = SentenceTransformer(model_path, device="cpu", local_files_only=True)
     theirs = reference.encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
-    ours = Embedder(model_path, batch_size=16).encode(texts)  # other batches, other padding: same vectors
+    ours = Embedder(model_path, batch_tokens=300).encode(texts)  # other batches, other padding: same vectors
     assert ours.shape == theirs.shape and ours.dtype == np.float32
     np.testing.assert_allclose(ours, theirs, atol=2e-5)
     np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
@@ -96,3 +96,24 @@ def test_numpy_blas_leaves_the_cores_to_torch_once_the_model_runs(model_path: st
         "print(min(i['num_threads'] for i in threadpoolctl.threadpool_info() if i['user_api'] == 'blas'))"
     )
     assert last_word_printed(code) == "1"
+
+
+@pytest.mark.parametrize("budget", [1, 64, 1024])
+def test_token_batches_cover_every_row_once_within_the_budget(budget: int) -> None:
+    lengths = [5, 256, 12, 12, 3, 40, 256, 7] * 9
+    batches = token_batches(lengths, budget, most=16)
+    rows = np.concatenate(batches)
+    assert sorted(rows.tolist()) == list(range(len(lengths)))
+    assert [lengths[i] for i in rows] == sorted(lengths, reverse=True)  # longest first
+    for batch in batches:
+        assert len(batch) <= 16
+        assert len(batch) == 1 or len(batch) * max(lengths[i] for i in batch) <= budget
+
+
+def test_repeated_texts_get_the_same_vector_in_their_own_rows(model_path: str) -> None:
+    texts = ["what is CLIP?", "InfoNCE pulls pairs together", "what is CLIP?", "", "InfoNCE pulls pairs together"]
+    vectors = Embedder(model_path).encode(texts)
+    assert vectors.shape == (5, 384)
+    np.testing.assert_array_equal(vectors[0], vectors[2])
+    np.testing.assert_array_equal(vectors[1], vectors[4])
+    assert float(vectors[0] @ vectors[1]) < 0.9
