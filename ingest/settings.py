@@ -91,10 +91,11 @@ class Settings:
     def chunking(self) -> dict[str, Any]:
         """Parameters that change chunks or their span vectors; recorded in the manifest.
 
-        `version` covers chunk boundaries and how a chunk divides into spans
-        (ingest/spans.py): stored span vectors are aligned with that division.
+        `version` covers chunk boundaries, how a chunk divides into spans and
+        what the model reads of a span (ingest/spans.py): stored span vectors
+        are aligned with that division and made from that text.
         """
-        return {"min_chars": self.chunk_min_chars, "max_chars": self.chunk_max_chars, "version": 4}
+        return {"min_chars": self.chunk_min_chars, "max_chars": self.chunk_max_chars, "version": 5}
 
 
 def _coerce(name: str, raw: Any, kind: Any) -> Any:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.blocks import FENCE, LIST_ITEM, TABLE_ROW, parse
+from ingest.markup import plain
 from ingest.note import Chunk, split_lines
 
 SENTENCE = re.compile(r"\S.*?(?:[.!?](?=[\"')\]]*(?:\s|$))[\"')\]]*|$)", re.DOTALL)
@@ -171,8 +172,9 @@ def indexed_spans(chunk: Chunk) -> list[Span]:
 
 
 def span_embedding_text(span: Span) -> str:
-    """Answers are embedded with the question they answer: a question bank's
-    answer line alone rarely names its subject."""
+    """What the model reads of a span: answers with the question they answer (a
+    question bank's answer line alone rarely names its subject), inline markup
+    reduced to the words it shows."""
     if span.question and span.kind in ("answer", "item", "sentence", "row", "code") and span.question not in span.text:
-        return f"{span.question}: {span.text}"
-    return span.text
+        return plain(f"{span.question}: {span.text}")
+    return plain(span.text)

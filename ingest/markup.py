@@ -1,0 +1,44 @@
+"""Inline markup out, words kept: what the embedding model should read.
+
+Notes quote reStructuredText and Markdown verbatim (citations need the exact
+characters), but `:ref:`awaitable objects <asyncio-awaitables>`` or
+`[CLIP](https://...)` spend the model's tokens on role names, link targets and
+asterisks. `plain` keeps the text a reader sees rendered. Block structure
+(headings, lists, code) is left alone: spans and chunks already follow it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# :role:`text <target>`, :role:`~module.name`, :py:meth:`!name` -> the words shown.
+RST_ROLE = re.compile(r"(?<![\w`]):(?:[A-Za-z][\w.+-]*:)+`(?P<body>[^`\n]+)`")
+# `text <https://...>`_ and `text`__ links; `text`_ references.
+RST_LINK = re.compile(r"(?<![\w`])`(?P<body>[^`\n]+?)`__?(?![\w])")
+RST_LITERAL = re.compile(r"``(?P<body>[^`\n]+?)``")
+MD_IMAGE_OR_LINK = re.compile(r"!?\[(?P<body>[^\]\n]*)\]\([^)\n]*\)")
+MD_CODE = re.compile(r"(?<!`)`(?P<body>[^`\n]+)`(?!`)")
+STRONG = re.compile(r"(?<![\w*])\*\*(?P<body>[^*\n]+?)\*\*(?![\w*])")
+EMPHASIS = re.compile(r"(?<![\w*])\*(?P<body>[^*\s](?:[^*\n]*?[^*\s])?)\*(?![\w*])")
+TARGET = re.compile(r"\s*<[^<>\n]*>$")
+
+
+def _shown(body: str) -> str:
+    """What a role or link displays: its title when it has one, else the target
+    without Sphinx's `~` / `!` prefixes."""
+    title = TARGET.sub("", body)
+    return (title if title.strip() else body.strip("<>")).lstrip("~!")
+
+
+def plain(text: str) -> str:
+    """`text` with inline reStructuredText/Markdown markup replaced by the words it shows."""
+    if not any(ch in text for ch in "`*[\\"):
+        return text
+    text = text.replace("\\ ", "")  # reStructuredText's escaped space joins, it shows nothing
+    text = RST_ROLE.sub(lambda m: _shown(m.group("body")), text)
+    text = RST_LITERAL.sub(lambda m: m.group("body"), text)
+    text = RST_LINK.sub(lambda m: _shown(m.group("body")), text)
+    text = MD_IMAGE_OR_LINK.sub(lambda m: m.group("body"), text)
+    text = MD_CODE.sub(lambda m: m.group("body"), text)
+    text = STRONG.sub(lambda m: m.group("body"), text)
+    return EMPHASIS.sub(lambda m: m.group("body"), text)
