@@ -7,7 +7,9 @@ corpus.py), in a fresh data directory:
 - concept graph and BM25 build time from scratch;
 - warm latency p50/p95 of `search` in each mode and of `ask` (bench_query.py);
 - cold `studygraph ask`, process start to answer (the real CLI, 3 runs);
-- `studygraph eval` recall on the corpus's gold questions (seeds: the dev set; full docs: python_docs_qa.jsonl).
+- `studygraph eval` recall on the corpus's gold questions (seeds: the dev set; full docs:
+  python_docs_qa.jsonl, written by hand, and python_docs_qa_sampled.jsonl, written blind
+  from files drawn at random).
 
 Writes benchmarks/results/<stamp>.json (raw), benchmarks/results/<stamp>.md (the
 README table) and docs/bench_growth.png. The machine's load average is recorded
@@ -29,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -42,6 +45,7 @@ PLOT = ROOT / "docs" / "bench_growth.png"
 BIN = Path(sys.executable).parent
 DEV_GOLD = ROOT.parent / "shared" / "eval" / "dev_qa.jsonl"
 DOCS_GOLD = HERE / "python_docs_qa.jsonl"
+DOCS_EVAL = (DOCS_GOLD, HERE / "python_docs_qa_sampled.jsonl")
 COLD_RUNS = 3
 logger = logging.getLogger("bench")
 
@@ -87,16 +91,22 @@ def _questions(gold: Path) -> list[str]:
     return [json.loads(line)["q"] for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def measure_queries(row: dict, home: Path, gold: Path, eval_gold: Path | None) -> None:
+def measure_queries(row: dict, home: Path, gold: Path, eval_golds: Sequence[Path]) -> None:
     logger.info("%s: warm queries", row["corpus"])
     row["query"] = _child([str(HERE / "bench_query.py"), str(home), str(gold)], home)
     logger.info("%s: cold ask", row["corpus"])
     row["cold_ask_s"] = _cold_ask(home, _questions(gold))
-    if eval_gold is not None:
+    row["evals"] = {}
+    for eval_gold in eval_golds:
         logger.info("%s: eval on %s", row["corpus"], eval_gold.name)
-        row["eval"] = _eval(home, eval_gold)
-        row["eval_gold"] = eval_gold.name
+        row["evals"][eval_gold.name] = _eval(home, eval_gold)
     row["load_after"] = os.getloadavg()[0]
+
+
+def eval_golds(name: str, dev: Path | None) -> tuple[Path, ...]:
+    if name == "seeds":
+        return (dev,) if dev else ()
+    return DOCS_EVAL if name == "full" else ()
 
 
 def requery(raw: Path, homes: Path, dev: Path | None) -> list[dict]:
@@ -111,14 +121,13 @@ def requery(raw: Path, homes: Path, dev: Path | None) -> list[dict]:
             logger.info("%s: no data directory under %s; ingesting again (not measured)", name, homes)
             _child([str(HERE / "bench_ingest.py"), str(folder), str(home)], home)
         gold = dev if name == "seeds" and dev else DOCS_GOLD
-        eval_gold = (dev if name == "seeds" else DOCS_GOLD if name == "full" else None)
         row["load_before_queries"] = os.getloadavg()[0]
-        measure_queries(row, home, gold, eval_gold)
+        measure_queries(row, home, gold, eval_golds(name, dev))
         row["queries_measured_at"] = time.strftime("%Y-%m-%d %H:%M")
     return rows
 
 
-def bench_corpus(name: str, folder: Path, gold: Path, eval_gold: Path | None, work: Path) -> dict:
+def bench_corpus(name: str, folder: Path, gold: Path, evals: Sequence[Path], work: Path) -> dict:
     home = work / f"home-{name}"
     shutil.rmtree(home, ignore_errors=True)
     files, size = size_of(folder) if name != "seeds" else (len(list(folder.glob("*.txt"))), sum(p.stat().st_size for p in folder.glob("*.txt")))
@@ -127,7 +136,7 @@ def bench_corpus(name: str, folder: Path, gold: Path, eval_gold: Path | None, wo
     row["ingest"] = _child([str(HERE / "bench_ingest.py"), str(folder), str(home)], home)
     logger.info("%s: ingest %.1f s; bare encode floor", name, row["ingest"]["ingest_s"])
     row["encode"] = _child([str(HERE / "bench_encode.py"), str(folder)], home)
-    measure_queries(row, home, gold, eval_gold)
+    measure_queries(row, home, gold, evals)
     return row
 
 
@@ -165,8 +174,7 @@ def markdown(rows: list[dict]) -> str:
     ]
     for r in rows:
         q = r["query"]
-        recall = r.get("eval", {}).get("hybrid", {}).get("recall", {}).get("5")
-        recall_text = f"{recall:.2f} ({r['eval_gold']})" if recall is not None else "-"
+        recall_text = " / ".join(f"{recall:.2f} ({gold})" for gold, recall in _recalls(r)) or "-"
         cold = sorted(r["cold_ask_s"])[len(r["cold_ask_s"]) // 2]
         lines.append(
             f"| {r['corpus']} | {_ms(q, 'search_hybrid')} | {_ms(q, 'search_bm25')} | {_ms(q, 'search_dense')} "
@@ -181,6 +189,12 @@ def markdown(rows: list[dict]) -> str:
         f"ingest {_slope(rows, lambda r: r['ingest']['ingest_s'])}.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _recalls(row: dict) -> list[tuple[str, float]]:
+    """(gold file, hybrid recall@5) of each eval of a row (older results: one `eval`)."""
+    evals = row.get("evals") or ({row["eval_gold"]: row["eval"]} if "eval" in row else {})
+    return [(gold, e["hybrid"]["recall"]["5"]) for gold, e in evals.items()]
 
 
 def plot(rows: list[dict], path: Path) -> None:
@@ -254,12 +268,12 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix=f"run-{stamp}-", dir=RESULTS))
     rows = []
     try:
+        dev = args.dev_gold if args.dev_gold.is_file() else None
         for name in args.corpora.split(","):
             if name == "seeds":
-                dev = args.dev_gold if args.dev_gold.is_file() else None
-                rows.append(bench_corpus(name, ROOT / "seeds", dev or DOCS_GOLD, dev, work))
+                rows.append(bench_corpus(name, ROOT / "seeds", dev or DOCS_GOLD, eval_golds(name, dev), work))
             else:
-                rows.append(bench_corpus(name, subset(name), DOCS_GOLD, DOCS_GOLD if name == "full" else None, work))
+                rows.append(bench_corpus(name, subset(name), DOCS_GOLD, eval_golds(name, dev), work))
             (RESULTS / f"{stamp}.json").write_text(json.dumps(rows, indent=1))
     finally:
         if not args.keep:
