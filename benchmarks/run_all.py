@@ -270,10 +270,8 @@ def main() -> None:
     try:
         dev = args.dev_gold if args.dev_gold.is_file() else None
         for name in args.corpora.split(","):
-            if name == "seeds":
-                rows.append(bench_corpus(name, ROOT / "seeds", dev or DOCS_GOLD, eval_golds(name, dev), work))
-            else:
-                rows.append(bench_corpus(name, subset(name), DOCS_GOLD, eval_golds(name, dev), work))
+            folder, gold = (ROOT / "seeds", dev or DOCS_GOLD) if name == "seeds" else (subset(name), DOCS_GOLD)
+            rows.append(bench_corpus(name, folder, gold, eval_golds(name, dev), work))
             (RESULTS / f"{stamp}.json").write_text(json.dumps(rows, indent=1))
     finally:
         if not args.keep:

@@ -102,8 +102,8 @@ def check_compatible(manifest: Manifest, model: str, dimension: int | None, chun
         problems.append(f"model {manifest.model!r} (now {model!r})")
     if dimension is not None and manifest.dimension != dimension:
         problems.append(f"{manifest.dimension}-dim vectors (now {dimension})")
-    if manifest.chunking != chunking:
-        problems.append(f"chunking {manifest.chunking} (now {chunking})")
+    changed = sorted(k for k in {*manifest.chunking, *chunking} if manifest.chunking.get(k) != chunking.get(k))
+    problems += [f"chunking {k} {manifest.chunking.get(k)} (now {chunking.get(k)})" for k in changed]
     if problems:
         raise IndexMismatchError(
             "the index was built with " + ", ".join(problems) + "; run `studygraph rebuild` to re-ingest your notes"
