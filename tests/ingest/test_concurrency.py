@@ -74,11 +74,12 @@ QUERY_LOOP = textwrap.dedent(
     seen, errors, queries = {}, [], 0
     while not stop.exists():
         try:
-            index = sg.index()
+            # The index a search used (another call to sg.index() may already see the next generation).
+            index, results, _ = sg._search(["contrastive loss", "attention heads", "vector index"], 5, "bm25")
             ids = [c.id for c in index.chunks]
             key = str(hash(tuple(ids)))
             seen.setdefault(key, ids)
-            for hits in sg.search_batch(["contrastive loss", "attention heads", "vector index"], k=5, mode="bm25"):
+            for hits in results:
                 if any(h.chunk.id not in set(ids) for h in hits):
                     errors.append("a hit outside the index it came from")
             queries += 1
