@@ -21,6 +21,7 @@ import numpy as np
 from assistant.bm25 import BM25Plus
 from assistant.index import SearchIndex
 from assistant.types import Answer, Citation, Hit
+from ingest.markup import plain
 from ingest.spans import Span, indexed_spans
 from ingest.tokenize import tokenize
 
@@ -47,16 +48,13 @@ class Scored:
 
 
 def clean(text: str) -> str:
-    """Markdown emphasis and table pipes out, for reading; the quote keeps the original."""
+    """Inline markup and table pipes out, for reading; the quote keeps the original."""
     text = text.strip()
     if text.startswith("|"):
         cells = [c.strip() for c in text.strip("|").split("|") if c.strip()]
         text = f"{cells[0]}: {'; '.join(cells[1:])}" if len(cells) > 1 else " ".join(cells)
-    text = re.sub(r":[\w:-]+:`[!~]?([^`<]*?)(?:\s*<[^`]*>)?`", r"\1", text)  # RST roles: :func:`abs` -> abs
-    text = re.sub(r"``([^`]+)``", r"\1", text)
+    text = plain(text)  # inline markup as the words it shows, as the model read it
     text = re.sub(r"::$", ":", text)
-    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
-    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
     text = re.sub(r"^>\s*", "", text)
     return re.sub(r"\s+", " ", text).strip()
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering import NOT_FOUND
+from assistant.answering import NOT_FOUND, clean
 from ingest.errors import QueryError
 from ingest.note import split_lines
 
@@ -100,3 +100,15 @@ def test_quoted_sentences_keep_the_order_of_the_note(seeded) -> None:
     first, second = "perceiver resampler modules", "This allows Flamingo to use multimodal inputs"
     assert first in text and second in text
     assert text.index(first) < text.index(second)
+
+
+@pytest.mark.parametrize(
+    ("quoted", "shown"),
+    [
+        ("| ``__enter__`` | returns **self** |", "__enter__: returns self"),  # dunder names keep their underscores
+        ("Run :ref:`awaitable objects <asyncio-awaitables>` *concurrently*::", "Run awaitable objects concurrently:"),
+        ("> See [CLIP](https://openai.com/clip) and `the docs <https://x.org>`_.", "See CLIP and the docs."),
+    ],
+)
+def test_answer_text_reads_markup_as_the_words_it_shows(quoted: str, shown: str) -> None:
+    assert clean(quoted) == shown
