@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 
 # :role:`text <target>`, :role:`~module.name`, :py:meth:`!name` -> the words shown.
-RST_ROLE = re.compile(r"(?<![\w`]):(?:[A-Za-z][\w.+-]*:)+`(?P<body>[^`\n]+)`")
+# A backslash right after the closing backquote escapes a suffix (":term:`f-string`\\s").
+RST_ROLE = re.compile(r"(?<![\w`]):(?:[A-Za-z][\w.+-]*:)+`(?P<body>[^`\n]+)`(?:\\(?=\w))?")
 # `text <https://...>`_ and `text`__ links; `text`_ references.
 RST_LINK = re.compile(r"(?<![\w`])`(?P<body>[^`\n]+?)`__?(?![\w])")
-RST_LITERAL = re.compile(r"``(?P<body>[^`\n]+?)``")
+RST_LITERAL = re.compile(r"``(?P<body>[^`\n]+?)``(?:\\(?=\w))?")
 MD_IMAGE_OR_LINK = re.compile(r"!?\[(?P<body>[^\]\n]*)\]\([^)\n]*\)")
 MD_CODE = re.compile(r"(?<!`)`(?P<body>[^`\n]+)`(?!`)")
 STRONG = re.compile(r"(?<![\w*])\*\*(?P<body>[^*\n]+?)\*\*(?![\w*])")

@@ -20,6 +20,8 @@ from ingest.markup import plain
         ("See `the docs <https://x.org>`_, `Foo`_ and `bar <https://y>`__.", "See the docs, Foo and bar."),
         ("**InfoNCE** pulls [CLIP](https://openai.com/clip) pairs ![diagram](fig.png) together; `tau` scales.",
          "InfoNCE pulls CLIP pairs diagram together; tau scales."),
+        ("Added an ``=`` specifier to :term:`f-string`\\s and ``str``\\s.", "Added an = specifier to f-strings and strs."),
+        ("the ``\\n``, ``\\t`` escapes and the regex ``\\s+``", "the \\n, \\t escapes and the regex \\s+"),
     ],
 )
 def test_markup_gives_way_to_the_words_it_shows(marked: str, shown: str) -> None:
