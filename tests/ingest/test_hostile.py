@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from assistant.notes import check_name
-from ingest.chunking import split_note
+from ingest.chunking import MAX_CHARS, split_note
 from ingest.errors import NoteError
 from ingest.manifest import load_manifest
 from ingest.pipeline import sync
@@ -178,7 +178,7 @@ def test_a_line_of_megabytes_is_cut_into_exact_slices(tmp_path: Path) -> None:
     path.write_text(line, encoding="utf-8")
     chunks = split_note(read_note(path, 20 * 1024 * 1024))
     assert "".join(c.text for c in chunks) == line
-    assert all(c.start_line == c.end_line == 1 and len(c.text) <= 900 for c in chunks)
+    assert all(c.start_line == c.end_line == 1 and len(c.text) <= MAX_CHARS for c in chunks)
     assert len({c.id for c in chunks}) == len(chunks)
 
 

@@ -172,11 +172,11 @@ def test_rebuild_re_embeds_everything_and_ends_with_the_same_chunks(notes: Path,
 
 def test_changed_chunking_asks_for_a_rebuild_and_rebuild_applies_it(notes: Path, settings: Settings, embedder) -> None:  # noqa: ANN001
     sync([notes], settings, embedder)
-    smaller = load_settings(chunk_max_chars=300)
-    with pytest.raises(IndexMismatchError, match=r"chunking max_chars 900 \(now 300\); run `studygraph rebuild`"):
+    smaller = load_settings(chunk_max_chars=600)
+    with pytest.raises(IndexMismatchError, match=r"chunking max_chars 1500 \(now 600\); run `studygraph rebuild`"):
         sync([notes], smaller, embedder)
     rebuild(None, smaller, embedder)
-    assert load_manifest(smaller.home).chunking["max_chars"] == 300
+    assert load_manifest(smaller.home).chunking["max_chars"] == 600
     assert sync([notes], smaller, embedder).embedded == 0
 
 

@@ -69,12 +69,13 @@ def test_find_a_concept_and_follow_a_neighbour(shared_home, app):
 
 def test_type_filter_and_node_cap(shared_home, app):
     open_graph(app, "CLIP")
-    app.pills(key="graph_types").set_value(["model"])
+    app.pills(key="graph_types").set_value(["model", "technique"])
     app.slider(key="graph_cap").set_value(10)
     ok(app.run())
     nodes = [e["data"] for e in cytoscape_elements(app) if "source" not in e["data"]]
-    assert {n["type"] for n in nodes} == {"model"} and len(nodes) == 10
+    assert {n["type"] for n in nodes} == {"model", "technique"} and len(nodes) == 10
     assert nodes[0]["label"] == "CLIP"
+    assert any(c.startswith("Showing 10 of ") for c in map(unescape, texts(app.caption)))
 
 
 def test_unknown_concept_suggests_close_names(shared_home, app):
