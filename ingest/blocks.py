@@ -53,7 +53,15 @@ def _short_title(lines: list[str], i: int) -> bool:
     prev_plain = i > 0 and not _is_blank(lines[i - 1]) and not LIST_ITEM.match(lines[i - 1])
     if prev_plain and not lines[i - 1].strip().startswith("#"):
         return False
-    return i + 1 < len(lines) and not _is_blank(lines[i + 1]) and not UNDERLINE.match(lines[i + 1].strip())
+    if i + 1 >= len(lines) or _is_blank(lines[i + 1]) or UNDERLINE.match(lines[i + 1].strip()):
+        return False
+    # A line whose next line is indented deeper is a definition-list term (an
+    # RST glossary entry), which ingest/spans.py reads as such, not a section.
+    return _indent(lines[i + 1]) <= _indent(lines[i])
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 def _title_line(lines: list[str], i: int) -> bool:

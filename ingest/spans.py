@@ -24,6 +24,11 @@ TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
 # reStructuredText markup lines (directives, comments, targets) are not claims.
 RST_MARKUP = re.compile(r"^\s*\.\.(?:\s|$)|^\s*:\w[\w-]*:(?:\s|$)")
 DOCTEST = re.compile(r"^\s*(?:>>>|\.\.\.)(?:\s|$)")
+# A definition-list term (reStructuredText's glossary entries, option lists): a
+# short line without closing punctuation, its definition indented right below it.
+TERM = re.compile(r"^\s*[^\s.!?:;,][^\n]{0,118}[^.!?:;,(\[{\\\s]\s*$")
+# ...but not a line of an indented code block ("if pid == 0:  # child", "f(").
+CODE_LIKE = re.compile(r"[=#{};]|^\s*(?:if|elif|else|for|while|def|class|with|try|except|return)\b")
 ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|incl|resp|Dr|Mr|Mrs|Ms|Fig|No)|\b[A-Z])\.$")
 
 
@@ -75,6 +80,8 @@ def split_spans(chunk: Chunk) -> list[Span]:
     in_code = False
     in_doctest = False
     paragraph: list[int] = []
+    term_indent = -1  # indentation of the definition-list term in force, -1 when none
+    outer = question  # what a definition's sentences answer once the definition ends
 
     def emit_paragraph() -> None:
         nonlocal paragraph
@@ -114,10 +121,14 @@ def split_spans(chunk: Chunk) -> list[Span]:
             continue
         if idx in underlines:
             continue
+        if term_indent >= 0 and _indent(line) <= term_indent:
+            emit_paragraph()
+            term_indent, question = -1, outer
         if idx in heading_at and not in_code:
             emit_paragraph()
             title = heading_at[idx].title
-            question = title
+            question = outer = title
+            term_indent = -1
             spans.append(Span(number, number, title, "question" if title.endswith("?") else "heading", question))
             continue
         label = QUESTION_LABEL.match(line)
@@ -135,9 +146,26 @@ def split_spans(chunk: Chunk) -> list[Span]:
             emit_paragraph()
             spans += _item_spans(line, number, question)
             continue
+        if not paragraph and _is_term(lines, idx):
+            outer = question if term_indent < 0 else outer
+            term_indent, question = _indent(line), stripped
+            spans.append(Span(number, number, stripped, "heading", question))
+            continue
         paragraph.append(idx)
     emit_paragraph()
     return spans
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _is_term(lines: list[str], idx: int) -> bool:
+    """A definition-list term: it opens a paragraph and the next line, with no
+    blank between, is indented deeper."""
+    following = lines[idx + 1] if idx + 1 < len(lines) else ""
+    term = lines[idx]
+    return bool(TERM.match(term)) and not CODE_LIKE.search(term) and bool(following.strip()) and _indent(following) > _indent(lines[idx])
 
 
 def _item_spans(line: str, number: int, question: str) -> list[Span]:

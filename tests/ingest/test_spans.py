@@ -47,3 +47,27 @@ def test_rst_markup_and_doctest_lines_are_not_sentences_and_abbreviations_do_not
     assert sentences == ["A list holds items, e.g. numbers or strings, in order.", "It can grow."]
     assert [s.text for s in spans if s.kind == "code"][:2] == [">>> squares = [1, 4, 9]", ">>> squares[0]"]
     assert not any("_tut-lists" in s.text for s in spans)
+
+
+def test_a_definition_list_term_is_what_its_definition_answers() -> None:
+    text = (
+        "Glossary\n========\n\n"
+        "   GIL\n      See :term:`global interpreter lock`.\n\n"
+        "   global interpreter lock\n"
+        "      The mechanism that lets only one thread run bytecode at a time.\n"
+        "      It simplifies the implementation.\n\n"
+        "After the list, prose answers the section again.\n\n"
+        "Example::\n\n    if pid == 0:  # in the child\n        mm.seek(0)\n"
+    )
+    chunk = split_note(Note("/g.rst", text, "", len(text), 0.0))[0]
+    assert chunk.heading == "Glossary"  # a capitalised term ("GIL") does not open a section
+    spans = split_spans(chunk)
+    terms = [(s.text, s.start_line) for s in spans if s.kind == "heading"]
+    assert terms == [("Glossary", 1), ("GIL", 4), ("global interpreter lock", 7)]
+    answers = {s.text: s.question for s in spans if s.kind == "sentence"}
+    assert answers["The mechanism that lets only one thread run bytecode at a time."] == "global interpreter lock"
+    assert answers["It simplifies the implementation."] == "global interpreter lock"
+    assert answers["See :term:`global interpreter lock`."] == "GIL"
+    assert answers["After the list, prose answers the section again."] == "Glossary"
+    # An indented code line is not a term, whatever follows it.
+    assert not any(s.question.startswith("if pid") for s in spans)
