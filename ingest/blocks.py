@@ -57,11 +57,7 @@ def _short_title(lines: list[str], i: int) -> bool:
         return False
     # A line whose next line is indented deeper is a definition-list term (an
     # RST glossary entry), which ingest/spans.py reads as such, not a section.
-    return _indent(lines[i + 1]) <= _indent(lines[i])
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip())
+    return indent_of(lines[i + 1]) <= indent_of(lines[i])
 
 
 def _title_line(lines: list[str], i: int) -> bool:
@@ -154,15 +150,15 @@ def parse(lines: list[str]) -> tuple[list[Heading], list[Atom]]:
                     k = j + 1
                     while k < n and _is_blank(lines[k]):
                         k += 1
-                    if k < n and _indent(lines[k]) > indent and not LIST_ITEM.match(lines[k]):
+                    if k < n and indent_of(lines[k]) > indent and not LIST_ITEM.match(lines[k]):
                         j = k
                         continue
                     break
-                if LIST_ITEM.match(nxt) and _indent(nxt) <= indent:
+                if LIST_ITEM.match(nxt) and indent_of(nxt) <= indent:
                     break
-                if _block_start(lines, j + 1) or (_indent(nxt) <= indent and _title_line(lines, j + 1)):
+                if _block_start(lines, j + 1) or (indent_of(nxt) <= indent and _title_line(lines, j + 1)):
                     break
-                if LIST_ITEM.match(nxt) and _indent(nxt) > indent:
+                if LIST_ITEM.match(nxt) and indent_of(nxt) > indent:
                     break  # a nested item is its own atom
                 j += 1
             atoms.append(Atom(i, j, "list"))
@@ -186,7 +182,7 @@ def parse(lines: list[str]) -> tuple[list[Heading], list[Atom]]:
             # reStructuredText literal block (the paragraph ends with "::") or directive:
             # the indented body is code, and a "# comment" in it is not a heading.
             k = j + 1
-            while k < n and (_is_blank(lines[k]) or _indent(lines[k]) > _indent(line)):
+            while k < n and (_is_blank(lines[k]) or indent_of(lines[k]) > indent_of(line)):
                 k += 1
             while k - 1 > j and _is_blank(lines[k - 1]):
                 k -= 1
@@ -198,7 +194,8 @@ def parse(lines: list[str]) -> tuple[list[Heading], list[Atom]]:
     return headings, atoms
 
 
-def _indent(line: str) -> int:
+def indent_of(line: str) -> int:
+    """Leading whitespace characters of a line."""
     return len(line) - len(line.lstrip())
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.blocks import FENCE, LIST_ITEM, TABLE_ROW, parse
+from ingest.blocks import FENCE, LIST_ITEM, TABLE_ROW, indent_of, parse
 from ingest.markup import plain
 from ingest.note import Chunk, split_lines
 
@@ -121,7 +121,7 @@ def split_spans(chunk: Chunk) -> list[Span]:
             continue
         if idx in underlines:
             continue
-        if term_indent >= 0 and _indent(line) <= term_indent:
+        if term_indent >= 0 and indent_of(line) <= term_indent:
             emit_paragraph()
             term_indent, question = -1, outer
         if idx in heading_at and not in_code:
@@ -148,7 +148,7 @@ def split_spans(chunk: Chunk) -> list[Span]:
             continue
         if not paragraph and _is_term(lines, idx):
             outer = question if term_indent < 0 else outer
-            term_indent, question = _indent(line), stripped
+            term_indent, question = indent_of(line), stripped
             spans.append(Span(number, number, stripped, "heading", question))
             continue
         paragraph.append(idx)
@@ -156,16 +156,14 @@ def split_spans(chunk: Chunk) -> list[Span]:
     return spans
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip())
-
-
 def _is_term(lines: list[str], idx: int) -> bool:
     """A definition-list term: it opens a paragraph and the next line, with no
     blank between, is indented deeper."""
     following = lines[idx + 1] if idx + 1 < len(lines) else ""
     term = lines[idx]
-    return bool(TERM.match(term)) and not CODE_LIKE.search(term) and bool(following.strip()) and _indent(following) > _indent(lines[idx])
+    if not TERM.match(term) or CODE_LIKE.search(term):
+        return False
+    return bool(following.strip()) and indent_of(following) > indent_of(term)
 
 
 def _item_spans(line: str, number: int, question: str) -> list[Span]:
