@@ -108,6 +108,7 @@ def test_quoted_sentences_keep_the_order_of_the_note(seeded) -> None:
         ("| ``__enter__`` | returns **self** |", "__enter__: returns self"),  # dunder names keep their underscores
         ("Run :ref:`awaitable objects <asyncio-awaitables>` *concurrently*::", "Run awaitable objects concurrently:"),
         ("> See [CLIP](https://openai.com/clip) and `the docs <https://x.org>`_.", "See CLIP and the docs."),
+        ("called the :term:`global interpreter\n   lock` or GIL", "called the global interpreter lock or GIL"),  # a role wrapped over lines
     ],
 )
 def test_answer_text_reads_markup_as_the_words_it_shows(quoted: str, shown: str) -> None:
