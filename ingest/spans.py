@@ -23,6 +23,9 @@ QUESTION_LABEL = re.compile(r"^\s*\*\*question\*\*\s*:\s*(?P<q>.+)$", re.IGNOREC
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
 # reStructuredText markup lines (directives, comments, targets) are not claims.
 RST_MARKUP = re.compile(r"^\s*\.\.(?:\s|$)|^\s*:\w[\w-]*:(?:\s|$)")
+# Directives whose indented body is not prose: index entries, tables of contents,
+# grammar, raw output. Their lines are neither claims nor code to quote.
+NOT_PROSE = re.compile(r"^\s*\.\.\s+(?:index|toctree|productionlist|raw|highlight|csv-table|image|include)::")
 DOCTEST = re.compile(r"^\s*(?:>>>|\.\.\.)(?:\s|$)")
 # A definition-list term (reStructuredText's glossary entries, option lists): a
 # short line without closing punctuation, its definition indented right below it.
@@ -81,6 +84,7 @@ def split_spans(chunk: Chunk) -> list[Span]:
     in_doctest = False
     paragraph: list[int] = []
     term_indent = -1  # indentation of the definition-list term in force, -1 when none
+    skip_indent = -1  # indentation of a NOT_PROSE directive whose body is being skipped
     outer = question  # what a definition's sentences answer once the definition ends
 
     def emit_paragraph() -> None:
@@ -113,8 +117,13 @@ def split_spans(chunk: Chunk) -> list[Span]:
                 spans.append(Span(number, number, stripped, "code", question))
             continue
         in_doctest = False
+        if skip_indent >= 0 and (not stripped or indent_of(line) > skip_indent):
+            continue
+        skip_indent = -1
         if RST_MARKUP.match(line):
             emit_paragraph()
+            if NOT_PROSE.match(line):
+                skip_indent = indent_of(line)
             continue
         if not stripped or LABEL.match(stripped) or set(stripped) <= set("-=*_~#^ "):
             emit_paragraph()

@@ -71,3 +71,16 @@ def test_a_definition_list_term_is_what_its_definition_answers() -> None:
     assert answers["After the list, prose answers the section again."] == "Glossary"
     # An indented code line is not a term, whatever follows it.
     assert not any(s.question.startswith("if pid") for s in spans)
+
+
+def test_index_entries_and_tables_of_contents_are_not_sentences() -> None:
+    text = (
+        "Threads\n=======\n\n"
+        ".. index::\n   single: global interpreter lock\n   single: lock, interpreter\n\n"
+        "A global lock must be held by the current thread.\n\n"
+        ".. toctree::\n   :maxdepth: 2\n\n   intro.rst\n   usage.rst\n\n"
+        ".. note::\n   Notes are prose and stay.\n"
+    )
+    chunk = split_note(Note("/t.rst", text, "", len(text), 0.0))[0]
+    sentences = [s.text for s in split_spans(chunk) if s.kind == "sentence"]
+    assert sentences == ["A global lock must be held by the current thread.", "Notes are prose and stay."]
