@@ -55,9 +55,16 @@ def _short_title(lines: list[str], i: int) -> bool:
         return False
     if i + 1 >= len(lines) or _is_blank(lines[i + 1]) or UNDERLINE.match(lines[i + 1].strip()):
         return False
-    # A line whose next line is indented deeper is a definition-list term (an
-    # RST glossary entry), which ingest/spans.py reads as such, not a section.
-    return indent_of(lines[i + 1]) <= indent_of(lines[i])
+    # A definition-list term (an RST glossary entry) is read as such by
+    # ingest/spans.py, not as a section.
+    return not indented_below(lines, i)
+
+
+def indented_below(lines: list[str], i: int) -> bool:
+    """The next line, with no blank between, is indented deeper than line i: line i
+    is a definition-list term and the lines below it its definition."""
+    following = lines[i + 1] if i + 1 < len(lines) else ""
+    return bool(following.strip()) and indent_of(following) > indent_of(lines[i])
 
 
 def _title_line(lines: list[str], i: int) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.blocks import FENCE, LIST_ITEM, TABLE_ROW, indent_of, parse
+from ingest.blocks import FENCE, LIST_ITEM, TABLE_ROW, indent_of, indented_below, parse
 from ingest.markup import plain
 from ingest.note import Chunk, split_lines
 
@@ -166,13 +166,9 @@ def split_spans(chunk: Chunk) -> list[Span]:
 
 
 def _is_term(lines: list[str], idx: int) -> bool:
-    """A definition-list term: it opens a paragraph and the next line, with no
-    blank between, is indented deeper."""
-    following = lines[idx + 1] if idx + 1 < len(lines) else ""
+    """A definition-list term: a short line, not code, its definition indented below."""
     term = lines[idx]
-    if not TERM.match(term) or CODE_LIKE.search(term):
-        return False
-    return bool(following.strip()) and indent_of(following) > indent_of(term)
+    return bool(TERM.match(term)) and not CODE_LIKE.search(term) and indented_below(lines, idx)
 
 
 def _item_spans(line: str, number: int, question: str) -> list[Span]:
