@@ -53,10 +53,10 @@ def clean(text: str) -> str:
     if text.startswith("|"):
         cells = [c.strip() for c in text.strip("|").split("|") if c.strip()]
         text = f"{cells[0]}: {'; '.join(cells[1:])}" if len(cells) > 1 else " ".join(cells)
-    # Lines joined first: a role wrapped over two lines (":term:`global\n  lock`") reads as one.
-    text = plain(re.sub(r"\s+", " ", text))  # inline markup as the words it shows, as the model read it
+    text = plain(text)  # inline markup as the words it shows, as the model read it
     text = re.sub(r"::$", ":", text)
-    return re.sub(r"^>\s*", "", text).strip()
+    text = re.sub(r"^>\s*", "", text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def _overlap(query: set[str], text: str, bm25: BM25Plus) -> float:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 
+# A role's or literal's text may wrap onto the next line, never across a blank one.
+WRAPPED = r"(?:[^`\n]|\n(?![ \t]*\n))"
 # :role:`text <target>`, :role:`~module.name`, :py:meth:`!name` -> the words shown.
 # A backslash right after the closing backquote escapes a suffix (":term:`f-string`\\s").
-RST_ROLE = re.compile(r"(?<![\w`]):(?:[A-Za-z][\w.+-]*:)+`(?P<body>[^`\n]+)`(?:\\(?=\w))?")
+RST_ROLE = re.compile(rf"(?<![\w`]):(?:[A-Za-z][\w.+-]*:)+`(?P<body>{WRAPPED}+)`(?:\\(?=\w))?")
 # `text <https://...>`_ and `text`__ links; `text`_ references.
 RST_LINK = re.compile(r"(?<![\w`])`(?P<body>[^`\n]+?)`__?(?![\w])")
-RST_LITERAL = re.compile(r"``(?P<body>[^`\n]+?)``(?:\\(?=\w))?")
+RST_LITERAL = re.compile(rf"``(?P<body>{WRAPPED}+?)``(?:\\(?=\w))?")
 MD_IMAGE_OR_LINK = re.compile(r"!?\[(?P<body>[^\]\n]*)\]\([^)\n]*\)")
 MD_CODE = re.compile(r"(?<!`)`(?P<body>[^`\n]+)`(?!`)")
 STRONG = re.compile(r"(?<![\w*])\*\*(?P<body>[^*\n]+?)\*\*(?![\w*])")

@@ -22,6 +22,7 @@ from ingest.markup import plain
          "InfoNCE pulls CLIP pairs diagram together; tau scales."),
         ("Added an ``=`` specifier to :term:`f-string`\\s and ``str``\\s.", "Added an = specifier to f-strings and strs."),
         ("the ``\\n``, ``\\t`` escapes and the regex ``\\s+``", "the \\n, \\t escapes and the regex \\s+"),
+        ("called the :term:`global interpreter\n   lock` or ``sys.\n   flags``", "called the global interpreter\n   lock or sys.\n   flags"),
     ],
 )
 def test_markup_gives_way_to_the_words_it_shows(marked: str, shown: str) -> None:
@@ -36,6 +37,7 @@ def test_markup_gives_way_to_the_words_it_shows(marked: str, shown: str) -> None
         "Q: what is HNSW? A: a graph index",
         "",
         "plain prose with no markup at all.",
+        "a stray :term:`quote\n\nnever reaches` past a blank line",
     ],
 )
 def test_text_without_markup_is_left_alone(text: str) -> None:
