@@ -14,7 +14,7 @@ export HF_HUB_DISABLE_PROGRESS_BARS := 1
 export TOKENIZERS_PARALLELISM := false
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: install browser ingest run test bench eval clean
+.PHONY: install browser ingest run test test-fast lint bench eval clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,21 @@ run: install ingest
 test: install browser
 	$(BIN)/pytest -q
 
+# The everyday subset: no browser, no SIGKILL rounds, no slow end-to-end runs (under a minute).
+test-fast: install
+	$(BIN)/pytest -q -m "not slow and not browser and not kill"
+
+# ruff (style and bugs), mypy (types) and import-linter (the one-way layers).
+# mypy cannot follow setuptools' package-dir mapping, so it reads a symlink view
+# build/lint/studygraph of the same files.
+lint: install
+	$(BIN)/ruff check .
+	rm -rf build/lint && mkdir -p build/lint/studygraph
+	for f in core/*.py; do ln -s ../../../$$f build/lint/studygraph/; done
+	for d in ingest graph assistant cli ui; do ln -s ../../../$$d build/lint/studygraph/$$d; done
+	cd build/lint && ../../$(BIN)/mypy -p studygraph
+	$(BIN)/lint-imports
+
 bench: install
 	$(PY) benchmarks/run_all.py
 
@@ -48,4 +63,4 @@ eval: install
 	$(BIN)/studygraph ingest seeds && $(BIN)/studygraph eval ../shared/eval/dev_qa.jsonl
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache build

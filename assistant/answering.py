@@ -18,12 +18,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.bm25 import BM25Plus
-from assistant.index import SearchIndex
-from assistant.types import Answer, Citation, Hit
-from ingest.markup import plain
-from ingest.spans import Span, indexed_spans
-from ingest.tokenize import tokenize
+from studygraph.assistant.bm25 import BM25Plus
+from studygraph.assistant.index import SearchIndex
+from studygraph.assistant.types import Answer, Citation, Hit
+from studygraph.ingest.markup import plain
+from studygraph.ingest.spans import Span, indexed_spans
+from studygraph.ingest.tokenize import tokenize
 
 logger = logging.getLogger(__name__)
 NOT_FOUND = "I couldn't find this in your notes. Try other words, or add a note that covers it."

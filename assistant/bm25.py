@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
-from ingest.terms import TermCounts, count_terms
+from studygraph.ingest.terms import TermCounts, count_terms
 
 
 class BM25Plus:
@@ -28,7 +28,7 @@ class BM25Plus:
         self._build(count_terms(corpus), k1, b, delta)
 
     @classmethod
-    def from_counts(cls, terms: TermCounts, k1: float = 1.5, b: float = 0.75, delta: float = 1.0) -> "BM25Plus":
+    def from_counts(cls, terms: TermCounts, k1: float = 1.5, b: float = 0.75, delta: float = 1.0) -> BM25Plus:
         """The index of a corpus counted earlier (ingest.terms; stored in the snapshot)."""
         index = cls.__new__(cls)
         index._build(terms, k1, b, delta)

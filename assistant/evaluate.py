@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.types import Answer, Hit
-from ingest.errors import QueryError
+from studygraph.assistant.types import Answer, Hit
+from studygraph.errors import QueryError
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def evaluate_mode(
     ask: Callable[[str, int, str], Answer],
 ) -> ModeReport:
     ks = sorted({1, 3, 5, k})
-    found = {n: 0 for n in ks}
+    found = dict.fromkeys(ks, 0)
     reciprocal = 0.0
     with_evidence = 0
     latencies = []

@@ -9,29 +9,33 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from assistant.answering import compose_answer
-from assistant.concepts import current_graph, graph_problem, refresh_graph, with_related
-from assistant.index import SearchIndex
-from assistant.llm import llm_answer, llm_configured, stream_llm_answer
-from assistant.study import Deck
-from assistant.study.graph_adapter import from_graph
-from assistant.types import Answer, Hit
-from graph import ConceptGraph
-from ingest.embedder import Embedder
-from ingest.errors import ConfigError, QueryError
-from ingest.manifest import Manifest, NoteRecord, load_manifest, manifest_path, require_manifest
-from ingest.pipeline import IngestReport, ProgressFn, sync
-from ingest.settings import MODES, Settings, load_settings
-from ingest.maintenance import rebuild, remove_notes
-from ingest.snapshot import current_snapshot
-from ingest.store import ChunkStore
-from ingest.tokenize import tokenize
+from studygraph.assistant import upkeep
+from studygraph.assistant.answering import compose_answer
+from studygraph.assistant.graph_sync import current_graph, graph_problem, refresh_graph, with_related
+from studygraph.assistant.index import SearchIndex
+from studygraph.assistant.llm import llm_answer, llm_configured, stream_llm_answer
+from studygraph.assistant.study import Deck
+from studygraph.assistant.study.graph_adapter import from_graph
+from studygraph.assistant.types import Answer, Hit
+from studygraph.errors import ConfigError, IndexMismatchError, QueryError
+from studygraph.graph import ConceptCard, ConceptGraph, export_graphml
+from studygraph.graph.persist import graph_to_json
+from studygraph.ingest.embedder import Embedder
+from studygraph.ingest.maintenance import rebuild, remove_notes
+from studygraph.ingest.manifest import Manifest, NoteRecord, load_manifest, manifest_path, require_manifest
+from studygraph.ingest.pipeline import IngestReport, ProgressFn, sync
+from studygraph.ingest.snapshot import current_snapshot
+from studygraph.ingest.store import ChunkStore
+from studygraph.ingest.tokenize import tokenize
+from studygraph.ingest.watch import watch as follow
+from studygraph.settings import MODES, Settings, load_settings
 
 logger = logging.getLogger(__name__)
 PROJECT_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -75,7 +79,7 @@ class Studygraph:
             self._store = ChunkStore(self.settings)
         return self._store
 
-    def warm_up(self) -> "Studygraph":
+    def warm_up(self) -> Studygraph:
         """Load the model and the index now rather than on the first query."""
         self.index()
         self.embedder.encode(["warm up"])
@@ -107,6 +111,28 @@ class Studygraph:
                 self._graph = (generation, current_graph(self.settings.home, generation, index.chunks))
             return self._graph[1]
 
+    def concept_card(self, name: str) -> ConceptCard:
+        """The card of the concept called `name` (or an alias of it).
+
+        Raises:
+            QueryError: no such concept; the message names the closest ones.
+        """
+        graph = self.graph()
+        card = graph.card(name)
+        if card is None:
+            close = graph.suggest(name)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise QueryError(f"no concept named {name!r} in your notes{hint}")
+        return card
+
+    def graph_json(self) -> dict:
+        """The concept graph as node-link JSON ({"nodes": [...], "edges": [...]})."""
+        return graph_to_json(self.graph())
+
+    def export_graph(self, path: Path) -> None:
+        """Write the concept graph as GraphML (for Gephi, yEd)."""
+        export_graphml(self.graph(), path)
+
     def deck(self) -> Deck:
         """The study deck, its cards in step with the committed notes and graph."""
         index = self.index()
@@ -132,8 +158,39 @@ class Studygraph:
         return self._after_write(remove_notes(targets, self.settings, self.embedder, self.store))
 
     def rebuild(self, paths: Sequence[Path] | None = None, progress: ProgressFn | None = None) -> IngestReport:
-        """Drop the index and re-ingest from scratch (None: the notes the index knew)."""
-        return self._after_write(rebuild(list(paths) if paths else None, self.settings, self.embedder, self.store, progress))
+        """Drop the index and re-ingest from scratch. None: the notes the index knew, or,
+        when the manifest that lists them is unreadable, the default folders (with a warning)."""
+        try:
+            report = rebuild(list(paths) if paths else None, self.settings, self.embedder, self.store, progress)
+        except IndexMismatchError as exc:
+            if paths:
+                raise
+            fallback = default_paths(self.settings)
+            report = rebuild(fallback, self.settings, self.embedder, self.store, progress)
+            warning = f"{exc.args[0].split(';')[0]}; rebuilt from {', '.join(map(str, fallback))}"
+            report = replace(report, warnings=(warning, *report.warnings))
+        return self._after_write(report)
+
+    def watch_roots(self, paths: Sequence[Path] | None) -> list[Path]:
+        """What `watch` follows: `paths`, or the default folders; each must exist."""
+        roots = list(paths) if paths else default_paths(self.settings)
+        missing = [str(p) for p in roots if not p.exists()]
+        if missing:
+            raise QueryError(f"cannot watch {', '.join(missing)}: no such file or folder")
+        return roots
+
+    def watch(self, roots: Sequence[Path], on_change: Callable[[set[Path]], None], **options: Any) -> None:
+        """Call `on_change` after each burst of edits under `roots` until `options["stop"]` is set
+        (see ingest.watch.watch for the options)."""
+        follow(roots, on_change, **options)
+
+    def first_start(self, progress: ProgressFn | None = None) -> IngestReport | None:
+        """Index the default folders when the index holds no notes yet (None when it does)."""
+        return upkeep.first_start(self, progress)
+
+    def doctor(self, repair: bool = False) -> upkeep.DoctorReport:
+        """Check (and with `repair` fix) that Chroma, the manifest, the snapshot and the graph agree."""
+        return upkeep.doctor(self, repair)
 
     def _after_write(self, report: IngestReport) -> IngestReport:
         """Every write ends here: the index reloads and the graph follows the new generation

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.bm25 import BM25Plus
-from assistant.fusion import rrf, top, zscore_fusion
-from ingest.snapshot import Snapshot
-from ingest.terms import chunk_terms
+from studygraph.assistant.bm25 import BM25Plus
+from studygraph.assistant.fusion import rrf, top, zscore_fusion
+from studygraph.ingest.snapshot import Snapshot
+from studygraph.ingest.terms import chunk_terms
 
 CANDIDATES = 50
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from assistant.types import Hit
-from ingest.note import Chunk
+from studygraph.assistant.types import Hit
+from studygraph.ingest.note import Chunk
 
 
 def to_node(hit: Hit) -> NodeWithScore:
@@ -28,7 +28,7 @@ def to_hit(scored: NodeWithScore, rank: int) -> Hit:
 class StudygraphRetriever(BaseRetriever):
     """`retriever.retrieve("What is HNSW?")` -> NodeWithScore list from our hybrid index."""
 
-    def __init__(self, studygraph, mode: str = "hybrid", k: int = 5) -> None:  # noqa: ANN001 - Studygraph
+    def __init__(self, studygraph, mode: str = "hybrid", k: int = 5) -> None:
         super().__init__()
         self._studygraph = studygraph
         self._mode = mode

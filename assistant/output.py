@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.types import Answer, Hit
+from studygraph.assistant.types import Answer, Hit
 
 
 def display_path(path: str) -> str:

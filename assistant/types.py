@@ -1,10 +1,30 @@
-"""The nouns of the assistant: search hits, citations and answers."""
+"""The nouns of the assistant: search hits, citations and answers, and the nouns
+of the lower layers that the CLI and the app handle (re-exported here, so the
+edges import `studygraph.assistant` only)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from ingest.note import Chunk
+from studygraph.graph import ConceptCard, ConceptGraph, Evidence
+from studygraph.ingest.note import Chunk, split_lines
+from studygraph.ingest.pipeline import IngestReport
+from studygraph.ingest.pipeline import Progress as Step
+
+__all__ = [
+    "Answer",
+    "Chunk",
+    "Citation",
+    "ConceptCard",
+    "ConceptGraph",
+    "Evidence",
+    "Hit",
+    "IngestReport",
+    "Related",
+    "Sentence",
+    "Step",
+    "split_lines",
+]
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,16 @@ and the share of off-topic questions refused, using the real index.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from studygraph.assistant.answering import MIN_RELEVANCE, score_spans
+from studygraph.assistant.evaluate import load_gold
+from studygraph.assistant.facade import Studygraph
 
-from assistant.answering import MIN_RELEVANCE, score_spans  # noqa: E402
-from assistant.evaluate import load_gold  # noqa: E402
-from assistant.facade import Studygraph  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+
 
 
 def top_relevance(sg: Studygraph, question: str) -> float:

@@ -19,13 +19,12 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ingest.chunking import split_note  # noqa: E402
-from ingest.embedder import offline  # noqa: E402
-from ingest.reading import discover, read_note  # noqa: E402
-from ingest.settings import load_settings  # noqa: E402
-from ingest.spans import indexed_spans, span_embedding_text  # noqa: E402
+from studygraph.ingest.chunking import split_note
+from studygraph.ingest.embedder import offline
+from studygraph.ingest.reading import discover, read_note
+from studygraph.ingest.spans import indexed_spans, span_embedding_text
+from studygraph.settings import load_settings
 
 
 def main(corpus: Path) -> dict:

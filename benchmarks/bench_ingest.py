@@ -18,13 +18,12 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assistant.facade import Studygraph  # noqa: E402
-from assistant.index import SearchIndex  # noqa: E402
-from graph import build_graph  # noqa: E402
-from ingest.pipeline import Progress  # noqa: E402
-from ingest.settings import load_settings  # noqa: E402
+from studygraph.assistant.facade import Studygraph
+from studygraph.assistant.index import SearchIndex
+from studygraph.graph import build_graph
+from studygraph.ingest.pipeline import Progress
+from studygraph.settings import load_settings
 
 
 class RssSampler(threading.Thread):

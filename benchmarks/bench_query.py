@@ -18,12 +18,11 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from assistant.facade import Studygraph  # noqa: E402
-from ingest.settings import load_settings  # noqa: E402
+from studygraph.assistant.facade import Studygraph
+from studygraph.settings import load_settings
 
 ROUNDS = 3
 MODES = ("bm25", "dense", "hybrid")

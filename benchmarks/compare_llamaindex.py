@@ -18,22 +18,23 @@ import sys
 import tempfile
 from pathlib import Path
 
+from llama_index.core import Settings as LlamaSettings
+from llama_index.core import SimpleDirectoryReader, VectorStoreIndex
+from llama_index.core.llms import MockLLM
+from llama_index.core.node_parser import SentenceSplitter
+from llama_index.core.retrievers import QueryFusionRetriever
+from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+from llama_index.retrievers.bm25 import BM25Retriever
+
+from studygraph.assistant.evaluate import load_gold
+from studygraph.assistant.facade import Studygraph
+from studygraph.assistant.llama_adapter import StudygraphRetriever
+from studygraph.settings import load_settings
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from llama_index.core import Settings as LlamaSettings  # noqa: E402
-from llama_index.core import SimpleDirectoryReader, VectorStoreIndex  # noqa: E402
-from llama_index.core.llms import MockLLM  # noqa: E402
-from llama_index.core.node_parser import SentenceSplitter  # noqa: E402
-from llama_index.core.retrievers import QueryFusionRetriever  # noqa: E402
-from llama_index.embeddings.huggingface import HuggingFaceEmbedding  # noqa: E402
-from llama_index.retrievers.bm25 import BM25Retriever  # noqa: E402
 
-from assistant.evaluate import load_gold  # noqa: E402
-from assistant.facade import Studygraph  # noqa: E402
-from assistant.llama_adapter import StudygraphRetriever  # noqa: E402
-from ingest.settings import load_settings  # noqa: E402
 
 
 def score(retrievers: dict, gold) -> dict[str, tuple[float, float, float]]:

@@ -22,21 +22,19 @@ import argparse
 import itertools
 import json
 import os
-import sys
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
+from studygraph.assistant.study.cards import normalise_question
+from studygraph.assistant.study.grading import Grade, Grader, Thresholds, combine, verdict_of
+from studygraph.assistant.study.questions import extract_cards
+from studygraph.ingest.embedder import Embedder
+from studygraph.ingest.note import Note
+from studygraph.settings import load_settings
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.study.cards import normalise_question  # noqa: E402
-from assistant.study.extract import extract_cards  # noqa: E402
-from assistant.study.grading import Grade, Grader, Thresholds, combine, verdict_of  # noqa: E402
-from ingest.embedder import Embedder  # noqa: E402
-from ingest.note import Note  # noqa: E402
-from ingest.settings import load_settings  # noqa: E402
 
 LABELS = ("right", "partial", "wrong")
 

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from studygraph.graph import build_graph
+from studygraph.ingest.chunking import split_note
+from studygraph.ingest.note import Note, split_lines
 
-from graph import build_graph  # noqa: E402
-from ingest.chunking import split_note  # noqa: E402
-from ingest.note import Note, split_lines  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+
 
 SUFFIXES = (".md", ".markdown", ".txt", ".rst")
 

@@ -19,20 +19,19 @@ Run: `.venv/bin/python benchmarks/llm_support_threshold.py`
 from __future__ import annotations
 
 import logging
-import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT)]
+from studygraph.assistant.llm.support import THRESHOLDS, Support, Thresholds, claim_terms, prepare, score
+from studygraph.assistant.types import Hit
+from studygraph.ingest.chunking import split_note
+from studygraph.ingest.embedder import Embedder, offline
+from studygraph.ingest.note import Chunk, Note
 
-from assistant.llm.support import THRESHOLDS, Support, Thresholds, claim_terms, prepare, score  # noqa: E402
-from assistant.types import Hit  # noqa: E402
-from ingest.chunking import split_note  # noqa: E402
-from ingest.embedder import Embedder, offline  # noqa: E402
-from ingest.note import Chunk, Note  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+
 
 logger = logging.getLogger("benchmarks.llm_support_threshold")
 GRID_SIM = np.round(np.arange(0.30, 0.91, 0.05), 2)

@@ -28,12 +28,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 CHILD = """
 import json, sys, time
 t0 = time.perf_counter()
-from assistant.facade import Studygraph
+from studygraph.assistant.facade import Studygraph
 sg = Studygraph()
 t1 = time.perf_counter()
 if sys.argv[2] == "preload":  # start-up of a command that writes: chromadb and the model
@@ -78,8 +77,8 @@ def median(rows: list[dict], key: str) -> float:
 
 def make_corpus(folder: Path, count: int, seed: int = 5) -> None:
     """`count` notes, each a titled selection of 3-6 sections of the seed notes."""
-    from ingest.chunking import split_note
-    from ingest.reading import read_note
+    from studygraph.ingest.chunking import split_note
+    from studygraph.ingest.reading import read_note
 
     sections = [c.text for p in sorted((ROOT / "seeds").iterdir()) for c in split_note(read_note(p, 1 << 24))]
     rng = random.Random(seed)
@@ -93,14 +92,14 @@ def cached_setup_ingest(home: Path, notes: Path) -> None:
     """First ingest of the corpus, embedding each distinct span text once."""
     import numpy as np
 
-    import ingest.embedder as embedder_module
-    from assistant.facade import Studygraph
-    from ingest.settings import load_settings
+    import studygraph.ingest.embedder as embedder_module
+    from studygraph.assistant.facade import Studygraph
+    from studygraph.settings import load_settings
 
     real = embedder_module.Embedder.encode
     cache: dict[str, np.ndarray] = {}
 
-    def encode(self, texts):  # noqa: ANN001, ANN202
+    def encode(self, texts):
         missing = sorted({t for t in texts if t not in cache})
         if missing:
             cache.update(zip(missing, real(self, missing)))

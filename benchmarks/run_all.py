@@ -34,11 +34,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from corpus import FRACTIONS, size_of, subset
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
 
-from corpus import FRACTIONS, size_of, subset  # noqa: E402
 
 RESULTS = HERE / "results"
 PLOT = ROOT / "docs" / "bench_growth.png"
@@ -144,7 +144,7 @@ def _ms(q: dict, key: str) -> str:
     return f"{q[key]['p50_ms']:.0f} / {q[key]['p95_ms']:.0f}"
 
 
-def _slope(rows: list[dict], value) -> str:  # noqa: ANN001 - callable
+def _slope(rows: list[dict], value) -> str:
     """Log-log growth exponent of `value` vs chunks from the smallest to the largest docs subset
     (1.0 = linear, below 1 = sub-linear)."""
     docs = [r for r in rows if r["corpus"] in FRACTIONS]

@@ -4,11 +4,11 @@
 persist it as node-link JSON; `export_graphml` writes it for Gephi.
 """
 
-from graph.build import build_graph
-from graph.catalog import Catalog, Entry, load_catalog, parse_catalog
-from graph.concept_graph import ConceptGraph
-from graph.model import Concept, ConceptCard, Evidence, Neighbour, Relation, Suggestion
-from graph.store import export_graphml, load_graph, save_graph
+from studygraph.graph.build import build_graph
+from studygraph.graph.catalog import Catalog, Entry, load_catalog, parse_catalog
+from studygraph.graph.concept_graph import ConceptGraph
+from studygraph.graph.model import Concept, ConceptCard, Evidence, Neighbour, Relation, Suggestion
+from studygraph.graph.persist import export_graphml, load_graph, save_graph
 
 __all__ = [
     "Catalog",

@@ -21,13 +21,13 @@ def _letters(short: str) -> str:
 
 def matches(short: str, long: str) -> bool:
     """True when `long` spells out `short` (Schwartz & Hearst's character test)."""
-    s, l = _letters(short), long.lower()
-    if len(s) < 2 or len(l) <= len(s) or len(long.split()) > 2 * len(s) + 2:
+    s, low = _letters(short), long.lower()
+    if len(s) < 2 or len(low) <= len(s) or len(long.split()) > 2 * len(s) + 2:
         return False
-    si, li = len(s) - 1, len(l) - 1
+    si, li = len(s) - 1, len(low) - 1
     while si >= 0:
         ch = s[si]
-        while li >= 0 and (l[li] != ch or (si == 0 and li > 0 and l[li - 1].isalnum())):
+        while li >= 0 and (low[li] != ch or (si == 0 and li > 0 and low[li - 1].isalnum())):
             li -= 1
         if li < 0:
             return False
@@ -77,7 +77,7 @@ def spells_out(short: str, text: str) -> str | None:
     words = re.findall(r"[\w'’\-–]+", text)[: 2 * len(_letters(short)) + 2]
     for size in range(2, len(words) + 1):
         candidate = " ".join(words[:size])
-        if candidate[:1].lower() == _letters(short)[:1] and matches(short, candidate):
-            if all(w[:1].isupper() for w in words[:size] if len(w) > 3) and candidate in text:
-                return candidate
+        spelled = candidate[:1].lower() == _letters(short)[:1] and matches(short, candidate)
+        if spelled and all(w[:1].isupper() for w in words[:size] if len(w) > 3) and candidate in text:
+            return candidate
     return None

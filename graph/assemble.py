@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import Sequence
+from collections.abc import Sequence
 
-from graph.concept_graph import ConceptGraph
-from graph.extract import ChunkFacts
-from graph.lexicon import Lexicon
-from graph.model import SYMMETRIC, Concept, Evidence, Relation
-from ingest.note import Chunk
+from studygraph.graph.concept_graph import ConceptGraph
+from studygraph.graph.extract import ChunkFacts
+from studygraph.graph.lexicon import Lexicon
+from studygraph.graph.model import SYMMETRIC, Concept, Evidence, Relation
+from studygraph.ingest.note import Chunk
 
 MIN_RELATED = 0.3  # Ochiai score below which a single co-occurrence is noise
 MIN_SHARED = 2  # ...unless the pair co-occurs in this many chunks

@@ -10,21 +10,21 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
-from graph.assemble import assemble
-from graph.cache import ExtractionCache, shift, squash
-from graph.catalog import Catalog, Entry, load_catalog
-from graph.concept_graph import ConceptGraph
-from graph.discover import candidates
-from graph.extract import ChunkFacts, extract
-from graph.lexicon import Lexicon
-from graph.selection import select
-from graph.variants import slug
-from ingest.note import Chunk
-from ingest.spans import split_spans
+from studygraph.graph.assemble import assemble
+from studygraph.graph.cache import ExtractionCache, shift, squash
+from studygraph.graph.catalog import Catalog, Entry, load_catalog
+from studygraph.graph.concept_graph import ConceptGraph
+from studygraph.graph.discover import candidates
+from studygraph.graph.extract import ChunkFacts, extract
+from studygraph.graph.lexicon import Lexicon
+from studygraph.graph.selection import select
+from studygraph.graph.variants import slug
+from studygraph.ingest.note import Chunk
+from studygraph.ingest.spans import split_spans
 
 logger = logging.getLogger(__name__)
 

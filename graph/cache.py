@@ -17,9 +17,9 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from graph.discover import Candidate
-from graph.extract import ChunkFacts
-from graph.variants import fold
+from studygraph.graph.discover import Candidate
+from studygraph.graph.extract import ChunkFacts
+from studygraph.graph.variants import fold
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ class ExtractionCache:
         self.signature: dict[str, str] = {}
 
     @classmethod
-    def open(cls, cache_dir: Path | None, catalog_key: str) -> "ExtractionCache":
+    def open(cls, cache_dir: Path | None, catalog_key: str) -> ExtractionCache:
         cache = cls(Path(cache_dir) / FILE if cache_dir else None, catalog_key)
         if cache.path is None or not cache.path.is_file():
             return cache

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from graph.model import TYPES
-from graph.variants import key_of
+from studygraph.graph.model import TYPES
+from studygraph.graph.variants import key_of
 
 logger = logging.getLogger(__name__)
 

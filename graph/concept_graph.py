@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-
 import difflib
 from collections import Counter
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from functools import cached_property
 
 import networkx as nx
 
-from graph.catalog import Entry
-from graph.lexicon import Lexicon
-from graph.model import INVERSE, Concept, ConceptCard, Evidence, Neighbour, Relation, Suggestion
-from graph.variants import fold, key_of, name_words
+from studygraph.graph.catalog import Entry
+from studygraph.graph.lexicon import Lexicon
+from studygraph.graph.model import Concept, ConceptCard, Evidence, Neighbour, Relation, Suggestion, label
+from studygraph.graph.suggest import related as suggest_related
+from studygraph.graph.variants import fold, key_of, name_words
 
 MAX_EXPANSIONS = 3
-
-
-def label(relation: Relation, side: str) -> str:
-    """The relation as read from `side` (an end of the edge): `uses` or `used by`."""
-    if side == relation.source:
-        return relation.relation.replace("_", " ")
-    return INVERSE.get(relation.relation, relation.relation)
 
 
 class ConceptGraph:
@@ -117,9 +110,7 @@ class ConceptGraph:
 
     def related(self, question: str, answer: str, chunk_ids: Sequence[str], limit: int = 6) -> list[Suggestion]:
         """Concepts worth studying next (see graph.suggest.related)."""
-        from graph.suggest import related
-
-        return related(self, question, answer, chunk_ids, limit)
+        return suggest_related(self, question, answer, chunk_ids, limit)
 
     def expand_query(self, query: str) -> str:
         """The query plus other names of the concepts it names (SBERT -> Sentence-BERT).
@@ -160,9 +151,3 @@ class ConceptGraph:
                 if d
             ],
         }
-
-    def to_json(self) -> dict:
-        """Node-link JSON: {"nodes": [...], "edges": [...]} (see graph.store)."""
-        from graph.store import graph_to_json
-
-        return graph_to_json(self)

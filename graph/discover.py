@@ -9,13 +9,14 @@ spelling variants and gives each a type by rule.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
-from graph.acronyms import pairs, spells_out
-from ingest.note import Chunk
-from ingest.spans import Span
-from ingest.tokenize import STOP_WORDS
+from studygraph.graph.acronyms import pairs, spells_out
+from studygraph.ingest.note import Chunk
+from studygraph.ingest.spans import Span
+from studygraph.ingest.tokenize import STOP_WORDS
 
 NUMBERING = re.compile(r"^\s*(?:#+\s*)?(?:\d+(?:\.\d+)*[.)]?|[A-Z][.)]|Q\d+[.):]?)\s+")
 LEAD_LABEL = re.compile(r"^(?:question|q|set|day|module|pattern|stage|use case|part|section|chapter|step|week|phase|level|lecture|lesson|round|example|case|exercise|problem|task|topic|unit)\s*[\w.]{0,4}\s*:\s*", re.I)
@@ -73,7 +74,7 @@ def _name_like(word: str) -> bool:
         return False
     parts = re.split(r"[-.·/]", word)
     caps = max(sum(c.isupper() for c in part) for part in parts)
-    inner = any(a.islower() and b.isupper() for part in parts for a, b in zip(part, part[1:]))
+    inner = any(a.islower() and b.isupper() for part in parts for a, b in itertools.pairwise(part))
     digit = any(c.isdigit() for c in word) and caps >= 1 and not re.match(r"^[A-Za-z]?\d", word)
     return caps >= 2 or inner or digit
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from graph.lexicon import Lexicon, Match
-from graph.relations import NEGATED, question_relations, relations_in
-from graph.units import Group, Piece, pieces
-from ingest.note import Chunk
-from ingest.spans import Span
+from studygraph.graph.lexicon import Lexicon, Match
+from studygraph.graph.relations import NEGATED, question_relations, relations_in
+from studygraph.graph.units import Group, Piece, pieces
+from studygraph.ingest.note import Chunk
+from studygraph.ingest.spans import Span
 
 DEFINES = re.compile(r"^[*_`\"“”']*\s*(?:\([^()]{1,80}\)\s*)?(?:[—–:-]\s*|,\s*)?(?:is|are|refers to|means|stands for)\s+(?:an?|the|one)\b", re.I)
 TERM_ROW = re.compile(r"^\W*\*\*[^*]+\*\*\s*(?::\*\*|:|\||[—–-])?\s*(?P<rest>\S.*?)\s*\|?\s*$")
@@ -87,7 +87,7 @@ def extract(chunk: Chunk, lexicon: Lexicon, spans: list[Span] | None = None) -> 
                     x, y = sorted((a, b))
                     pairs.add((x, y, start, end))
 
-    for i, (piece, matches) in enumerate(zip(parts, found)):
+    for _i, (piece, matches) in enumerate(zip(parts, found)):
         for m in matches:
             line = _line_of(piece, m.start)
             mentions.setdefault(m.concept_id, (line, line))

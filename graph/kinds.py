@@ -7,9 +7,10 @@ single mixed-case or versioned token (`SigLIP`, `DINOv2`, `LLaVA-2`) names a mod
 
 from __future__ import annotations
 
+import itertools
 import re
 
-from graph.variants import name_words
+from studygraph.graph.variants import name_words
 
 RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
@@ -57,7 +58,7 @@ def _looks_like_model(name: str) -> bool:
     if len(words) > 2:
         return False
     compact = "".join(words)
-    inner_caps = any(a.islower() and b.isupper() for a, b in zip(compact, compact[1:]))
+    inner_caps = any(a.islower() and b.isupper() for a, b in itertools.pairwise(compact))
     caps = sum(c.isupper() for c in compact)
     return inner_caps or (caps >= 2 and any(c.isdigit() for c in compact)) or bool(VERSIONED.match(name) and caps >= 2)
 

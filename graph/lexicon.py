@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
-from graph.catalog import Entry
-from graph.variants import case_keys, exact_forms, is_strict, key_of, name_words, plural_stem, token_key, token_spans
+from studygraph.graph.catalog import Entry
+from studygraph.graph.variants import case_keys, exact_forms, is_strict, key_of, name_words, plural_stem, token_key, token_spans
 
 MAX_TOKENS = 8
 

@@ -43,7 +43,7 @@ class Evidence:
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> "Evidence":
+    def from_json(cls, data: dict) -> Evidence:
         return cls(
             chunk_id=str(data["chunk_id"]),
             source=str(data["source"]),
@@ -113,3 +113,10 @@ class ConceptCard:
     @property
     def definition(self) -> Evidence | None:
         return self.concept.definition
+
+
+def label(relation: Relation, side: str) -> str:
+    """The relation as read from `side` (an end of the edge): `uses` or `used by`."""
+    if side == relation.source:
+        return relation.relation.replace("_", " ")
+    return INVERSE.get(relation.relation, relation.relation)

@@ -9,10 +9,11 @@ a co-occurrence.
 
 from __future__ import annotations
 
+import itertools
 import re
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
-from graph.lexicon import Match
+from studygraph.graph.lexicon import Match
 
 FILL = r"(?:(?!(?:and|or|not|no|without|instead|than|but|vs)\b)[\w'’/-]+\s+){0,2}?"
 ARROW = re.compile(r"[-─—]+[>►]|=>|[→⟶⇒►]")
@@ -73,7 +74,7 @@ def relations_in(
     mentions = list(found)
     if subject and mentions and mentions[0].concept_id != subject and SUBJECT_VERB.match(text[: mentions[0].start] or "x"):
         mentions.insert(0, Match(subject, 0, 0))
-    for left, right in zip(mentions, mentions[1:]):
+    for left, right in itertools.pairwise(mentions):
         x, y = left.concept_id, right.concept_id
         if x == y:
             continue

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
 
-from graph.catalog import Catalog, Entry
-from graph.discover import Candidate
-from graph.kinds import guess_type
-from graph.lexicon import Lexicon
-from graph.variants import key_of
+from studygraph.graph.catalog import Catalog, Entry
+from studygraph.graph.discover import Candidate
+from studygraph.graph.kinds import guess_type
+from studygraph.graph.lexicon import Lexicon
+from studygraph.graph.variants import key_of
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ def _keep(group: _Group, name: str, base: Lexicon) -> bool:
 def _extends_known_model(name: str, base: Lexicon) -> bool:
     """A versioned spelling of a known model (`LLaVA-2`, `Whisper v3`) is a model of its own."""
     head, sep, tail = name.rpartition("-") if "-" in name else name.rpartition(" ")
-    if not sep or not head or not tail[:1].isdigit() and not (tail[:1] in "vV" and tail[1:2].isdigit()):
+    if not sep or not head or (not tail[:1].isdigit() and not (tail[:1] in "vV" and tail[1:2].isdigit())):
         return False
     cid = base.lookup(head)
     return bool(cid and base.entries[cid].type == "model")

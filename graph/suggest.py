@@ -8,12 +8,13 @@ edge is strong. Concepts already mentioned are never suggested.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from graph.model import Evidence, Suggestion
+from studygraph.graph.model import Evidence, Suggestion, label
 
 if TYPE_CHECKING:
-    from graph.concept_graph import ConceptGraph
+    from studygraph.graph.concept_graph import ConceptGraph
 
 STUDY_TYPES = frozenset({"model", "loss", "technique", "architecture", "retrieval"})
 MIN_SUGGESTIONS = 3
@@ -26,7 +27,7 @@ def _pick(evidence: Sequence[Evidence], given: set[str]) -> tuple[Evidence | Non
     return (evidence[0] if evidence else None), False
 
 
-def related(graph: "ConceptGraph", question: str, answer: str, chunk_ids: Sequence[str], limit: int = 6) -> list[Suggestion]:
+def related(graph: ConceptGraph, question: str, answer: str, chunk_ids: Sequence[str], limit: int = 6) -> list[Suggestion]:
     """3-6 concepts worth studying next.
 
     Args:
@@ -39,7 +40,6 @@ def related(graph: "ConceptGraph", question: str, answer: str, chunk_ids: Sequen
     Returns:
         Suggestions, best first; each names the mentioned concept it hangs off (`via`) and one evidence line.
     """
-    from graph.concept_graph import label
 
     q_ids = [c.id for c in graph.mentions(question)]
     a_ids = [c.id for c in graph.mentions(answer)]
@@ -67,7 +67,7 @@ def related(graph: "ConceptGraph", question: str, answer: str, chunk_ids: Sequen
             suggestion = Suggestion(
                 concept=concept.name,
                 type=concept.type,
-                relation=label(rel, via),
+                relation=label(rel, other),  # read from the suggested concept: "LLaVA (uses CLIP)"
                 via=graph.concepts[via].name,
                 chunk_id=evidence.chunk_id,
                 source=evidence.source,
@@ -82,7 +82,7 @@ def related(graph: "ConceptGraph", question: str, answer: str, chunk_ids: Sequen
     return ranked[:limit]
 
 
-def _same_passage(graph: "ConceptGraph", mentioned: list[str], given: set[str], taken: set[str]) -> list[Suggestion]:
+def _same_passage(graph: ConceptGraph, mentioned: list[str], given: set[str], taken: set[str]) -> list[Suggestion]:
     """Fallback: other concepts named in the quoted passages."""
     via = graph.concepts[mentioned[0]].name if mentioned else ""
     out: list[Suggestion] = []

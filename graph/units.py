@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from graph.discover import _defined_in_title, _heading_name, _title
-from ingest.note import Chunk
-from ingest.spans import Span, split_spans
+from studygraph.graph.discover import _defined_in_title, _heading_name, _title
+from studygraph.ingest.note import Chunk
+from studygraph.ingest.spans import Span, split_spans
 
 HARD_BREAK = re.compile(r"(?<=  )\n|\n(?=\s*(?:\*\*|>))")
 # A sentence end inside one span: "Encoder-only (BERT): bidirectional. Decoder-only (GPT): causal."

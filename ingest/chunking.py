@@ -11,15 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.blocks import Atom, Heading, parse
-from ingest.note import Chunk, Note, chunk_id, split_lines
+from studygraph.ingest.blocks import Atom, Heading, parse
+from studygraph.ingest.note import Chunk, Note, chunk_id, split_lines
+from studygraph.settings import CHUNK_MAX_CHARS, CHUNK_MIN_CHARS
 
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
-# Default chunk size range. Measured on the Python 3.11 docs (benchmarks/): at
-# 200..900 an answer was often cut from the sentence that introduces it
-# (recall@5 0.88 on 40 questions); 1,200, 1,500 and 2,000 all reach 0.93. The
-# middle is kept: dense scores take a chunk's best span, so size does not dilute them.
-MIN_CHARS, MAX_CHARS = 300, 1500
+MIN_CHARS, MAX_CHARS = CHUNK_MIN_CHARS, CHUNK_MAX_CHARS  # measured choice: see studygraph.settings
 QA_HINT = re.compile(r"\?\s*$|\*\*answer|^\s*\d{1,4}[.)]\s+[^?\n]{3,200}\?\s+\S", re.IGNORECASE | re.MULTILINE)
 
 
@@ -125,7 +122,7 @@ def split_note(note: Note, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHAR
         pieces.append((start, end, None, current_heading, kind))
         current = []
 
-    for idx, span in enumerate(spans):
+    for _idx, span in enumerate(spans):
         if span.heading_level:
             # A short section (e.g. a title with a one-line intro) rides along
             # into the deeper section that follows, instead of standing alone.

@@ -14,16 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.embedder import Embedder
-from ingest.errors import IndexMismatchError, IndexMissingError
-from ingest.journal import read_journal, write_journal
-from ingest.lock import STALE_TEMP_SECONDS, writer_lock
-from ingest.manifest import Manifest, load_manifest, manifest_path
-from ingest.pipeline import rebuild_locked, sync_locked, recover_locked
-from ingest.reading import file_digest
-from ingest.settings import Settings
-from ingest.snapshot import build_snapshot, load_snapshot, ordered_ids, save_snapshot
-from ingest.store import ChunkStore
+from studygraph.errors import IndexMismatchError, IndexMissingError
+from studygraph.ingest.embedder import Embedder
+from studygraph.ingest.journal import read_journal, write_journal
+from studygraph.ingest.lock import STALE_TEMP_SECONDS, writer_lock
+from studygraph.ingest.manifest import Manifest, load_manifest, manifest_path
+from studygraph.ingest.pipeline import rebuild_locked, recover_locked, sync_locked
+from studygraph.ingest.reading import file_digest
+from studygraph.ingest.snapshot import build_snapshot, load_snapshot, ordered_ids, save_snapshot
+from studygraph.ingest.store import ChunkStore
+from studygraph.settings import Settings
 
 logger = logging.getLogger(__name__)
 

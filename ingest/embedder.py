@@ -29,11 +29,11 @@ from typing import Any
 
 import numpy as np
 
-from ingest.errors import ConfigError
+from studygraph.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 _LOCK = threading.Lock()
-_MODELS: dict[str, "LoadedModel"] = {}
+_MODELS: dict[str, LoadedModel] = {}
 
 
 def offline() -> None:
@@ -44,7 +44,7 @@ def offline() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
-def _libc_trim():  # noqa: ANN202 - a ctypes function, or None off glibc
+def _libc_trim():
     try:
         return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
     except (OSError, AttributeError):
@@ -182,7 +182,7 @@ class Embedder:
     def _quiet_load(self) -> None:
         try:
             self._model()
-        except Exception:  # noqa: BLE001 - encode() loads again and reports the error where it can be shown
+        except Exception:
             logger.debug("background model load failed", exc_info=True)
 
     @property

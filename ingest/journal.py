@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.atomic import write_json
+from studygraph.atomic import write_json
 
 logger = logging.getLogger(__name__)
 

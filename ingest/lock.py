@@ -15,7 +15,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from ingest.errors import IndexBusyError
+from studygraph.errors import IndexBusyError
 
 logger = logging.getLogger(__name__)
 STALE_TEMP_SECONDS = 600.0

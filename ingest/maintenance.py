@@ -12,14 +12,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from ingest.embedder import Embedder
-from ingest.errors import IndexMissingError, NoteError
-from ingest.journal import Journal, write_journal
-from ingest.lock import sweep_temp_files
-from ingest.manifest import Manifest, load_manifest
-from ingest.pipeline import IngestReport, ProgressFn, commit, locked, rebuild_locked, recover_locked
-from ingest.settings import Settings
-from ingest.store import ChunkStore
+from studygraph.errors import IndexMissingError, NoteError
+from studygraph.ingest.embedder import Embedder
+from studygraph.ingest.journal import Journal, write_journal
+from studygraph.ingest.lock import sweep_temp_files
+from studygraph.ingest.manifest import Manifest, load_manifest
+from studygraph.ingest.pipeline import IngestReport, ProgressFn, commit, locked, rebuild_locked, recover_locked
+from studygraph.ingest.store import ChunkStore
+from studygraph.settings import Settings
 
 
 def remove_notes(

@@ -11,8 +11,8 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from ingest.atomic import write_json
-from ingest.errors import IndexMismatchError, IndexMissingError
+from studygraph.atomic import write_json
+from studygraph.errors import IndexMismatchError, IndexMissingError
 
 VERSION = 1
 
@@ -44,7 +44,7 @@ class Manifest:
     def chunk_ids(self) -> set[str]:
         return {cid for record in self.notes.values() for cid in record.chunk_ids}
 
-    def with_notes(self, notes: dict[str, NoteRecord]) -> "Manifest":
+    def with_notes(self, notes: dict[str, NoteRecord]) -> Manifest:
         return replace(self, notes=notes, generation=self.generation + 1, updated_at=time.time())
 
 

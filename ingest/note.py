@@ -66,7 +66,7 @@ class Chunk:
         }
 
     @classmethod
-    def from_record(cls, chunk_id: str, text: str, meta: dict) -> "Chunk":
+    def from_record(cls, chunk_id: str, text: str, meta: dict) -> Chunk:
         return cls(
             id=chunk_id,
             source=str(meta["source"]),

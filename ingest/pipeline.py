@@ -22,18 +22,18 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.chunking import split_note
-from ingest.embedder import Embedder
-from ingest.errors import IndexMismatchError, NoteError
-from ingest.journal import Journal, clear_journal, read_journal, write_journal
-from ingest.lock import sweep_temp_files, writer_lock
-from ingest.manifest import Manifest, NoteRecord, check_compatible, load_manifest, save_manifest
-from ingest.note import Chunk
-from ingest.reading import Skipped, discover, file_digest, read_note
-from ingest.settings import Settings
-from ingest.snapshot import load_snapshot, save_snapshot, updated_snapshot
-from ingest.spans import indexed_spans, span_embedding_text
-from ingest.store import ChunkStore
+from studygraph.errors import IndexMismatchError, NoteError
+from studygraph.ingest.chunking import split_note
+from studygraph.ingest.embedder import Embedder
+from studygraph.ingest.journal import Journal, clear_journal, read_journal, write_journal
+from studygraph.ingest.lock import sweep_temp_files, writer_lock
+from studygraph.ingest.manifest import Manifest, NoteRecord, check_compatible, load_manifest, save_manifest
+from studygraph.ingest.note import Chunk
+from studygraph.ingest.reading import Skipped, discover, file_digest, read_note
+from studygraph.ingest.snapshot import load_snapshot, save_snapshot, updated_snapshot
+from studygraph.ingest.spans import indexed_spans, span_embedding_text
+from studygraph.ingest.store import ChunkStore
+from studygraph.settings import Settings
 
 logger = logging.getLogger(__name__)
 EMBED_BATCH = 128  # chunks per embed + upsert round
@@ -81,7 +81,7 @@ def _is_under(path: str, roots: Sequence[Path]) -> bool:
     return any(Path(path).is_relative_to(root) for root in roots)
 
 
-def locked(settings: Settings, emit: ProgressFn):  # noqa: ANN202 - FileLock
+def locked(settings: Settings, emit: ProgressFn):
     def waiting() -> None:
         emit(Progress("wait", message="another studygraph process is writing the index; waiting for it"))
 

@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.errors import NoteError
-from ingest.note import Note
-from ingest.settings import SUFFIXES
+from studygraph.errors import NoteError
+from studygraph.ingest.note import Note
+from studygraph.settings import SUFFIXES
 
 logger = logging.getLogger(__name__)
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".studygraph"}

@@ -17,14 +17,14 @@ from pathlib import Path
 import numpy as np
 from filelock import FileLock, Timeout
 
-from ingest.arrayfile import read_arrays, write_arrays
-from ingest.atomic import write_with
-from ingest.errors import IndexMissingError
-from ingest.lock import lock_path, try_writer_lock, writer_lock
-from ingest.manifest import Manifest, require_manifest
-from ingest.note import Chunk
-from ingest.store import ChunkStore
-from ingest.terms import TermCounts, chunk_terms
+from studygraph.atomic import write_with
+from studygraph.errors import IndexMissingError
+from studygraph.ingest.arrayfile import read_arrays, write_arrays
+from studygraph.ingest.lock import lock_path, try_writer_lock, writer_lock
+from studygraph.ingest.manifest import Manifest, require_manifest
+from studygraph.ingest.note import Chunk
+from studygraph.ingest.store import ChunkStore
+from studygraph.ingest.terms import TermCounts, chunk_terms
 
 logger = logging.getLogger(__name__)
 COMMIT_WINDOW_SECONDS = 2.0  # a writer writes its snapshot within moments of its commit

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.blocks import FENCE, LIST_ITEM, TABLE_ROW, indent_of, indented_below, parse
-from ingest.markup import plain
-from ingest.note import Chunk, split_lines
+from studygraph.ingest.blocks import FENCE, LIST_ITEM, TABLE_ROW, indent_of, indented_below, parse
+from studygraph.ingest.markup import plain
+from studygraph.ingest.note import Chunk, split_lines
 
 SENTENCE = re.compile(r"\S.*?(?:[.!?](?=[\"')\]]*(?:\s|$))[\"')\]]*|$)", re.DOTALL)
 QA_LINE = re.compile(r"^\s*(?:\d{1,4}[.)]\s+)?(?P<q>[^?\n]{2,300}\?)\s*(?P<a>\S.*)$")

@@ -13,16 +13,16 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from ingest.errors import ConfigError
-from ingest.note import Chunk
-from ingest.settings import Settings
+from studygraph.errors import ConfigError
+from studygraph.ingest.note import Chunk
+from studygraph.settings import Settings
 
 logger = logging.getLogger(__name__)
 BATCH = 1000
 SPAN_INDEX = {"hnsw:construction_ef": 10, "hnsw:M": 4}
 
 
-def _client(settings: Settings):  # noqa: ANN202 - chromadb client, imported lazily
+def _client(settings: Settings):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -57,7 +57,7 @@ class ChunkStore:
         self._collection = None
         self._spans = None
 
-    def _open(self, name: str, metadata: dict | None = None):  # noqa: ANN202
+    def _open(self, name: str, metadata: dict | None = None):
         if self._client is None:
             self._client = _client(self.settings)
         return self._client.get_or_create_collection(
@@ -65,13 +65,13 @@ class ChunkStore:
         )
 
     @property
-    def collection(self):  # noqa: ANN201
+    def collection(self):
         if self._collection is None:
             self._collection = self._open(self.settings.collection)
         return self._collection
 
     @property
-    def spans(self):  # noqa: ANN201
+    def spans(self):
         if self._spans is None:
             # Span vectors are kept of record, never searched in Chroma (queries use the
             # snapshot), so their HNSW graph is built as cheaply as Chroma allows: 115k span
@@ -121,7 +121,7 @@ class ChunkStore:
         for name in (self.settings.collection, f"{self.settings.collection}_spans"):
             try:
                 self._client.delete_collection(name)
-            except Exception as exc:  # noqa: BLE001 - chromadb raises different types for "no such collection"
+            except Exception as exc:
                 logger.debug("collection %s not dropped: %s", name, exc)
         self._collection = self._spans = None
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingest.note import Chunk
-from ingest.tokenize import tokenize
+from studygraph.ingest.note import Chunk
+from studygraph.ingest.tokenize import tokenize
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from ingest.settings import SUFFIXES
+from studygraph.settings import SUFFIXES
 
 logger = logging.getLogger(__name__)
 
@@ -100,15 +100,15 @@ def watch(
                 continue
             try:
                 on_change(batch)
-            except Exception:  # noqa: BLE001 - a failed ingest must not end the watch
+            except Exception:
                 logger.exception("re-ingest after a change failed; still watching")
     finally:
         observer.stop()
         observer.join(timeout=5)
 
 
-def _start(roots: list[Path], collector: _Collector, polling: bool):  # noqa: ANN202 - a watchdog observer
-    def schedule(observer) -> None:  # noqa: ANN001
+def _start(roots: list[Path], collector: _Collector, polling: bool):
+    def schedule(observer) -> None:
         for root in roots:
             target = root.parent if root.is_file() else root
             observer.schedule(collector, str(target), recursive=not root.is_file())

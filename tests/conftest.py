@@ -7,8 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from graph_helpers import chunks_of
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+from study_helpers import Clock
+
+from studygraph.graph import ConceptGraph, build_graph
+from studygraph.ingest.note import Chunk
+from studygraph.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -41,14 +47,48 @@ def model_path() -> str:
 
 @pytest.fixture(scope="session")
 def embedder(model_path: str):
-    from ingest.embedder import Embedder
+    from studygraph.ingest.embedder import Embedder
 
     return Embedder(model_path)
 
 
-@pytest.fixture()
+@pytest.fixture
 def seeds_copy(tmp_path: Path) -> Path:
     """A private copy of the seed notes that a test may edit."""
     target = tmp_path / "seeds"
     shutil.copytree(SEEDS, target)
     return target
+
+@pytest.fixture(scope="session")
+def seeded_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from studygraph.assistant.facade import Studygraph
+
+    home = tmp_path_factory.mktemp("seeded")
+    Studygraph(load_settings(env={}, home=home)).ingest([SEEDS])
+    return home
+
+
+@pytest.fixture(scope="session")
+def seeded(seeded_home: Path):
+    """A warmed-up facade over the seeded index (do not ingest into it)."""
+    from studygraph.assistant.facade import Studygraph
+
+    return Studygraph(load_settings(env={}, home=seeded_home)).warm_up()
+
+
+@pytest.fixture(scope="session")
+def seed_chunks() -> list[Chunk]:
+    """The seed notes cut into chunks as ingest cuts them (no model, no store)."""
+    return chunks_of(SEEDS)
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seed_chunks: list[Chunk]) -> ConceptGraph:
+    """The concept graph of the seed notes, built once."""
+    return build_graph(seed_chunks)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """A settable clock for study-mode schedules."""
+    return Clock()

@@ -26,7 +26,7 @@ def serving(
     health: Callable[[int], str],
     log_path: Path,
     timeout: float = 60.0,
-    **popen,  # noqa: ANN003 - passed to subprocess.Popen (env, cwd, start_new_session)
+    **popen,
 ) -> Iterator[int]:
     """Start `command(port)`, wait until `health(port)` answers 200, yield the port."""
     port = free_port()

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ingest.errors import StudygraphError
-from ui import components, state
+from studygraph.errors import StudygraphError
+from studygraph.ui import components, state
 
 st.set_option("client.toolbarMode", "viewer")  # no "Deploy" button: this app runs on the student's machine
 st.set_page_config(page_title="Studygraph", page_icon=components.favicon(), layout="wide")

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from assistant.output import display_path
-from ingest.note import Chunk, split_lines
-from ingest.pipeline import Progress
+from studygraph.assistant.output import display_path
+from studygraph.ingest.note import Chunk, split_lines
+from studygraph.ingest.pipeline import Progress
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=^&\"'])")
 MARKER = re.compile(r"\\\[(\d+)\\\]")
@@ -38,7 +38,7 @@ TYPE_COLOURS = {
 }
 
 
-def favicon():  # noqa: ANN201 - PIL.Image.Image
+def favicon():
     """Three linked nodes, drawn here: an icon by name (`:material/...:`) is fetched from
     fonts.gstatic.com, and the app must not touch the network."""
     from PIL import Image, ImageDraw

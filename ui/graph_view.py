@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from graph import ConceptGraph
+from studygraph.graph import ConceptGraph
 
 FALLBACK_COLOUR = "#b0b0b0"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.facade import Studygraph
-from assistant.notes import NoteLibrary
-from assistant.study import Deck
-from ingest.note import Chunk
-from ingest.settings import Settings, load_settings
+from studygraph.assistant.facade import Studygraph
+from studygraph.assistant.library import NoteLibrary
+from studygraph.assistant.study import Deck
+from studygraph.ingest.note import Chunk
+from studygraph.settings import Settings, load_settings
 
 # Session-state keys shared between pages.
 CONCEPT = "concept"  # the concept the graph page shows (set by chat chips, study, the graph itself)

@@ -11,12 +11,12 @@ import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from assistant.llm.client import ChatClient, Endpoint, LLMError
-from assistant.llm.prompt import build_messages
-from assistant.llm.support import Embed
-from assistant.llm.verify import Verified, verify_reply
-from assistant.types import Answer, Hit
-from ingest.settings import Settings
+from studygraph.assistant.llm.client import ChatClient, Endpoint, LLMError
+from studygraph.assistant.llm.prompt import build_messages
+from studygraph.assistant.llm.support import Embed
+from studygraph.assistant.llm.verify import Verified, verify_reply
+from studygraph.assistant.types import Answer, Hit
+from studygraph.settings import Settings
 
 logger = logging.getLogger(__name__)
 

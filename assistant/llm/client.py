@@ -8,6 +8,7 @@ at the overall deadline, so a server that trickles bytes cannot hold us past it.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import logging
@@ -17,8 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from assistant.llm.wire import LLMError, error_detail, events, message_content, read_json
-from ingest.settings import Settings
+from studygraph.assistant.llm.wire import LLMError, error_detail, events, message_content, read_json
+from studygraph.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class Endpoint:
     api_key: str = field(default="", repr=False)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "Endpoint":
+    def from_settings(cls, settings: Settings) -> Endpoint:
         """Read the STUDYGRAPH_LLM_* settings.
 
         Raises:
@@ -106,10 +107,8 @@ class _Exchange:
         self.expired = True
         sock = self.conn.sock
         if sock is not None:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def send(self, body: bytes, stream: bool) -> http.client.HTTPResponse:
         self._timer.start()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ingest.tokenize import tokenize
+from studygraph.ingest.tokenize import tokenize
 
 INSTRUCTION = re.compile(
     r"""\b(?:ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}?

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.types import Hit
+from studygraph.assistant.types import Hit
 
 NO_ANSWER = "The notes do not answer this."
 

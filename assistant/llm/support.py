@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.llm.guard import is_instruction
-from assistant.types import Hit
-from ingest.spans import Span, split_spans
-from ingest.tokenize import tokenize
+from studygraph.assistant.llm.guard import is_instruction
+from studygraph.assistant.types import Hit
+from studygraph.ingest.spans import Span, split_spans
+from studygraph.ingest.tokenize import tokenize
 
 Embed = Callable[[list[str]], np.ndarray]
 

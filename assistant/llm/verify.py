@@ -14,12 +14,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.llm.claims import Claim, split_claims
-from assistant.llm.guard import is_instruction, payload_terms
-from assistant.llm.prompt import NO_ANSWER
-from assistant.llm.support import THRESHOLDS, Embed, Passage, Support, Thresholds, claim_terms, combined, prepare, score
-from assistant.types import Citation, Hit, Sentence
-from ingest.spans import Span, split_spans
+from studygraph.assistant.llm.claims import Claim, split_claims
+from studygraph.assistant.llm.guard import is_instruction, payload_terms
+from studygraph.assistant.llm.prompt import NO_ANSWER
+from studygraph.assistant.llm.support import (
+    THRESHOLDS,
+    Embed,
+    Passage,
+    Support,
+    Thresholds,
+    claim_terms,
+    combined,
+    prepare,
+    score,
+)
+from studygraph.assistant.types import Citation, Hit, Sentence
+from studygraph.ingest.spans import Span, split_spans
 
 ECHOED_INSTRUCTION = "the reply repeated an instruction found in the notes"
 TAIL = re.compile(r"^(?P<body>.*?)(?P<end>[.!?]+[\"')\u201d\u2019]*)?$", re.DOTALL)

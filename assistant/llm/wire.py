@@ -7,7 +7,7 @@ import json
 import logging
 from collections.abc import Iterator
 
-from ingest.errors import StudygraphError
+from studygraph.errors import StudygraphError
 
 logger = logging.getLogger(__name__)
 

@@ -4,10 +4,10 @@
 concept graph into concept and relation cards.
 """
 
-from assistant.study.cards import Card
-from assistant.study.concepts import Definition, Link
-from assistant.study.deck import Deck, SyncReport
-from assistant.study.grading import Grade, Grader, Thresholds
-from assistant.study.progress import Progress
+from studygraph.assistant.study.cards import Card
+from studygraph.assistant.study.concepts import Definition, Link
+from studygraph.assistant.study.deck import Deck, SyncReport
+from studygraph.assistant.study.grading import Grade, Grader, Thresholds
+from studygraph.assistant.study.progress import Progress
 
 __all__ = ["Card", "Deck", "Definition", "Grade", "Grader", "Link", "Progress", "SyncReport", "Thresholds"]

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ingest.tokenize import normalize
+from studygraph.ingest.tokenize import normalize
 
 KINDS = ("qa", "concept", "relation")
 

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from assistant.study.cards import Card, clean_markup
-from assistant.study.keyterms import key_concepts
+from studygraph.assistant.study.cards import Card, clean_markup
+from studygraph.assistant.study.keyterms import key_concepts
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ def compose(card: Card, ask: Ask) -> Card | None:
     """The card with a reference composed by `ask`, or None when the notes hold no answer."""
     try:
         answer = ask(card.question)
-    except Exception:  # noqa: BLE001 - a failing ask must not stop a sync; the card waits for the next one
+    except Exception:
         logger.exception("ask failed for card %s", card.id)
         return None
     citations = _quotes(card, answer)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from assistant.study.cards import Card, card_id, clean_markup, normalise_question
-from assistant.study.keyterms import key_concepts
+from studygraph.assistant.study.cards import Card, card_id, clean_markup, normalise_question
+from studygraph.assistant.study.keyterms import key_concepts
 
 # How a typed relation reads in a sentence; unknown types read as "is linked to".
 PHRASES = {

@@ -19,18 +19,18 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.study import selection
-from assistant.study.cards import Card
-from assistant.study.compose import Ask, compose
-from assistant.study.concepts import Definition, Link, concept_cards, neighbourhood, relation_cards
-from assistant.study.errors import SelectionError, UnknownCardError
-from assistant.study.extract import extract_cards
-from assistant.study.grading import Grade, Grader, Thresholds
-from assistant.study.notes import fingerprint, notes_from_chunks
-from assistant.study.progress import Progress, progress
-from assistant.study.reviews import Review, ReviewStore
-from assistant.study.schedule import Schedule, parse_rating, utc
-from ingest.note import Chunk
+from studygraph.assistant.study import scope
+from studygraph.assistant.study.cards import Card
+from studygraph.assistant.study.compose import Ask, compose
+from studygraph.assistant.study.concepts import Definition, Link, concept_cards, neighbourhood, relation_cards
+from studygraph.assistant.study.grading import Grade, Grader, Thresholds
+from studygraph.assistant.study.indexed import fingerprint, notes_from_chunks
+from studygraph.assistant.study.progress import Progress, progress
+from studygraph.assistant.study.questions import extract_cards
+from studygraph.assistant.study.reviews import Review, ReviewStore
+from studygraph.assistant.study.schedule import Schedule, parse_rating, utc
+from studygraph.errors import SelectionError, UnknownCardError
+from studygraph.ingest.note import Chunk
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class Deck:
         self._links: list[Link] = []
 
     @classmethod
-    def open(cls, home: Path, embed: Callable[[list[str]], np.ndarray], **kwargs) -> Deck:  # noqa: ANN003
+    def open(cls, home: Path, embed: Callable[[list[str]], np.ndarray], **kwargs) -> Deck:
         """A deck on `home/study.sqlite` (created if missing)."""
         return cls(ReviewStore(Path(home) / DB_NAME), embed, **kwargs)
 
@@ -167,15 +167,15 @@ class Deck:
         """
         cards = self.cards()
         if note:
-            cards = selection.in_note(cards, note)
+            cards = scope.in_note(cards, note)
         if concepts is not None:
             names = set(concepts)
-            cards = selection.about(cards, names)
+            cards = scope.about(cards, names)
             if not cards:
                 raise SelectionError(f"no cards about {', '.join(sorted(names))}")
         if chunk_ids is not None:
-            cards = selection.in_chunks(cards, [self._chunks[i] for i in chunk_ids if i in self._chunks])
-        chosen = selection.due_first(cards, self.store.due_times(), self.clock(), due_only)
+            cards = scope.in_chunks(cards, [self._chunks[i] for i in chunk_ids if i in self._chunks])
+        chosen = scope.due_first(cards, self.store.due_times(), self.clock(), due_only)
         return chosen[:limit] if limit else chosen
 
     def grade(self, card_id: str, answer: str) -> Grade:

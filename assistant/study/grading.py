@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.study.cards import Card
-from assistant.study.keyterms import covered
-from ingest.spans import SENTENCE
-from ingest.tokenize import tokenize
+from studygraph.assistant.study.cards import Card
+from studygraph.assistant.study.keyterms import covered
+from studygraph.ingest.spans import SENTENCE
+from studygraph.ingest.tokenize import tokenize
 
 logger = logging.getLogger(__name__)
 

@@ -14,11 +14,11 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from assistant.study.concepts import Definition, Link
-from assistant.study.notes import notes_from_chunks
-from ingest.note import Chunk
-from ingest.spans import split_spans
-from ingest.tokenize import normalize
+from studygraph.assistant.study.concepts import Definition, Link
+from studygraph.assistant.study.indexed import notes_from_chunks
+from studygraph.ingest.note import Chunk
+from studygraph.ingest.spans import split_spans
+from studygraph.ingest.tokenize import normalize
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from ingest.spans import SENTENCE
-from ingest.tokenize import STOP_WORDS, tokenize
+from studygraph.ingest.spans import SENTENCE
+from studygraph.ingest.tokenize import STOP_WORDS, tokenize
 
 BOLD = re.compile(r"\*\*(.+?)\*\*")
 QUOTED = re.compile(r"[\"“]([^\"”]{3,60})[\"”]")
@@ -24,8 +24,7 @@ CAPITALISED = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-z]+(?: [A-Z][a-z]+)+)\b
 # A capitalised word after a lower-case one is a name: "in Flamingo", "and Skip-gram".
 PROPER = re.compile(r"(?<=[a-z,;(] )([A-Z][a-z]{2,}(?:-[A-Za-z]+)*)(?![\w-])")
 WORD = re.compile(r"[A-Za-z][A-Za-z-]{3,}")
-WEAK = frozenset("also like used using uses make makes often many much well better good based etc e.g "
-                 "thing things way ways example given each every allow allows".split())
+WEAK = frozenset(["also", "like", "used", "using", "uses", "make", "makes", "often", "many", "much", "well", "better", "good", "based", "etc", "e.g", "thing", "things", "way", "ways", "example", "given", "each", "every", "allow", "allows"])
 
 
 def concept_tokens(text: str) -> set[str]:

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from assistant.study.cards import Card
-from assistant.study.reviews import Review
+from studygraph.assistant.study.cards import Card
+from studygraph.assistant.study.reviews import Review
 
 
 @dataclass(frozen=True)

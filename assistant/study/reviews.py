@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from assistant.study.cards import Card
+from studygraph.assistant.study.cards import Card
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cards (

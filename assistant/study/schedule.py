@@ -8,12 +8,12 @@ and returns the new JSON with the next due time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
-from assistant.study.errors import RatingError
+from studygraph.errors import RatingError
 
 RATINGS = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
 
@@ -37,10 +37,10 @@ def suggested_rating(verdict: str) -> str:
 
 def utc(moment: datetime | None = None) -> datetime:
     """An aware UTC datetime (fsrs refuses naive or non-UTC times)."""
-    moment = moment or datetime.now(timezone.utc)
+    moment = moment or datetime.now(UTC)
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25Plus as Reference
 
-from assistant.bm25 import BM25Plus
-from ingest.terms import count_terms
-from ingest.chunking import split_note
-from ingest.note import Note
-from ingest.tokenize import tokenize
+from studygraph.assistant.bm25 import BM25Plus
+from studygraph.ingest.chunking import split_note
+from studygraph.ingest.note import Note
+from studygraph.ingest.terms import count_terms
+from studygraph.ingest.tokenize import tokenize
 
 SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from assistant.fusion import rrf, top, zscore_fusion
+from studygraph.assistant.fusion import rrf, top, zscore_fusion
 
 
 def test_rrf_rewards_agreement_with_one_over_k_plus_rank() -> None:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering import NOT_FOUND, clean
-from ingest.errors import QueryError
-from ingest.note import split_lines
+from studygraph.assistant.answering import NOT_FOUND, clean
+from studygraph.errors import QueryError
+from studygraph.ingest.note import split_lines
 
 CASES = [
     # question, source file, lines that answer it (any of them)
@@ -24,7 +24,7 @@ def answers(hit, source: str, lines: set[int]) -> bool:
     return Path(c.source).name == source and any(c.start_line <= n <= c.end_line for n in lines)
 
 
-@pytest.mark.parametrize("question,source,lines", CASES)
+@pytest.mark.parametrize(("question", "source", "lines"), CASES)
 @pytest.mark.parametrize("mode", ["hybrid", "bm25", "dense"])
 def test_top_hit_is_the_right_note_and_lines(seeded, question: str, source: str, lines: set[int], mode: str) -> None:
     hits = seeded.search(question, k=5, mode=mode)
@@ -73,7 +73,7 @@ def test_related_concepts_come_with_evidence_lines(seeded) -> None:
 
 
 @pytest.mark.parametrize(
-    "call,message",
+    ("call", "message"),
     [
         (lambda sg: sg.search("   "), "the query is empty"),
         (lambda sg: sg.search("clip", mode="fuzzy"), "mode must be one of hybrid, bm25, dense, got 'fuzzy'"),
@@ -86,7 +86,7 @@ def test_user_mistakes_raise_typed_errors_with_clear_messages(seeded, call, mess
 
 
 @pytest.mark.parametrize(
-    "question,evidence",
+    ("question", "evidence"),
     [("What is SBERT?", "Sentence-BERT"), ("What does SBERT fine-tune?", "siamese")],
 )
 def test_aliases_from_the_graph_find_the_long_form(seeded, question: str, evidence: str) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from graph_helpers import chunks_of, write_note
 
-from graph import build_graph
+from studygraph.graph import build_graph
 
 NOTE = """# Retrieval notes
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from graph_helpers import lines_name
 
-from graph import ConceptGraph
-from ingest.note import split_lines
+from studygraph.graph import ConceptGraph
+from studygraph.ingest.note import split_lines
 
 
 def test_edge_evidence_lines_name_both_concepts(seed_graph: ConceptGraph) -> None:

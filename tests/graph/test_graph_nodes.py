@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph import ConceptGraph
+from studygraph.graph import ConceptGraph
 
 # Checked by reading the five seed notes line by line (see seeds/).
 SEED_CONCEPTS: dict[str, list[str]] = {

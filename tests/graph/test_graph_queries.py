@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from graph_helpers import lines_name
 
-from graph import ConceptGraph, Suggestion
+from studygraph.graph import ConceptGraph, Suggestion
+from studygraph.graph.model import INVERSE
 
 
 def test_card_has_definition_neighbours_and_passages(seed_graph: ConceptGraph) -> None:
@@ -66,3 +67,18 @@ def test_summary(seed_graph: ConceptGraph) -> None:
     assert s["concepts"] == len(seed_graph.concepts) and s["relations"] == len(seed_graph.relations)
     assert set(s["by_type"]) <= {"model", "loss", "technique", "architecture", "dataset", "benchmark", "metric", "retrieval", "concept"}
     assert s["hubs"] and s["hubs"][0]["degree"] >= s["hubs"][-1]["degree"]
+
+
+def test_related_reads_from_the_suggested_concept_to_the_one_asked_about(seed_graph: ConceptGraph) -> None:
+    """"LLaVA (uses CLIP)", never "LLaVA (used by CLIP)": the chip says what the suggested
+    concept is to the one the question named."""
+    suggestions = seed_graph.related("What is CLIP?", "", [], limit=6)
+    typed = [s for s in suggestions if s.relation not in ("related", "same passage", "compared with")]
+    assert typed, "CLIP has typed neighbours in the seeds"
+    for s in typed:
+        concept, via = seed_graph.concept(s.concept), seed_graph.concept(s.via)
+        assert concept is not None and via is not None
+        edges = [r for r in seed_graph.relations if {r.source, r.target} == {concept.id, via.id} and r.relation != "related"]
+        readings = {r.relation.replace("_", " ") for r in edges if r.source == concept.id}
+        readings |= {INVERSE[r.relation] for r in edges if r.target == concept.id}
+        assert s.relation in readings, (s, edges)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from graph_helpers import chunks_of, write_note
 
-from graph import ConceptGraph, build_graph
+from studygraph.graph import ConceptGraph, build_graph
 
 SENTENCES = [
     ("LLaVA uses CLIP as its vision encoder.", "LLaVA", "CLIP", "uses"),
@@ -28,7 +28,7 @@ SENTENCES = [
 ]
 
 
-@pytest.fixture()
+@pytest.fixture
 def sentence_graph(tmp_path: Path) -> tuple[ConceptGraph, Path]:
     body = "# Relations\n\n" + "\n\n".join(s for s, *_ in dict.fromkeys((s,) for s, *_ in SENTENCES)) + "\n"
     body += "\nFuyu has no ViT encoder.\n\nCLIP and ALIGN are both contrastive.\n"

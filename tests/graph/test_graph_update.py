@@ -7,7 +7,8 @@ from pathlib import Path
 
 from graph_helpers import SEEDS, chunks_of, lines_name, write_note
 
-from graph import ConceptGraph, build_graph
+from studygraph.graph import ConceptGraph, build_graph
+from studygraph.graph.persist import graph_to_json
 
 A = """# Vision-language notes
 
@@ -28,7 +29,7 @@ def _edges(g: ConceptGraph) -> set[tuple[str, str, str]]:
 def _build(notes: Path, cache: Path) -> ConceptGraph:
     chunks = chunks_of(notes)
     cached = build_graph(chunks, cache_dir=cache)
-    assert cached.to_json() == build_graph(chunks).to_json(), "a cached build must equal a cold one"
+    assert graph_to_json(cached) == graph_to_json(build_graph(chunks)), "a cached build must equal a cold one"
     return cached
 
 
@@ -88,8 +89,8 @@ def test_seed_rebuild_from_cache_extracts_only_the_edited_chunks(tmp_path: Path,
     build_graph(chunks_of(seeds_copy), cache_dir=cache)
     note = seeds_copy / "003_2b72a920368736ff.txt"
     note.write_text(note.read_text(encoding="utf-8").replace("GloVe — what does it factorize?", "GloVe — what does it learn?"), encoding="utf-8")
-    with caplog.at_level("INFO", logger="graph.build"):
+    with caplog.at_level("INFO", logger="studygraph.graph.build"):
         g = build_graph(chunks_of(seeds_copy), cache_dir=cache)
     assert "(1 extracted)" in caplog.text
-    assert g.to_json() == build_graph(chunks_of(seeds_copy)).to_json()
+    assert graph_to_json(g) == graph_to_json(build_graph(chunks_of(seeds_copy)))
     assert g.concept("GloVe") is not None and len(chunks_of(SEEDS)) == len(chunks_of(seeds_copy))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from graph import ConceptGraph, Entry
-from graph.lexicon import Lexicon
-from graph.variants import key_of
+from studygraph.graph import ConceptGraph, Entry
+from studygraph.graph.lexicon import Lexicon
+from studygraph.graph.variants import key_of
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
 
 
 class Events:
@@ -63,11 +62,11 @@ def save_cache(path: Path, cache: dict[str, np.ndarray]) -> None:
     os.replace(tmp, path)
 
 
-def cached_encoder(cache: dict[str, np.ndarray], real_encode, on_call=None, strict: bool = False):  # noqa: ANN001, ANN201
+def cached_encoder(cache: dict[str, np.ndarray], real_encode, on_call=None, strict: bool = False):
     """An Embedder.encode that returns the real model's vectors, computing only unseen texts
     (with `strict`, an unseen text is an error: the caller promised none would come)."""
 
-    def encode(self, texts):  # noqa: ANN001, ANN202
+    def encode(self, texts):
         if on_call:
             on_call("embed")
         texts = list(texts)
@@ -85,15 +84,15 @@ def cached_encoder(cache: dict[str, np.ndarray], real_encode, on_call=None, stri
 
 def instrument(events: Events) -> None:
     """Fire an event around every durable write of the writer."""
-    import chromadb.api.models.Collection as collection_module
     import chromadb.api.client as client_module
+    import chromadb.api.models.Collection as collection_module
 
-    import ingest.pipeline as pipeline
+    import studygraph.ingest.pipeline as pipeline
 
-    def around(owner, name: str, label: str) -> None:  # noqa: ANN001
+    def around(owner, name: str, label: str) -> None:
         original = getattr(owner, name)
 
-        def wrapped(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        def wrapped(*args, **kwargs):
             events(f"{label}:before")
             result = original(*args, **kwargs)
             events(f"{label}:after")
@@ -106,7 +105,7 @@ def instrument(events: Events) -> None:
     around(client_module.Client, "delete_collection", "chroma.drop")
     original_replace = os.replace
 
-    def replace(src, dst, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def replace(src, dst, *args, **kwargs):
         events(f"rename:{Path(dst).name}:before")
         original_replace(src, dst, *args, **kwargs)
         events(f"rename:{Path(dst).name}:after")
@@ -120,11 +119,11 @@ def main(config_path: str) -> None:
     os.environ["STUDYGRAPH_HOME"] = config["home"]
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-    import ingest.embedder as embedder_module
-    import ingest.maintenance as maintenance
-    import ingest.pipeline as pipeline
-    from assistant.facade import Studygraph
-    from ingest.settings import load_settings
+    import studygraph.ingest.embedder as embedder_module
+    import studygraph.ingest.maintenance as maintenance
+    import studygraph.ingest.pipeline as pipeline
+    from studygraph.assistant.facade import Studygraph
+    from studygraph.settings import load_settings
 
     events = Events(int(config.get("kill_at", 0)))
     cache_path = Path(config["cache"])
@@ -142,12 +141,12 @@ def main(config_path: str) -> None:
     if op == "ingest":
         sg.ingest([Path(p) for p in config["paths"]])
     elif op == "remove":
-        from assistant.cli_maintenance import follow_graph
+        from studygraph.assistant.upkeep import follow_graph
 
         maintenance.remove_notes(config["targets"], sg.settings, sg.embedder, sg.store)
         follow_graph(sg)
     elif op == "rebuild":
-        from assistant.cli_maintenance import follow_graph
+        from studygraph.assistant.upkeep import follow_graph
 
         maintenance.rebuild(None, sg.settings, sg.embedder, sg.store)
         follow_graph(sg)
@@ -161,9 +160,10 @@ def main(config_path: str) -> None:
 
 def serve() -> None:
     import chromadb  # noqa: F401 - imported once, before any fork
-    import ingest.maintenance  # noqa: F401
-    from assistant.cli_maintenance import follow_graph  # noqa: F401
-    from assistant.facade import Studygraph  # noqa: F401
+
+    import studygraph.ingest.maintenance  # noqa: F401
+    from studygraph.assistant.facade import Studygraph  # noqa: F401
+    from studygraph.assistant.upkeep import follow_graph  # noqa: F401
 
     for line in sys.stdin:
         sys.stdout.flush()
@@ -173,7 +173,7 @@ def serve() -> None:
             code = 0
             try:
                 main(line.strip())
-            except BaseException:  # noqa: BLE001 - report, then leave without running the server's cleanup
+            except BaseException:
                 import traceback
 
                 traceback.print_exc()

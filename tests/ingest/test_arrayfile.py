@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest.arrayfile import ArrayFileError, read_arrays, write_arrays
-from ingest.atomic import write_with
-from ingest.pipeline import sync
-from ingest.settings import load_settings
-from ingest import snapshot as snapshot_module
+from studygraph.atomic import write_with
+from studygraph.ingest import snapshot as snapshot_module
+from studygraph.ingest.arrayfile import ArrayFileError, read_arrays, write_arrays
+from studygraph.ingest.pipeline import sync
+from studygraph.settings import load_settings
 
 
 def write(path: Path, header: dict, arrays: dict) -> None:
@@ -59,18 +59,18 @@ def test_truncated_or_foreign_files_raise(tmp_path: Path, cut: int) -> None:
         read_arrays(path)
 
 
-def test_a_damaged_snapshot_is_rebuilt_from_the_store(seeds_copy: Path, embedder) -> None:  # noqa: ANN001
+def test_a_damaged_snapshot_is_rebuilt_from_the_store(seeds_copy: Path, embedder) -> None:
     settings = load_settings()
     sync([seeds_copy], settings, embedder)
     good = snapshot_module.load_snapshot(settings.home)
     path = snapshot_module.snapshot_path(settings.home)
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
-    snapshot_module._last = None  # noqa: SLF001 - read the file, not this process's copy
+    snapshot_module._last = None
     assert snapshot_module.load_snapshot(settings.home) is None
-    from ingest.store import ChunkStore
+    from studygraph.ingest.store import ChunkStore
 
     rebuilt = snapshot_module.current_snapshot(settings.home, ChunkStore(settings), settings.lock_timeout)
     assert [c.id for c in rebuilt.chunks] == [c.id for c in good.chunks]
     np.testing.assert_allclose(rebuilt.span_vectors, good.span_vectors, atol=1e-6)
-    snapshot_module._last = None  # noqa: SLF001
+    snapshot_module._last = None
     assert snapshot_module.load_snapshot(settings.home) is not None  # and saved again

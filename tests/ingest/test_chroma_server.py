@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from servers import serving
 
-from ingest.settings import load_settings
-from tests.servers import serving
-from ingest.snapshot import snapshot_path
+from studygraph.ingest.snapshot import snapshot_path
+from studygraph.settings import load_settings
 
 NOTES = {
     "vector_search.md": """# Vector search
@@ -37,7 +37,7 @@ It trades some recall for a much smaller memory footprint.
 }
 
 
-@pytest.fixture()
+@pytest.fixture
 def chroma_url(tmp_path: Path) -> Iterator[str]:
     exe = Path(sys.executable).with_name("chroma")
     command = str(exe) if exe.exists() else shutil.which("chroma")
@@ -54,7 +54,7 @@ def test_chunks_live_in_the_server_and_indexes_rebuild_from_them(
 ) -> None:
     import chromadb
 
-    from assistant.facade import Studygraph
+    from studygraph.assistant.facade import Studygraph
 
     notes = tmp_path / "notes"
     notes.mkdir()

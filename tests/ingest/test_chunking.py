@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.chunking import MAX_CHARS, split_note
-from ingest.note import Note, split_lines
+from studygraph.ingest.chunking import MAX_CHARS, split_note
+from studygraph.ingest.note import Note, split_lines
 
 SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
 
@@ -99,7 +99,7 @@ def test_a_literal_block_after_a_multi_line_paragraph_is_code_not_headings() -> 
         "   #        |____ range on x axis\n\n"
         "After the block.\n"
     )
-    from ingest.blocks import parse
+    from studygraph.ingest.blocks import parse
 
     headings, atoms = parse(split_lines(text))
     assert [h.title for h in headings] == ["Decimal"]

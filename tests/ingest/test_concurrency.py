@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.facade import Studygraph
-from ingest.journal import journal_path
-from ingest.lock import lock_path
-from ingest.manifest import load_manifest, save_manifest
-from ingest.settings import load_settings
-from ingest.snapshot import current_snapshot, load_snapshot, snapshot_path
-from ingest.store import ChunkStore
+from studygraph.assistant.facade import Studygraph
+from studygraph.ingest.journal import journal_path
+from studygraph.ingest.lock import lock_path
+from studygraph.ingest.manifest import load_manifest, save_manifest
+from studygraph.ingest.snapshot import current_snapshot, load_snapshot, snapshot_path
+from studygraph.ingest.store import ChunkStore
+from studygraph.settings import load_settings
 
 pytestmark = pytest.mark.timeout(600)
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +31,7 @@ def cli(home: Path, *args: str, **env: str) -> subprocess.Popen:
     return subprocess.Popen([str(EXE), *args], cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def wait_for(condition, timeout: float) -> bool:  # noqa: ANN001
+def wait_for(condition, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -68,7 +68,7 @@ QUERY_LOOP = textwrap.dedent(
     """
     import json, sys, time
     from pathlib import Path
-    from assistant.facade import Studygraph
+    from studygraph.assistant.facade import Studygraph
     stop, out = Path(sys.argv[1]), Path(sys.argv[2])
     sg = Studygraph()
     seen, errors, queries = {}, [], 0
@@ -126,7 +126,7 @@ def test_queries_during_an_ingest_see_the_old_or_the_new_index(seeds_copy: Path,
         assert hit_ids <= set(old) or hit_ids <= set(new)
 
 
-def test_a_reader_finds_a_stale_snapshot_and_repairs_it_under_the_lock(tmp_path: Path, studygraph_home: Path, embedder) -> None:  # noqa: ANN001
+def test_a_reader_finds_a_stale_snapshot_and_repairs_it_under_the_lock(tmp_path: Path, studygraph_home: Path, embedder) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "a.md").write_text("# HNSW\n\nA graph index for approximate nearest neighbours.\n", encoding="utf-8")

@@ -19,6 +19,7 @@ KILL_TEST_OPS=update,remove limits the operations.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -29,18 +30,18 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import crash_worker
 import pytest
 
-import crash_worker
-from assistant.concepts import graph_problem
-from assistant.facade import Studygraph
-from assistant.output import answer_json
-from ingest.doctor import diagnose
-from ingest.errors import IndexMissingError
-from ingest.manifest import load_manifest
-from ingest.settings import load_settings
-from ingest.snapshot import load_snapshot
-from ingest.store import ChunkStore
+from studygraph.assistant.facade import Studygraph
+from studygraph.assistant.graph_sync import graph_problem
+from studygraph.assistant.output import answer_json
+from studygraph.errors import IndexMissingError
+from studygraph.ingest.doctor import diagnose
+from studygraph.ingest.manifest import load_manifest
+from studygraph.ingest.snapshot import load_snapshot
+from studygraph.ingest.store import ChunkStore
+from studygraph.settings import load_settings
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -96,10 +97,8 @@ class Workers:
         if kill_after is not None:
             self._line("go")
             time.sleep(kill_after)
-            try:
+            with contextlib.suppress(ProcessLookupError):  # it may have finished first
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass  # it finished first
         code = int(self._line("exit "))
         if code not in (0, -signal.SIGKILL):
             self.errors.flush()
@@ -163,11 +162,11 @@ def spread(n: int, count: int) -> list[int]:
     return sorted({1 + round(i * (n - 1) / (count - 1)) for i in range(count)})
 
 
-def fill_cache(cache_path: Path, notes: Path, embedder) -> None:  # noqa: ANN001
+def fill_cache(cache_path: Path, notes: Path, embedder) -> None:
     """Real-model vectors for every span the notes' chunks will embed, computed once here."""
-    from ingest.chunking import split_note
-    from ingest.reading import read_note
-    from ingest.spans import indexed_spans, span_embedding_text
+    from studygraph.ingest.chunking import split_note
+    from studygraph.ingest.reading import read_note
+    from studygraph.ingest.spans import indexed_spans, span_embedding_text
 
     cache = crash_worker.load_cache(cache_path)
     texts = {span_embedding_text(s) for p in sorted(notes.iterdir()) for c in split_note(read_note(p, 1 << 24)) for s in indexed_spans(c)}
@@ -177,16 +176,16 @@ def fill_cache(cache_path: Path, notes: Path, embedder) -> None:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[dict]:  # noqa: ANN001
+def lab(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[dict]:
     """Clean runs of each operation: start states, final states, event lists, durations."""
     lab = tmp_path_factory.mktemp("crashlab")
     notes = lab / "notes"
     ingest_op = {"op": "ingest", "paths": [str(notes)]}
     ops = {
-        "first ingest": dict(op=ingest_op, start=None, notes=1),
-        "update": dict(op=ingest_op, start="base", notes=2),
-        "remove": dict(op={"op": "remove", "targets": [str(notes / REMOVED)]}, start="base", notes=1),
-        "rebuild": dict(op={"op": "rebuild"}, start="base", notes=1),
+        "first ingest": {"op": ingest_op, "start": None, "notes": 1},
+        "update": {"op": ingest_op, "start": "base", "notes": 2},
+        "remove": {"op": {"op": "remove", "targets": [str(notes / REMOVED)]}, "start": "base", "notes": 1},
+        "rebuild": {"op": {"op": "rebuild"}, "start": "base", "notes": 1},
     }
     for version in (1, 2):  # no worker ever loads the model
         set_notes(notes, version)
@@ -206,8 +205,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[dict]:  
     workers.close()
 
 
-def test_kill_anywhere_then_recover(lab: dict, monkeypatch: pytest.MonkeyPatch, embedder) -> None:  # noqa: ANN001
-    import ingest.embedder as embedder_module
+def test_kill_anywhere_then_recover(lab: dict, monkeypatch: pytest.MonkeyPatch, embedder) -> None:
+    import studygraph.ingest.embedder as embedder_module
 
     cache = crash_worker.load_cache(lab["dir"] / "embeddings.npz")
     monkeypatch.setattr(embedder_module.Embedder, "encode", crash_worker.cached_encoder(cache, embedder_module.Embedder.encode))
@@ -282,7 +281,7 @@ def check_round(
     final_expected = expected
     manifest = load_manifest(home)
     if name == "remove" and manifest is not None and str(notes / REMOVED) in manifest.notes:
-        from ingest.maintenance import remove_notes
+        from studygraph.ingest.maintenance import remove_notes
 
         settings_now = facade(home)
         remove_notes([str(notes / REMOVED)], settings_now.settings, settings_now.embedder, settings_now.store)

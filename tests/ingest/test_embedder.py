@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest.chunking import split_note
-from ingest.embedder import Embedder, pooling_of, token_batches
-from ingest.errors import ConfigError
-from ingest.note import Note
-from ingest.spans import indexed_spans, span_embedding_text
+from studygraph.errors import ConfigError
+from studygraph.ingest.chunking import split_note
+from studygraph.ingest.embedder import Embedder, pooling_of, token_batches
+from studygraph.ingest.note import Note
+from studygraph.ingest.spans import indexed_spans, span_embedding_text
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.notes import check_name
-from ingest.chunking import MAX_CHARS, split_note
-from ingest.errors import NoteError
-from ingest.manifest import load_manifest
-from ingest.pipeline import sync
-from ingest.reading import read_note
-from ingest.settings import load_settings
-from ingest.snapshot import load_snapshot
+from studygraph.assistant.library import check_name
+from studygraph.errors import NoteError
+from studygraph.ingest.chunking import MAX_CHARS, split_note
+from studygraph.ingest.manifest import load_manifest
+from studygraph.ingest.pipeline import sync
+from studygraph.ingest.reading import read_note
+from studygraph.ingest.snapshot import load_snapshot
+from studygraph.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 EXE = Path(sys.executable).with_name("studygraph")
@@ -101,7 +101,7 @@ def served(home: Path) -> dict[str, list[tuple[str, int, int]]]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_hostile_file(case: Case, tmp_path: Path, studygraph_home: Path, embedder) -> None:  # noqa: ANN001
+def test_hostile_file(case: Case, tmp_path: Path, studygraph_home: Path, embedder) -> None:
     notes, outside = tmp_path / "notes", tmp_path / "outside"
     notes.mkdir()
     outside.mkdir()
@@ -132,7 +132,7 @@ def test_hostile_file(case: Case, tmp_path: Path, studygraph_home: Path, embedde
     assert_exact_lines(path, load_snapshot(studygraph_home).chunks)
 
 
-def assert_exact_lines(path: Path, chunks) -> None:  # noqa: ANN001
+def assert_exact_lines(path: Path, chunks) -> None:
     note = read_note(path, 1 << 30)
     lines = note.lines
     mine = [c for c in chunks if c.source == str(path)]
@@ -144,7 +144,7 @@ def assert_exact_lines(path: Path, chunks) -> None:  # noqa: ANN001
     assert all(i + 1 in covered for i, line in enumerate(lines) if line.strip())
 
 
-def test_a_note_that_turns_hostile_keeps_its_indexed_version(tmp_path: Path, studygraph_home: Path, embedder) -> None:  # noqa: ANN001
+def test_a_note_that_turns_hostile_keeps_its_indexed_version(tmp_path: Path, studygraph_home: Path, embedder) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "good.md").write_text(GOOD, encoding="utf-8")
@@ -158,7 +158,7 @@ def test_a_note_that_turns_hostile_keeps_its_indexed_version(tmp_path: Path, stu
         assert served(studygraph_home) == before and not report.removed
 
 
-def test_html_and_script_are_stored_and_returned_as_plain_text(tmp_path: Path, studygraph_home: Path, embedder) -> None:  # noqa: ANN001
+def test_html_and_script_are_stored_and_returned_as_plain_text(tmp_path: Path, studygraph_home: Path, embedder) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "xss.md").write_text(HTML, encoding="utf-8")
@@ -183,7 +183,7 @@ def test_a_line_of_megabytes_is_cut_into_exact_slices(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name, reason",
+    ("name", "reason"),
     [
         ("../escape.md", "points outside the notes folder"),
         ("/etc/cron.d/job.md", "is an absolute path"),

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.markup import plain
+from studygraph.ingest.markup import plain
 
 
 @pytest.mark.parametrize(

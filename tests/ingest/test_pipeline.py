@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from assistant.facade import Studygraph
-from ingest.errors import IndexMismatchError, NoteError
-from ingest.manifest import load_manifest
-from ingest.maintenance import rebuild, remove_notes
-from ingest.pipeline import sync
-from ingest.settings import Settings, load_settings
-from ingest.snapshot import load_snapshot
-from ingest.spans import indexed_spans, span_embedding_text
-from ingest.store import ChunkStore
+from studygraph.assistant.facade import Studygraph
+from studygraph.errors import IndexMismatchError, NoteError
+from studygraph.ingest.maintenance import rebuild, remove_notes
+from studygraph.ingest.manifest import load_manifest
+from studygraph.ingest.pipeline import sync
+from studygraph.ingest.snapshot import load_snapshot
+from studygraph.ingest.spans import indexed_spans, span_embedding_text
+from studygraph.ingest.store import ChunkStore
+from studygraph.settings import Settings, load_settings
 
 SECTION = (
     "## {title}\n\n"
@@ -35,21 +35,21 @@ def note_text(*titles: str) -> str:
 class CountingEmbedder:
     """The real embedder, counting what it is asked to encode."""
 
-    def __init__(self, inner) -> None:  # noqa: ANN001
+    def __init__(self, inner) -> None:
         self.inner = inner
         self.texts: list[str] = []
 
-    def encode(self, texts):  # noqa: ANN001, ANN201
+    def encode(self, texts):
         self.texts += list(texts)
         return self.inner.encode(texts)
 
 
-@pytest.fixture()
+@pytest.fixture
 def settings(studygraph_home: Path) -> Settings:
     return load_settings()
 
 
-@pytest.fixture()
+@pytest.fixture
 def notes(tmp_path: Path) -> Path:
     folder = tmp_path / "notes"
     folder.mkdir()
@@ -71,7 +71,7 @@ def assert_lines_match_files(settings: Settings) -> None:
         assert "\n".join(lines[chunk.start_line - 1 : chunk.end_line]) == chunk.text
 
 
-def test_unchanged_notes_are_never_embedded_again(notes: Path, settings: Settings, embedder) -> None:  # noqa: ANN001
+def test_unchanged_notes_are_never_embedded_again(notes: Path, settings: Settings, embedder) -> None:
     counting = CountingEmbedder(embedder)
     first = sync([notes], settings, counting)
     assert sorted(Path(p).name for p in first.added) == ["attention.md", "loss.txt", "vision.md"]
@@ -82,7 +82,7 @@ def test_unchanged_notes_are_never_embedded_again(notes: Path, settings: Setting
     assert len(again.unchanged) == 3 and again.generation == first.generation
 
 
-def test_an_edit_re_embeds_only_the_changed_passage(notes: Path, settings: Settings, embedder) -> None:  # noqa: ANN001
+def test_an_edit_re_embeds_only_the_changed_passage(notes: Path, settings: Settings, embedder) -> None:
     sync([notes], settings, embedder)
     before = served(settings)
     path = notes / "attention.md"
@@ -100,7 +100,7 @@ def test_an_edit_re_embeds_only_the_changed_passage(notes: Path, settings: Setti
     assert len(old) == 1 and not old & ChunkStore(settings).ids()  # the old version of that passage is gone
 
 
-def test_passages_that_only_moved_keep_their_vectors_and_get_new_lines(notes: Path, settings: Settings, embedder) -> None:  # noqa: ANN001
+def test_passages_that_only_moved_keep_their_vectors_and_get_new_lines(notes: Path, settings: Settings, embedder) -> None:
     sync([notes], settings, embedder)
     before = served(settings)
     path = notes / "vision.md"
@@ -122,7 +122,7 @@ def test_a_deleted_note_leaves_no_chunk_span_or_graph_evidence(notes: Path, stud
     sg.ingest([notes])
     gone = notes / "loss.txt"
     gone_ids = set(load_manifest(studygraph_home).notes[str(gone)].chunk_ids)
-    assert str(gone) in json.dumps(sg.graph().to_json())  # the note is evidence in the graph
+    assert str(gone) in json.dumps(sg.graph_json())  # the note is evidence in the graph
     gone.unlink()
     report = sg.ingest([notes])
     assert report.removed == (str(gone),)
@@ -130,12 +130,12 @@ def test_a_deleted_note_leaves_no_chunk_span_or_graph_evidence(notes: Path, stud
     assert not gone_ids & store.ids()
     rows, _ = store.span_counts()
     assert not gone_ids & set(rows)
-    assert str(gone) not in json.dumps(sg.graph().to_json())
+    assert str(gone) not in json.dumps(sg.graph_json())
     hits = sg.search_batch(["contrastive loss temperature"], k=10, mode="bm25")[0]
     assert all(Path(h.chunk.source).name != "loss.txt" for h in hits)
 
 
-def test_remove_keeps_a_note_out_until_it_changes_or_is_named(notes: Path, settings: Settings, embedder) -> None:  # noqa: ANN001
+def test_remove_keeps_a_note_out_until_it_changes_or_is_named(notes: Path, settings: Settings, embedder) -> None:
     sync([notes], settings, embedder)
     target = notes / "vision.md"
     ids = set(load_manifest(settings.home).notes[str(target)].chunk_ids)
@@ -154,13 +154,13 @@ def test_remove_keeps_a_note_out_until_it_changes_or_is_named(notes: Path, setti
     assert str(target) in sync([notes], settings, embedder).added
 
 
-def test_remove_names_what_it_cannot_find(notes: Path, settings: Settings, embedder) -> None:  # noqa: ANN001
+def test_remove_names_what_it_cannot_find(notes: Path, settings: Settings, embedder) -> None:
     sync([notes], settings, embedder)
     with pytest.raises(NoteError, match=r"nothing\.md: is not an ingested note"):
         remove_notes(["nothing.md"], settings, embedder)
 
 
-def test_rebuild_re_embeds_everything_and_ends_with_the_same_chunks(notes: Path, settings: Settings, embedder) -> None:  # noqa: ANN001
+def test_rebuild_re_embeds_everything_and_ends_with_the_same_chunks(notes: Path, settings: Settings, embedder) -> None:
     first = sync([notes], settings, embedder)
     before = served(settings)
     counting = CountingEmbedder(embedder)
@@ -170,7 +170,7 @@ def test_rebuild_re_embeds_everything_and_ends_with_the_same_chunks(notes: Path,
     assert ChunkStore(settings).ids() == set(before)
 
 
-def test_changed_chunking_asks_for_a_rebuild_and_rebuild_applies_it(notes: Path, settings: Settings, embedder) -> None:  # noqa: ANN001
+def test_changed_chunking_asks_for_a_rebuild_and_rebuild_applies_it(notes: Path, settings: Settings, embedder) -> None:
     sync([notes], settings, embedder)
     smaller = load_settings(chunk_max_chars=600)
     with pytest.raises(IndexMismatchError, match=r"chunking max_chars 1500 \(now 600\); run `studygraph rebuild`"):
@@ -180,7 +180,7 @@ def test_changed_chunking_asks_for_a_rebuild_and_rebuild_applies_it(notes: Path,
     assert sync([notes], smaller, embedder).embedded == 0
 
 
-def test_an_unchanged_reingest_does_not_even_import_torch(notes: Path, studygraph_home: Path, embedder) -> None:  # noqa: ANN001
+def test_an_unchanged_reingest_does_not_even_import_torch(notes: Path, studygraph_home: Path, embedder) -> None:
     sync([notes], load_settings(), embedder)
     code = (
         "import sys; from assistant.facade import Studygraph; "

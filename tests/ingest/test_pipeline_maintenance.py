@@ -11,15 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.cli_maintenance import doctor_run
-from assistant.concepts import graph_path
-from assistant.facade import Studygraph
-from ingest.journal import write_journal
-from ingest.manifest import load_manifest, manifest_path
-from ingest.note import Chunk
-from ingest.settings import load_settings
-from ingest.snapshot import load_snapshot, snapshot_path
-from ingest.store import ChunkStore
+from studygraph.assistant.facade import Studygraph
+from studygraph.assistant.graph_sync import graph_path
+from studygraph.ingest.journal import write_journal
+from studygraph.ingest.manifest import load_manifest, manifest_path
+from studygraph.ingest.note import Chunk
+from studygraph.ingest.snapshot import load_snapshot, snapshot_path
+from studygraph.ingest.store import ChunkStore
+from studygraph.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 EXE = Path(sys.executable).with_name("studygraph")
@@ -34,7 +33,7 @@ def run(*args: str, home: Path, timeout: int = 180) -> subprocess.CompletedProce
     return subprocess.run([str(EXE), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
 
-@pytest.fixture()
+@pytest.fixture
 def ingested(tmp_path: Path, studygraph_home: Path) -> tuple[Studygraph, Path]:
     notes = tmp_path / "notes"
     notes.mkdir()
@@ -84,9 +83,9 @@ def test_doctor_finds_each_kind_of_damage_and_repair_fixes_it(ingested: tuple[St
     assert lines[-1] == "run `studygraph doctor --repair` to fix these"
 
     (notes / "hnsw.md").write_text(TEXT.format(title="HNSW"), encoding="utf-8")
-    result = doctor_run(Studygraph(load_settings()), repair=True)
-    assert result["ok"], result
-    assert "rebuilt the concept graph" in result["repaired"]
+    result = Studygraph(load_settings()).doctor(repair=True)
+    assert result.ok, result
+    assert "rebuilt the concept graph" in result.repaired
     assert served_chunks(studygraph_home) == before
     assert ChunkStore(sg.settings).ids() == {row[0] for row in before}
     assert run("doctor", home=studygraph_home).returncode == 0

@@ -10,16 +10,16 @@ import threading
 import time
 from pathlib import Path
 
-from assistant.facade import Studygraph
-from ingest.manifest import load_manifest
-from ingest.settings import load_settings
-from ingest.watch import watch
+from studygraph.assistant.facade import Studygraph
+from studygraph.ingest.manifest import load_manifest
+from studygraph.ingest.watch import watch
+from studygraph.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 EXE = Path(sys.executable).with_name("studygraph")
 
 
-def wait_for(condition, timeout: float) -> bool:  # noqa: ANN001
+def wait_for(condition, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():

@@ -14,9 +14,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.chunking import split_note
-from ingest.note import Note, split_lines
-from ingest.tokenize import normalize, tokenize
+from studygraph.ingest.chunking import split_note
+from studygraph.ingest.note import Note, split_lines
+from studygraph.ingest.tokenize import normalize, tokenize
 
 
 def examples() -> int:
@@ -42,7 +42,7 @@ SEPARATOR = st.sampled_from(["\n", "\n", "\n", "\r\n", "\r"])
 
 
 @st.composite
-def markdownish(draw) -> str:  # noqa: ANN001
+def markdownish(draw) -> str:
     lines = draw(st.lists(LINE, max_size=40))
     out = ""
     for line in lines:

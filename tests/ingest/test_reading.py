@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import NoteError
-from ingest.reading import decode, discover, read_note
+from studygraph.errors import NoteError
+from studygraph.ingest.reading import decode, discover, read_note
 
 
 def write(path: Path, data: bytes | str) -> Path:
@@ -19,7 +19,7 @@ def write(path: Path, data: bytes | str) -> Path:
 
 
 def test_utf8_with_bom_is_read_without_the_bom() -> None:
-    text, warnings = decode(codecs.BOM_UTF8 + "# Title\nbody".encode(), "n.md")
+    text, warnings = decode(codecs.BOM_UTF8 + b"# Title\nbody", "n.md")
     assert text == "# Title\nbody" and warnings == ()
 
 
@@ -42,7 +42,7 @@ def test_mostly_undecodable_bytes_are_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    "data, reason",
+    ("data", "reason"),
     [
         (b"", "is empty"),
         (b" \n\t\r\n  ", "contains only whitespace"),

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.pipeline import sync
-from ingest.settings import load_settings
-from ingest.snapshot import build_snapshot, load_snapshot
-from ingest.manifest import load_manifest
-from ingest.store import ChunkStore
+from studygraph.ingest.manifest import load_manifest
+from studygraph.ingest.pipeline import sync
+from studygraph.ingest.snapshot import build_snapshot, load_snapshot
+from studygraph.ingest.store import ChunkStore
+from studygraph.settings import load_settings
 
 
 class ReadCountingStore(ChunkStore):
@@ -18,16 +18,16 @@ class ReadCountingStore(ChunkStore):
 
     reads = 0
 
-    def fetch(self, ids):  # noqa: ANN001, ANN201
+    def fetch(self, ids):
         ReadCountingStore.reads += 1
         return super().fetch(ids)
 
-    def fetch_spans(self, chunk_ids):  # noqa: ANN001, ANN201
+    def fetch_spans(self, chunk_ids):
         ReadCountingStore.reads += 1
         return super().fetch_spans(chunk_ids)
 
 
-def test_first_ingest_writes_the_snapshot_without_reading_the_store_back(seeds_copy: Path, embedder) -> None:  # noqa: ANN001
+def test_first_ingest_writes_the_snapshot_without_reading_the_store_back(seeds_copy: Path, embedder) -> None:
     settings = load_settings()
     store = ReadCountingStore(settings)
     ReadCountingStore.reads = 0

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.chunking import split_note
-from ingest.note import Note, split_lines
-from ingest.spans import split_spans
+from studygraph.ingest.chunking import split_note
+from studygraph.ingest.note import Note, split_lines
+from studygraph.ingest.spans import split_spans
 
 SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
 

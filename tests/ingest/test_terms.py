@@ -9,28 +9,28 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Plus as Reference
 
-from assistant.bm25 import BM25Plus
-from assistant.facade import Studygraph
-from ingest import snapshot as snapshot_module
-from ingest.arrayfile import read_arrays, write_arrays
-from ingest.atomic import write_with
-from ingest.maintenance import remove_notes
-from ingest.note import Chunk
-from ingest.pipeline import sync
-from ingest.settings import load_settings
-from ingest.snapshot import load_snapshot
-from ingest.terms import chunk_terms
-from ingest.tokenize import tokenize
+from studygraph.assistant.bm25 import BM25Plus
+from studygraph.assistant.facade import Studygraph
+from studygraph.atomic import write_with
+from studygraph.ingest import snapshot as snapshot_module
+from studygraph.ingest.arrayfile import read_arrays, write_arrays
+from studygraph.ingest.maintenance import remove_notes
+from studygraph.ingest.note import Chunk
+from studygraph.ingest.pipeline import sync
+from studygraph.ingest.snapshot import load_snapshot
+from studygraph.ingest.terms import chunk_terms
+from studygraph.ingest.tokenize import tokenize
+from studygraph.settings import load_settings
 
 QUERIES = ["what is hnsw", "contrastive loss temperature", "ViT-L/14", "perceiver resampler", "xyzzy"]
 
 
-def rewrite(path: Path, change) -> None:  # noqa: ANN001 - (header, arrays) -> (header, arrays)
+def rewrite(path: Path, change) -> None:
     """Rewrite the snapshot file through `change`, as another version or a damaged disk might leave it."""
     header, arrays = read_arrays(path)
     header, arrays = change(header, {k: np.array(v) for k, v in arrays.items()})
     write_with(path, lambda handle: write_arrays(handle, header, arrays))
-    snapshot_module._last = None  # noqa: SLF001 - read the file, not this process's copy
+    snapshot_module._last = None
 
 
 def fresh_scores(chunks: tuple[Chunk, ...], query: str) -> np.ndarray:
@@ -49,7 +49,7 @@ def assert_counts_are_fresh(home: Path) -> None:
         np.testing.assert_allclose(stored.get_scores(tokenize(query)), fresh_scores(snapshot.chunks, query), rtol=1e-9, atol=1e-9)
 
 
-def test_counts_follow_edits_moves_and_removals(seeds_copy: Path, embedder) -> None:  # noqa: ANN001
+def test_counts_follow_edits_moves_and_removals(seeds_copy: Path, embedder) -> None:
     settings = load_settings()
     sync([seeds_copy], settings, embedder)
     assert_counts_are_fresh(settings.home)
@@ -69,7 +69,7 @@ def test_counts_follow_edits_moves_and_removals(seeds_copy: Path, embedder) -> N
     assert_counts_are_fresh(settings.home)
 
 
-def test_reused_rows_equal_a_full_recount(seeds_copy: Path, embedder) -> None:  # noqa: ANN001
+def test_reused_rows_equal_a_full_recount(seeds_copy: Path, embedder) -> None:
     settings = load_settings()
     sync([seeds_copy], settings, embedder)
     snapshot = load_snapshot(settings.home)
@@ -83,7 +83,7 @@ def test_reused_rows_equal_a_full_recount(seeds_copy: Path, embedder) -> None:  
         )
 
 
-def test_a_snapshot_without_counts_still_serves(seeds_copy: Path, embedder) -> None:  # noqa: ANN001
+def test_a_snapshot_without_counts_still_serves(seeds_copy: Path, embedder) -> None:
     """A snapshot without term counts loads, and BM25 counts the chunks itself."""
     settings = load_settings()
     sync([seeds_copy], settings, embedder)
@@ -97,7 +97,7 @@ def test_a_snapshot_without_counts_still_serves(seeds_copy: Path, embedder) -> N
 
 
 @pytest.mark.parametrize("damage", ["ids_out_of_range", "short_indptr"])
-def test_damaged_counts_are_recounted_not_trusted(seeds_copy: Path, embedder, damage: str) -> None:  # noqa: ANN001
+def test_damaged_counts_are_recounted_not_trusted(seeds_copy: Path, embedder, damage: str) -> None:
     settings = load_settings()
     sync([seeds_copy], settings, embedder)
 

@@ -1,4 +1,4 @@
-from ingest.tokenize import tokenize
+from studygraph.ingest.tokenize import tokenize
 
 
 def test_technical_compounds_stay_searchable_whole_and_in_parts() -> None:

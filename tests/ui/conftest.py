@@ -15,8 +15,8 @@ from ui_helpers import APP, SEEDS, TIMEOUT
 @pytest.fixture(scope="session")
 def ingested_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory with the seed notes ingested (once per test session)."""
-    from assistant.facade import Studygraph
-    from ingest.settings import load_settings
+    from studygraph.assistant.facade import Studygraph
+    from studygraph.settings import load_settings
 
     home = tmp_path_factory.mktemp("ui") / "home"
     settings = load_settings(env={}, home=home)
@@ -25,14 +25,14 @@ def ingested_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home
 
 
-@pytest.fixture()
+@pytest.fixture
 def shared_home(ingested_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The shared ingested home, for tests that only read."""
     monkeypatch.setenv("STUDYGRAPH_HOME", str(ingested_home))
     return ingested_home
 
 
-@pytest.fixture()
+@pytest.fixture
 def own_home(ingested_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private copy of the ingested home, for tests that add notes or reviews."""
     home = tmp_path / "own_home"
@@ -41,10 +41,10 @@ def own_home(ingested_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     return home
 
 
-@pytest.fixture()
+@pytest.fixture
 def app() -> Iterator[AppTest]:
     """The app, run once (on the chat page)."""
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    yield at
+    return at

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from tests.servers import serving
+from servers import serving
 from ui_helpers import ANSWER_NOTE, ANSWER_TEXT, APP, QUESTION, ROOT, answer_line
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,7 +30,7 @@ COMPONENT = "st_cytoscape.st_cytoscape"
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make test installs it)")
 
 
-@pytest.fixture()
+@pytest.fixture
 def server(own_home: Path, tmp_path: Path) -> Iterator[str]:
     """The app on a free loopback port, over a copy of the ingested seeds."""
     env = {**os.environ, "STUDYGRAPH_HOME": str(own_home), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
@@ -45,7 +45,7 @@ def server(own_home: Path, tmp_path: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}/"
 
 
-def node_position(graph, label: str) -> dict:  # noqa: ANN001 - playwright Locator of the component iframe
+def node_position(graph, label: str) -> dict:
     """Where Cytoscape drew the node with this label, in the iframe's pixels."""
     nodes = graph.content_frame.locator("body").evaluate(
         """() => {
@@ -73,7 +73,7 @@ def test_ask_then_browse_the_graph_offline(server: str):
     expect.set_options(timeout=90_000)  # the first answer loads the model in the server
     left_loopback: list[str] = []
 
-    def loopback_only(route) -> None:  # noqa: ANN001 - playwright Route
+    def loopback_only(route) -> None:
         if urlsplit(route.request.url).hostname == "127.0.0.1":
             route.continue_()
         else:

@@ -28,10 +28,10 @@ def _handler(reply: type[Reply]) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, *args) -> None:  # noqa: ANN002
+        def log_message(self, *args) -> None:
             pass
 
-        def do_POST(self) -> None:  # noqa: N802 - http.server API
+        def do_POST(self) -> None:
             request = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
             if reply.status != 200:
                 body = b'{"error": {"message": "model not loaded"}}'
@@ -59,7 +59,7 @@ def _handler(reply: type[Reply]) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture()
+@pytest.fixture
 def llm(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[Reply]]:
     class Scripted(Reply):
         pass
@@ -75,7 +75,7 @@ def llm(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[Reply]]:
     server.server_close()
 
 
-def ask(at, question: str):  # noqa: ANN001, ANN201 - AppTest
+def ask(at, question: str):
     at.chat_input[0].set_value(question)
     return ok(at.run())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ui_helpers import ANSWER_NOTE, ANSWER_TEXT, QUESTION, answer_line, ok, texts, unescape
 
 
-def ask(at, question: str):  # noqa: ANN001, ANN201 - AppTest
+def ask(at, question: str):
     at.chat_input[0].set_value(question)
     return ok(at.run())
 

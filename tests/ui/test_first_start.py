@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ui_helpers import APP, TIMEOUT, ok, texts, unescape
 from streamlit.testing.v1 import AppTest
+from ui_helpers import APP, TIMEOUT, ok, texts, unescape
 
 NOTE = """# Tiny seed
 ### What is a Siamese Network?

@@ -7,7 +7,7 @@ from ui_helpers import cytoscape_elements, ok, texts, unescape
 GRAPH = "views/graph.py"
 
 
-def open_graph(app, concept: str | None = None):  # noqa: ANN001, ANN201 - AppTest
+def open_graph(app, concept: str | None = None):
     if concept:
         app.session_state["concept"] = concept
     app.switch_page(GRAPH)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graph import Concept, ConceptGraph, Relation
-from ui.graph_view import View, ego, elements, overview
+from studygraph.graph import Concept, ConceptGraph, Relation
+from studygraph.ui.graph_view import View, ego, elements, overview
 
 # a - b - c - d (a chain), b - e, and an island f; types vary.
 TYPES = {"a": "model", "b": "loss", "c": "model", "d": "dataset", "e": "model", "f": "metric"}

@@ -15,16 +15,16 @@ It was first described in ![tracker](http://example.com/t.png) **field notes**.
 """
 
 
-def open_notes(app):  # noqa: ANN001, ANN201 - AppTest
+def open_notes(app):
     app.switch_page(NOTES)
     return ok(app.run())
 
 
-def button(app, label: str):  # noqa: ANN001, ANN201
+def button(app, label: str):
     return next(b for b in app.button if b.label == label)
 
 
-def ask(app, question: str):  # noqa: ANN001, ANN201
+def ask(app, question: str):
     app.switch_page("views/chat.py")
     ok(app.run())
     app.chat_input[0].set_value(question)

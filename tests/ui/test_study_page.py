@@ -8,9 +8,9 @@ STUDY = "views/study.py"
 GRILL = "Multimodal & Embedding History — Interview Grill"
 
 
-def reference_of(question: str, home) -> str:  # noqa: ANN001
+def reference_of(question: str, home) -> str:
     """The reference answer of the card on screen, read from the deck's own store."""
-    from assistant.study.reviews import ReviewStore
+    from studygraph.assistant.study.reviews import ReviewStore
 
     store = ReviewStore(home / "study.sqlite")
     try:
@@ -19,7 +19,7 @@ def reference_of(question: str, home) -> str:  # noqa: ANN001
         store.close()
 
 
-def answer(app, text: str):  # noqa: ANN001, ANN201
+def answer(app, text: str):
     app.text_area[0].input(text)
     next(b for b in app.button if b.label == "Check my answer").click()
     return ok(app.run())

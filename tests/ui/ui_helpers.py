@@ -31,7 +31,7 @@ def ok(at: AppTest) -> AppTest:
     return at
 
 
-def texts(elements) -> list[str]:  # noqa: ANN001 - an AppTest element list
+def texts(elements) -> list[str]:
     return [str(e.value) for e in elements]
 
 
@@ -50,7 +50,7 @@ def unescape(text: str) -> str:
 
 def cytoscape_elements(at: AppTest) -> list[dict]:
     """The elements the graph page handed to the Cytoscape component."""
-    components = [e for e in at.get("component_instance")]
+    components = list(at.get("component_instance"))
     assert components, "the graph component was not rendered"
     args = json.loads(components[0].proto.json_args)
     return args["elements"]

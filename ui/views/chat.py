@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.llm import llm_configured
-from assistant.types import Answer
-from ingest.errors import StudygraphError
-from ingest.settings import MODES
-from ui import components, state
-from ui.components import md
+from studygraph.assistant.llm import llm_configured
+from studygraph.assistant.types import Answer
+from studygraph.errors import StudygraphError
+from studygraph.settings import MODES
+from studygraph.ui import components, state
+from studygraph.ui.components import md
 
 MESSAGES = "messages"
 GOTO = "chat_goto"
@@ -36,7 +36,7 @@ def _follow_chip() -> None:
     st.session_state[state.ASK] = f"What is {concept}?"
 
 
-def _sidebar(assistant) -> tuple[str, int, bool]:  # noqa: ANN001 - Studygraph
+def _sidebar(assistant) -> tuple[str, int, bool]:
     with st.sidebar:
         st.subheader("Retrieval")
         st.session_state.setdefault(state.MODE, assistant.settings.mode)
@@ -103,7 +103,7 @@ def _body(message: dict, i: int, titles: dict[str, str]) -> None:
         _related(answer, i)
 
 
-def _answer(assistant, question: str, k: int, mode: str, llm: bool) -> dict:  # noqa: ANN001 - Studygraph
+def _answer(assistant, question: str, k: int, mode: str, llm: bool) -> dict:
     """Ask, showing LLM text as it streams; the reply message to keep."""
     try:
         with st.spinner("Reading your notes..."):
@@ -124,7 +124,7 @@ def _answer(assistant, question: str, k: int, mode: str, llm: bool) -> dict:  # 
         return {"role": "assistant", "content": str(exc)}
 
 
-def _welcome(assistant) -> None:  # noqa: ANN001 - Studygraph
+def _welcome(assistant) -> None:
     hubs = [h["name"] for h in assistant.graph().summary(hubs=4)["hubs"]]
     with st.chat_message("assistant"):
         st.markdown("Ask me about your notes. Every answer quotes them and cites the exact lines.")

@@ -7,9 +7,9 @@ from __future__ import annotations
 import streamlit as st
 from st_cytoscape import cytoscape
 
-from graph import ConceptCard, ConceptGraph, Evidence
-from ui import components, graph_view, state
-from ui.components import md
+from studygraph.graph import ConceptCard, ConceptGraph, Evidence
+from studygraph.ui import components, graph_view, state
+from studygraph.ui.components import md
 
 SEARCH = "graph_search"
 TYPES = "graph_types"

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.notes import NoteInfo, NoteLibrary, Saved
-from ingest.errors import StudygraphError
-from ingest.settings import SUFFIXES
-from ui import components, state
-from ui.components import md
+from studygraph.assistant.library import NoteInfo, NoteLibrary, Saved
+from studygraph.errors import StudygraphError
+from studygraph.settings import SUFFIXES
+from studygraph.ui import components, state
+from studygraph.ui.components import md
 
 CONFIRM = "notes_confirm_delete"
 UPLOADS = "notes_upload_round"  # bumped after an upload so the uploader starts empty

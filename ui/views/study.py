@@ -3,15 +3,15 @@ neighbourhood), grade typed answers, rate recall, and watch progress."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import streamlit as st
 
-from assistant.study import Card, Deck, Grade
-from assistant.study.schedule import RATINGS, suggested_rating
-from ingest.errors import StudygraphError
-from ui import components, state
-from ui.components import md
+from studygraph.assistant.study import Card, Deck, Grade
+from studygraph.assistant.study.schedule import RATINGS, suggested_rating
+from studygraph.errors import StudygraphError
+from studygraph.ui import components, state
+from studygraph.ui.components import md
 
 SCOPE = "study_scope"
 NOTE = "study_note"
@@ -27,7 +27,7 @@ VERDICT = {"right": st.success, "partial": st.warning, "wrong": st.error}
 
 
 def _until(due: datetime) -> str:
-    seconds = max(0.0, (due - datetime.now(timezone.utc)).total_seconds())
+    seconds = max(0.0, (due - datetime.now(UTC)).total_seconds())
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds >= size:
             n = round(seconds / size)

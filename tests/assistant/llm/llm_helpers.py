@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.chunking import split_note
-from ingest.note import Chunk, Note
+from studygraph.ingest.chunking import split_note
+from studygraph.ingest.note import Chunk, Note
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 

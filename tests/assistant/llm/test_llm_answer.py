@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.llm import llm_answer, llm_configured, stream_llm_answer
-from assistant.types import Answer, Citation, Hit
-from ingest.settings import Settings
+from studygraph.assistant.llm import llm_answer, llm_configured, stream_llm_answer
+from studygraph.assistant.types import Answer, Citation, Hit
+from studygraph.settings import Settings
 
 GOOD = (
     "Whisper is OpenAI's automatic speech recognition model, a Transformer encoder-decoder [1]. "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.llm.claims import Claim, marker_numbers, split_claims
+from studygraph.assistant.llm.claims import Claim, marker_numbers, split_claims
 
 
 def test_markers_before_or_after_the_full_stop():

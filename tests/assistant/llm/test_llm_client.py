@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from assistant.llm.client import ChatClient, Endpoint, LLMError, chat_path
-from ingest.settings import Settings
+from studygraph.assistant.llm.client import ChatClient, Endpoint, LLMError, chat_path
+from studygraph.settings import Settings
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 
@@ -56,7 +56,7 @@ def test_a_server_that_trickles_bytes_is_cut_at_the_deadline(fake_llm):
     client = ChatClient(Endpoint.from_settings(Settings(llm_url=fake_llm.url, llm_timeout=0.6)))
     fake_llm.reply(trickle=True)
     started = time.monotonic()
-    with pytest.raises(LLMError, match="timed out after 0.6s"):
+    with pytest.raises(LLMError, match=r"timed out after 0\.6s"):
         client.complete(MESSAGES)
     assert time.monotonic() - started < 1.5
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.llm.prompt import build_messages, escape_data
-from assistant.types import Hit
-from ingest.note import Chunk
+from studygraph.assistant.llm.prompt import build_messages, escape_data
+from studygraph.assistant.types import Hit
+from studygraph.ingest.note import Chunk
 
 
 def hit(text: str, source: str = "/notes/evil.md", heading: str = "Audio > Whisper") -> Hit:

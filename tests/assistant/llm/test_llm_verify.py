@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from assistant.llm.guard import is_instruction, payload_terms
-from assistant.llm.support import Thresholds
-from assistant.llm.verify import verify_reply
-from ingest.tokenize import tokenize
+from studygraph.assistant.llm.guard import is_instruction, payload_terms
+from studygraph.assistant.llm.support import Thresholds
+from studygraph.assistant.llm.verify import verify_reply
+from studygraph.ingest.tokenize import tokenize
 
 
 def test_sentences_cite_the_exact_spans_they_use(whisper_hits, embed):

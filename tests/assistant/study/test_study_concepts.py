@@ -7,9 +7,9 @@ from pathlib import Path
 
 from study_helpers import chunks_of, no_embed
 
-from assistant.study.concepts import Definition, Link, concept_cards, neighbourhood, relation_cards
-from assistant.study.deck import Deck
-from assistant.study.graph_adapter import from_graph
+from studygraph.assistant.study.concepts import Definition, Link, concept_cards, neighbourhood, relation_cards
+from studygraph.assistant.study.deck import Deck
+from studygraph.assistant.study.graph_adapter import from_graph
 
 DAY37 = "000_ea24ba94182485b6.txt"
 SET44 = "001_c0dbccdbb029a926.txt"
@@ -127,7 +127,7 @@ def test_adapter_turns_a_graph_into_cards(seeds_copy: Path) -> None:
 
 
 def test_relation_cards_from_the_real_graph_quote_their_lines(seeds_copy: Path) -> None:
-    from graph import build_graph
+    from studygraph.graph import build_graph
 
     chunks = chunks_of(seeds_copy)
     definitions, links = from_graph(build_graph(chunks), chunks)

@@ -8,24 +8,24 @@ from pathlib import Path
 import pytest
 from study_helpers import chunks_of, no_embed
 
-from assistant.study.deck import DB_NAME, Deck
-from assistant.study.errors import SelectionError, UnknownCardError
-from assistant.study.schedule import Schedule
+from studygraph.assistant.study.deck import DB_NAME, Deck
+from studygraph.assistant.study.schedule import Schedule
+from studygraph.errors import SelectionError, UnknownCardError
 
 GRILL = "003_2b72a920368736ff.txt"
 DAY37 = "000_ea24ba94182485b6.txt"
 MODULE7 = "002_7e10b629c22f1859.txt"
 
 
-def open_deck(home: Path, clock, **kwargs) -> Deck:  # noqa: ANN001, ANN003
+def open_deck(home: Path, clock, **kwargs) -> Deck:
     return Deck.open(home, no_embed, schedule=Schedule(fuzz=False), clock=clock, **kwargs)
 
 
-def find(deck: Deck, question: str):  # noqa: ANN201
+def find(deck: Deck, question: str):
     return next(c for c in deck.cards() if c.question == question)
 
 
-def test_reviews_and_schedule_survive_a_restart(seeds_copy: Path, studygraph_home: Path, clock) -> None:  # noqa: ANN001
+def test_reviews_and_schedule_survive_a_restart(seeds_copy: Path, studygraph_home: Path, clock) -> None:
     deck = open_deck(studygraph_home, clock)
     deck.sync(chunks_of(seeds_copy))
     card = find(deck, "TF-IDF formula?")
@@ -45,7 +45,7 @@ def test_reviews_and_schedule_survive_a_restart(seeds_copy: Path, studygraph_hom
     assert reopened.select(note=GRILL)[0].id == card.id  # overdue cards come first
 
 
-def test_cards_follow_a_note_edit(seeds_copy: Path, studygraph_home: Path, clock) -> None:  # noqa: ANN001
+def test_cards_follow_a_note_edit(seeds_copy: Path, studygraph_home: Path, clock) -> None:
     deck = open_deck(studygraph_home, clock)
     deck.sync(chunks_of(seeds_copy))
     whisper = find(deck, 'What is "Whisper"?')
@@ -76,7 +76,7 @@ def test_cards_follow_a_note_edit(seeds_copy: Path, studygraph_home: Path, clock
     assert deck.due_at(gated.id) is not None
 
 
-def test_cards_of_a_removed_note_retire(seeds_copy: Path, studygraph_home: Path, clock) -> None:  # noqa: ANN001
+def test_cards_of_a_removed_note_retire(seeds_copy: Path, studygraph_home: Path, clock) -> None:
     deck = open_deck(studygraph_home, clock)
     deck.sync(chunks_of(seeds_copy))
     before = len(deck.cards())
@@ -104,7 +104,7 @@ class FakeAnswer:
     found: bool = True
 
 
-def test_unanswered_questions_get_composed_references(seeds_copy: Path, studygraph_home: Path, clock) -> None:  # noqa: ANN001
+def test_unanswered_questions_get_composed_references(seeds_copy: Path, studygraph_home: Path, clock) -> None:
     module7 = str((seeds_copy / MODULE7).resolve())
     grill = str((seeds_copy / GRILL).resolve())
     asked: list[str] = []
@@ -134,7 +134,7 @@ def test_unanswered_questions_get_composed_references(seeds_copy: Path, studygra
     assert deck.sync(chunks_of(seeds_copy)).asked == 13 and len(asked) == 13
 
 
-def test_select_by_concept_and_by_chunk(seeds_copy: Path, studygraph_home: Path, clock) -> None:  # noqa: ANN001
+def test_select_by_concept_and_by_chunk(seeds_copy: Path, studygraph_home: Path, clock) -> None:
     chunks = chunks_of(seeds_copy)
     deck = open_deck(studygraph_home, clock)
     deck.sync(chunks)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from study_helpers import read_note
 
-from assistant.study.extract import extract_cards
-from assistant.study.grading import Grader
+from studygraph.assistant.study.grading import Grader
+from studygraph.assistant.study.questions import extract_cards
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 
@@ -23,7 +23,7 @@ def cards() -> dict:
 
 
 @pytest.fixture(scope="module")
-def grader(embedder) -> Grader:  # noqa: ANN001
+def grader(embedder) -> Grader:
     return Grader(embedder.encode)
 
 
@@ -48,7 +48,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("question", "right", "wrong"), CASES)
-def test_right_answer_is_right_and_wrong_answer_is_wrong(cards, grader, question, right, wrong) -> None:  # noqa: ANN001
+def test_right_answer_is_right_and_wrong_answer_is_wrong(cards, grader, question, right, wrong) -> None:
     good, bad = grader.grade_many([(cards[question], right), (cards[question], wrong)])
     assert good.verdict == "right", good
     assert bad.verdict == "wrong", bad
@@ -56,7 +56,7 @@ def test_right_answer_is_right_and_wrong_answer_is_wrong(cards, grader, question
     assert bad.missed  # a wrong answer misses key concepts
 
 
-def test_partial_answer_lists_what_it_missed(cards, grader) -> None:  # noqa: ANN001
+def test_partial_answer_lists_what_it_missed(cards, grader) -> None:
     card = cards["Word2Vec — two architectures?"]
     assert set(card.key_concepts) == {"CBOW", "Skip-gram"}
     grade = grader.grade(card, "CBOW, which predicts the centre word from its context.")
@@ -67,14 +67,14 @@ def test_partial_answer_lists_what_it_missed(cards, grader) -> None:  # noqa: AN
 
 
 @pytest.mark.parametrize("answer", ["", "   ", "I don't know", "no idea", "?"])
-def test_non_answers_score_zero(cards, grader, answer: str) -> None:  # noqa: ANN001
+def test_non_answers_score_zero(cards, grader, answer: str) -> None:
     card = cards['What is "SigLIP"?']
     grade = grader.grade(card, answer)
     assert (grade.score, grade.verdict) == (0.0, "wrong")
     assert grade.missed == card.key_concepts
 
 
-def test_grade_json_shape(cards, grader) -> None:  # noqa: ANN001
+def test_grade_json_shape(cards, grader) -> None:
     card = cards["TF-IDF formula?"]
     data = grader.grade(card, "term frequency times inverse document frequency").to_json()
     assert set(data) == {"card", "score", "verdict", "missed", "reference"}

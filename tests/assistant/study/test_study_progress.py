@@ -6,16 +6,16 @@ from pathlib import Path
 
 from study_helpers import chunks_of, no_embed
 
-from assistant.study.deck import Deck
-from assistant.study.grading import Grade
-from assistant.study.schedule import Schedule
+from studygraph.assistant.study.deck import Deck
+from studygraph.assistant.study.grading import Grade
+from studygraph.assistant.study.schedule import Schedule
 
 
 def grade(card_id: str, score: float) -> Grade:
     return Grade(card_id, score, "right" if score > 0.6 else "wrong", (), "", score, score)
 
 
-def test_progress_counts_and_weakest_concepts(seeds_copy: Path, studygraph_home: Path, clock) -> None:  # noqa: ANN001
+def test_progress_counts_and_weakest_concepts(seeds_copy: Path, studygraph_home: Path, clock) -> None:
     deck = Deck.open(studygraph_home, no_embed, schedule=Schedule(fuzz=False), clock=clock)
     deck.sync(chunks_of(seeds_copy))
     total = len(deck.cards())

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fsrs import Rating
 
-from assistant.study.errors import RatingError
-from assistant.study.schedule import Schedule, memory, parse_rating, suggested_rating
+from studygraph.assistant.study.schedule import Schedule, memory, parse_rating, suggested_rating
+from studygraph.errors import RatingError
 
-T0 = datetime(2025, 1, 1, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 1, 1, 8, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -45,7 +45,7 @@ def test_naive_times_are_taken_as_utc() -> None:
 
 
 @pytest.mark.parametrize(("value", "rating"), [("good", Rating.Good), ("EASY", Rating.Easy), ("1", Rating.Again), (2, Rating.Hard)])
-def test_parse_rating(value, rating) -> None:  # noqa: ANN001
+def test_parse_rating(value, rating) -> None:
     assert parse_rating(value) == rating
 
 

@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 EXE = Path(sys.executable).with_name("studygraph")
 
 
-def run(*args: str, home: Path, cwd: Path = ROOT, timeout: int = 180) -> subprocess.CompletedProcess:
-    env = {**os.environ, "STUDYGRAPH_HOME": str(home), "HF_HUB_OFFLINE": "1"}
+def run(*args: str, home: Path, cwd: Path = ROOT, timeout: int = 180, **env_vars: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "STUDYGRAPH_HOME": str(home), "HF_HUB_OFFLINE": "1", **env_vars}
     return subprocess.run([str(EXE), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
 
@@ -30,6 +30,18 @@ def test_search_json_has_the_documented_shape_and_user_relative_sources(seeded_h
     assert top["source"] == "seeds/003_2b72a920368736ff.txt"
     lines = (ROOT / top["source"]).read_text(encoding="utf-8").split("\n")
     assert "\n".join(lines[top["start_line"] - 1 : top["end_line"]]) == top["text"]
+
+
+def test_top_k_and_mode_come_from_the_settings_unless_given(seeded_home: Path) -> None:
+    settings = {"STUDYGRAPH_TOP_K": "2", "STUDYGRAPH_MODE": "bm25"}
+    data = json.loads(run("search", "What is HNSW?", "--json", home=seeded_home, **settings).stdout)
+    assert data["mode"] == "bm25" and len(data["hits"]) == 2
+    assert {h["rank"] for h in data["hits"]} == {1, 2}
+    given = json.loads(run("search", "What is HNSW?", "--json", "--k", "3", "--mode", "dense", home=seeded_home, **settings).stdout)
+    assert given["mode"] == "dense" and len(given["hits"]) == 3
+    one = {"STUDYGRAPH_TOP_K": "1", "STUDYGRAPH_MODE": "bm25"}
+    answer = json.loads(run("ask", "How does CLIP do zero-shot classification?", "--json", home=seeded_home, **one).stdout)
+    assert answer["found"] and len({c["chunk_id"] for c in answer["citations"]}) == 1, answer["citations"]
 
 
 def test_search_and_ask_read_one_query_per_line_and_print_json_lines(seeded_home: Path, tmp_path: Path) -> None:
@@ -66,7 +78,7 @@ def test_eval_prints_recall_mrr_answers_and_latency_per_mode(seeded_home: Path, 
         if words[:1] in (["hybrid"], ["bm25"], ["dense"]):
             table.setdefault(words[0], words[1:])
     assert set(table) == {"hybrid", "bm25", "dense"}
-    r1, r3, r5, mrr, answer = (float(x) for x in table["hybrid"][:5])
+    _r1, _r3, r5, mrr, answer = (float(x) for x in table["hybrid"][:5])
     assert r5 == 1.0 and 0.5 <= mrr <= 1.0 and answer > 0.0
 
 
@@ -85,7 +97,7 @@ def test_ingest_is_idempotent_and_status_reports_the_index(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(
-    "args,message",
+    ("args", "message"),
     [
         (("search", ""), "error: the query is empty"),
         (("search", "clip", "--mode", "fuzzy"), "error: mode must be one of hybrid, bm25, dense, got 'fuzzy'"),

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ingest.errors import NoteError
-from ingest.pipeline import IngestReport, ProgressFn
-from ingest.reading import decode
-from ingest.settings import SUFFIXES
+from studygraph.errors import NoteError
+from studygraph.ingest.pipeline import IngestReport, ProgressFn
+from studygraph.ingest.reading import decode
+from studygraph.settings import SUFFIXES
 
 if TYPE_CHECKING:
-    from assistant.facade import Studygraph
+    from studygraph.assistant.facade import Studygraph
 
 MAX_NAME_BYTES = 200
 # Refused on at least one common file system; `/` and `\` get their own message.

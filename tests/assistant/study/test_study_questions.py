@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from study_helpers import chunks_of, read_note
 
-from assistant.study.cards import card_id, clean_markup
-from assistant.study.extract import extract_cards
-from assistant.study.notes import notes_from_chunks
-from ingest.note import Note
+from studygraph.assistant.study.cards import card_id, clean_markup
+from studygraph.assistant.study.indexed import notes_from_chunks
+from studygraph.assistant.study.questions import extract_cards
+from studygraph.ingest.note import Note
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 DAY37 = SEEDS / "000_ea24ba94182485b6.txt"  # ### N. Question + **Answer:** bullets
@@ -20,11 +20,11 @@ GRILL = SEEDS / "003_2b72a920368736ff.txt"  # N. Question? Answer. lines under l
 OVERVIEW = SEEDS / "004_bc70495b10dcb076.txt"  # "What is X?" sections, bold question lines
 
 
-def cards_of(path: Path):  # noqa: ANN201
+def cards_of(path: Path):
     return extract_cards(read_note(path))
 
 
-def by_question(cards, question: str):  # noqa: ANN001, ANN201
+def by_question(cards, question: str):
     matches = [c for c in cards if c.question == question]
     assert matches, f"no card {question!r} among {[c.question for c in cards]}"
     return matches[0]

@@ -10,13 +10,13 @@ import typer
 from study_helpers import chunks_of
 from typer.testing import CliRunner
 
-from assistant.study.cli import register
-from assistant.study.deck import Deck
-from assistant.study.schedule import Schedule
+from studygraph.assistant.study.deck import Deck
+from studygraph.assistant.study.schedule import Schedule
+from studygraph.cli.study import register
 
 
-@pytest.fixture()
-def app_and_deck(seeds_copy: Path, studygraph_home: Path, embedder, clock):  # noqa: ANN001, ANN201
+@pytest.fixture
+def app_and_deck(seeds_copy: Path, studygraph_home: Path, embedder, clock):
     deck = Deck.open(studygraph_home, embedder.encode, schedule=Schedule(fuzz=False), clock=clock)
     deck.sync(chunks_of(seeds_copy))
     app = typer.Typer()
@@ -24,11 +24,11 @@ def app_and_deck(seeds_copy: Path, studygraph_home: Path, embedder, clock):  # n
     return app, deck
 
 
-def run(app: typer.Typer, *args: str, stdin: str | None = None):  # noqa: ANN201
+def run(app: typer.Typer, *args: str, stdin: str | None = None):
     return CliRunner().invoke(app, list(args), input=stdin)
 
 
-def test_cards_json(app_and_deck) -> None:  # noqa: ANN001
+def test_cards_json(app_and_deck) -> None:
     app, deck = app_and_deck
     result = run(app, "cards", "--json")
     assert result.exit_code == 0, result.output
@@ -43,7 +43,7 @@ def test_cards_json(app_and_deck) -> None:  # noqa: ANN001
     assert len(only) == 2 and {c["source"] for c in only} == {"seeds/002_7e10b629c22f1859.txt"}
 
 
-def test_grade_json_leaves_the_schedule_alone(app_and_deck) -> None:  # noqa: ANN001
+def test_grade_json_leaves_the_schedule_alone(app_and_deck) -> None:
     app, deck = app_and_deck
     card = next(c for c in deck.cards() if c.question == 'What is "SigLIP"?')
     result = run(app, "grade", "--card", card.id, "--answer", "A lip-reading model that turns mouth movement into speech.", "--json")
@@ -55,16 +55,16 @@ def test_grade_json_leaves_the_schedule_alone(app_and_deck) -> None:  # noqa: AN
     assert deck.store.reviews() == [] and deck.due_at(card.id) is None
 
 
-def test_user_mistakes_are_one_line(app_and_deck) -> None:  # noqa: ANN001
+def test_user_mistakes_are_one_line(app_and_deck) -> None:
     app, _ = app_and_deck
     unknown = run(app, "grade", "--card", "nope", "--answer", "x")
-    assert unknown.exit_code == 1
+    assert unknown.exit_code == 2
     assert unknown.output.strip() == "error: no card with id 'nope'; list them with `studygraph cards`"
     no_note = run(app, "quiz", "--note", "999")
-    assert no_note.exit_code == 1 and "matches no note" in no_note.output and "Traceback" not in no_note.output
+    assert no_note.exit_code == 2 and "matches no note" in no_note.output and "Traceback" not in no_note.output
 
 
-def test_quiz_grades_rates_and_schedules(app_and_deck) -> None:  # noqa: ANN001
+def test_quiz_grades_rates_and_schedules(app_and_deck) -> None:
     app, deck = app_and_deck
     answers = "\n".join([
         "term frequency multiplied by inverse document frequency", "",  # accept the suggested rating
@@ -82,7 +82,7 @@ def test_quiz_grades_rates_and_schedules(app_and_deck) -> None:  # noqa: ANN001
     assert (progress["reviews"], progress["due_today"]) == (2, 2)
 
 
-def test_progress_text_has_a_daily_chart(app_and_deck) -> None:  # noqa: ANN001
+def test_progress_text_has_a_daily_chart(app_and_deck) -> None:
     app, deck = app_and_deck
     deck.review(deck.cards()[0].id, "good")
     result = run(app, "progress")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ingest.chunking import split_note
-from ingest.note import Chunk, Note
+from studygraph.ingest.chunking import split_note
+from studygraph.ingest.note import Chunk, Note
 
 
 def read_note(path: Path) -> Note:
@@ -26,7 +26,7 @@ class Clock:
     """A settable UTC clock for the deck."""
 
     def __init__(self) -> None:
-        self.now = datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc)
+        self.now = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now
@@ -35,5 +35,5 @@ class Clock:
         self.now += timedelta(**delta)
 
 
-def no_embed(texts: list[str]):  # noqa: ANN201
+def no_embed(texts: list[str]):
     raise AssertionError("this test must not grade")

@@ -7,11 +7,11 @@ import re
 import unicodedata
 from pathlib import Path
 
-from graph import Concept
-from ingest.chunking import split_note
-from ingest.note import Chunk, Note, split_lines
+from studygraph.graph import Concept
+from studygraph.ingest.chunking import split_note
+from studygraph.ingest.note import Chunk, Note, split_lines
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 def chunks_of(folder: Path) -> list[Chunk]:

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from assistant.study.cards import Card
-from assistant.study.concepts import mentions
-from assistant.study.errors import SelectionError
-from ingest.note import Chunk
+from studygraph.assistant.study.cards import Card
+from studygraph.assistant.study.concepts import mentions
+from studygraph.errors import SelectionError
+from studygraph.ingest.note import Chunk
 
 
 def in_note(cards: Iterable[Card], note: str) -> list[Card]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from assistant.cli_graph import concept_card_json, concept_card_text, graph_summary_text
-from graph import ConceptGraph
+from studygraph.cli.graph import concept_card_json, concept_card_text, graph_summary_text
+from studygraph.graph import ConceptGraph
 
 
 def rel(source: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.notes import (
+from studygraph.assistant.library import (
     NoteLibrary,
     check_content,
     check_name,
@@ -17,8 +17,8 @@ from assistant.notes import (
     remove_note,
     save_note,
 )
-from ingest.errors import NoteError
-from ingest.settings import load_settings
+from studygraph.errors import NoteError
+from studygraph.settings import load_settings
 
 LIMIT = 10_000
 QUOKKA = """# Marsupial attention
@@ -97,7 +97,7 @@ def test_bad_content_is_refused_with_the_reason(data, reason):
 def test_save_writes_only_the_note_inside_the_folder(tmp_path):
     folder = tmp_path / "home" / "notes"
     before = tree(tmp_path)
-    path = save_note(folder, "lecture.md", "# Lecture\nbody\n".encode(), LIMIT)
+    path = save_note(folder, "lecture.md", b"# Lecture\nbody\n", LIMIT)
     assert path == folder.resolve() / "lecture.md" and path.read_text() == "# Lecture\nbody\n"
     assert tree(tmp_path) - before == {"home", "home/notes", "home/notes/lecture.md"}
 
@@ -140,9 +140,9 @@ def test_remove_only_inside_the_folder(tmp_path):
     assert outside.read_text() == "keep me" and not os.listdir(folder)
 
 
-@pytest.fixture()
+@pytest.fixture
 def library(tmp_path, model_path):
-    from assistant.facade import Studygraph
+    from studygraph.assistant.facade import Studygraph
 
     return NoteLibrary(Studygraph(load_settings(env={}, home=tmp_path / "home", model_path=model_path)))
 
@@ -180,7 +180,7 @@ def test_add_files_keeps_the_good_and_names_what_it_refused(library):
         ("../bad.md", "points outside the notes folder (..)"), ("empty.md", "is empty")]
     assert sorted(os.listdir(library.folder)) == ["good.txt"]
     assert [n.name for n in library.notes()] == ["good.txt"]
-    with pytest.raises(NoteError, match="has the extension .exe"):
+    with pytest.raises(NoteError, match=r"has the extension \.exe"):
         library.add("tool.exe", b"MZ")
 
 

@@ -8,12 +8,13 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from assistant.cli_graph import concept_card_json
-from graph import ConceptGraph, export_graphml, load_graph, save_graph
+from studygraph.cli.graph import concept_card_json
+from studygraph.graph import ConceptGraph, export_graphml, load_graph, save_graph
+from studygraph.graph.persist import graph_to_json
 
 
 def test_json_has_the_documented_shape(seed_graph: ConceptGraph) -> None:
-    data = seed_graph.to_json()
+    data = graph_to_json(seed_graph)
     node = data["nodes"][0]
     assert {"id", "name", "type", "aliases", "chunks"} <= set(node)
     edge = data["edges"][0]
@@ -29,7 +30,7 @@ def test_save_load_round_trip(seed_graph: ConceptGraph, tmp_path: Path) -> None:
     save_graph(seed_graph, path)
     assert [p.name for p in path.parent.iterdir()] == ["graph.json"]  # no temporary file left behind
     loaded = load_graph(path)
-    assert loaded.to_json() == seed_graph.to_json()
+    assert graph_to_json(loaded) == graph_to_json(seed_graph)
     card = lambda g: concept_card_json(g.card("CLIP"), str)  # noqa: E731
     assert card(loaded) == card(seed_graph)
     assert loaded.expand_query("SBERT") == seed_graph.expand_query("SBERT")

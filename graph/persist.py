@@ -16,8 +16,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from graph.concept_graph import ConceptGraph
-from graph.model import Concept, Evidence, Relation
+from studygraph.graph.concept_graph import ConceptGraph
+from studygraph.graph.model import Concept, Evidence, Relation
 
 logger = logging.getLogger(__name__)
 

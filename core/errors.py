@@ -35,3 +35,19 @@ class IndexBusyError(StudygraphError):
 
 class QueryError(StudygraphError):
     """A query or its options are unusable (empty query, unknown mode, bad k)."""
+
+
+class StudyError(StudygraphError):
+    """Base class for study-mode mistakes a user can fix."""
+
+
+class UnknownCardError(StudyError):
+    """No active card has this id."""
+
+
+class RatingError(StudyError):
+    """A rating is not again/hard/good/easy."""
+
+
+class SelectionError(StudyError):
+    """A note or concept to study matches nothing."""

@@ -2,13 +2,13 @@
 
 The main app calls `register(app, get_deck)`; nothing here builds a Deck or
 loads a model itself, so `cards` stays fast and tests can pass a small deck.
+User mistakes go through the CLI's one translator (`friendly`): one line, exit 2.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -18,10 +18,10 @@ from rich.panel import Panel
 from rich.prompt import Prompt
 from rich.table import Table
 
-from assistant.study.deck import Deck
-from assistant.study.grading import Grade
-from assistant.study.schedule import RATINGS, suggested_rating
-from ingest.errors import StudygraphError
+from studygraph.assistant.study.deck import Deck
+from studygraph.assistant.study.grading import Grade
+from studygraph.assistant.study.schedule import RATINGS, suggested_rating
+from studygraph.cli.app import friendly
 
 COLOURS = {"right": "green", "partial": "yellow", "wrong": "red"}
 QUIT = {":q", ":quit", "quit", "exit"}
@@ -34,16 +34,6 @@ def default_relpath(path: str) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return path
-
-
-@contextmanager
-def _user_errors() -> Iterator[None]:
-    """A user mistake is one line on stderr and exit code 1, never a traceback."""
-    try:
-        yield
-    except StudygraphError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
 
 
 def _until(due: datetime, now: datetime) -> str:
@@ -81,16 +71,16 @@ def register(app: typer.Typer, get_deck: Callable[[], Deck], relpath: Callable[[
     show = relpath or default_relpath
 
     @app.command("cards")
+    @friendly
     def cards_command(
         as_json: bool = typer.Option(False, "--json", help="Print a JSON array of cards."),
         note: str | None = typer.Option(None, "--note", help="Only cards of this note."),
         concept: str | None = typer.Option(None, "--concept", help="Only cards about this concept."),
     ) -> None:
         """List the study cards extracted from the notes."""
-        with _user_errors():
-            deck = get_deck()
-            names = deck.neighbourhood(concept) if concept else None
-            cards = deck.select(note=note, concepts=names, due_only=False) if (note or concept) else deck.cards()
+        deck = get_deck()
+        names = deck.neighbourhood(concept) if concept else None
+        cards = deck.select(note=note, concepts=names, due_only=False) if (note or concept) else deck.cards()
         if as_json:
             typer.echo(json.dumps([c.to_json(show) for c in cards], ensure_ascii=False))
             return
@@ -102,26 +92,26 @@ def register(app: typer.Typer, get_deck: Callable[[], Deck], relpath: Callable[[
         Console().print(f"{len(cards)} cards (* = reference composed by ask)")
 
     @app.command("grade")
+    @friendly
     def grade_command(
         card: str = typer.Option(..., "--card", help="Card id (see `studygraph cards`)."),
         answer: str = typer.Option(..., "--answer", help="The answer to grade."),
         as_json: bool = typer.Option(False, "--json", help="Print the grade as JSON."),
     ) -> None:
         """Grade an answer against a card's reference without touching the schedule."""
-        with _user_errors():
-            deck = get_deck()
-            target = deck.card(card)
-            grade = deck.grade(card, answer)
+        deck = get_deck()
+        target = deck.card(card)
+        grade = deck.grade(card, answer)
         if as_json:
             typer.echo(json.dumps(grade.to_json(), ensure_ascii=False))
             return
         show_grade(Console(), grade, f"{show(target.source)}:{target.start_line}-{target.end_line}")
 
     @app.command("progress")
+    @friendly
     def progress_command(as_json: bool = typer.Option(False, "--json", help="Print progress as JSON.")) -> None:
         """Cards due today, reviews, retention and the weakest concepts."""
-        with _user_errors():
-            stats = get_deck().progress()
+        stats = get_deck().progress()
         if as_json:
             typer.echo(json.dumps(stats.to_json(), ensure_ascii=False))
             return
@@ -137,6 +127,7 @@ def register(app: typer.Typer, get_deck: Callable[[], Deck], relpath: Callable[[
             console.print(table)
 
     @app.command("quiz")
+    @friendly
     def quiz_command(
         note: str | None = typer.Option(None, "--note", help="Only cards of this note (path, file name or prefix)."),
         concept: str | None = typer.Option(None, "--concept", help="A concept and its graph neighbourhood."),
@@ -145,26 +136,25 @@ def register(app: typer.Typer, get_deck: Callable[[], Deck], relpath: Callable[[
     ) -> None:
         """Drill due cards: type an answer, see the grade, rate your recall."""
         console = Console()
-        with _user_errors():
-            deck = get_deck()
-            names = deck.neighbourhood(concept) if concept else None
-            cards = deck.select(note=note, concepts=names, due_only=not all_cards, limit=limit)
-            if not cards:
-                console.print("Nothing is due. Come back later, or use --all.")
-                return
-            scores: list[float] = []
-            for n, card in enumerate(cards, 1):
-                console.print(Panel(card.question, title=f"{n}/{len(cards)} · {card.kind}", expand=False))
-                answer = Prompt.ask("Your answer (:q to stop)", default="", show_default=False, console=console)
-                if answer.strip().lower() in QUIT:
-                    break
-                grade = deck.grade(card.id, answer)
-                scores.append(grade.score)
-                show_grade(console, grade, f"{show(card.source)}:{card.start_line}-{card.end_line}")
-                rating = Prompt.ask("How well did you recall it?", choices=list(RATINGS),
-                                    default=suggested_rating(grade.verdict), console=console)
-                review = deck.review(card.id, rating, grade)
-                console.print(f"next review in {_until(review.due, review.reviewed_at)}\n")
-            if scores:
-                console.print(f"Done: {len(scores)} cards, mean score {sum(scores) / len(scores):.2f}. "
-                              f"Due today: {deck.progress().due_today}.")
+        deck = get_deck()
+        names = deck.neighbourhood(concept) if concept else None
+        cards = deck.select(note=note, concepts=names, due_only=not all_cards, limit=limit)
+        if not cards:
+            console.print("Nothing is due. Come back later, or use --all.")
+            return
+        scores: list[float] = []
+        for n, card in enumerate(cards, 1):
+            console.print(Panel(card.question, title=f"{n}/{len(cards)} · {card.kind}", expand=False))
+            answer = Prompt.ask("Your answer (:q to stop)", default="", show_default=False, console=console)
+            if answer.strip().lower() in QUIT:
+                break
+            grade = deck.grade(card.id, answer)
+            scores.append(grade.score)
+            show_grade(console, grade, f"{show(card.source)}:{card.start_line}-{card.end_line}")
+            rating = Prompt.ask("How well did you recall it?", choices=list(RATINGS),
+                                default=suggested_rating(grade.verdict), console=console)
+            review = deck.review(card.id, rating, grade)
+            console.print(f"next review in {_until(review.due, review.reviewed_at)}\n")
+        if scores:
+            console.print(f"Done: {len(scores)} cards, mean score {sum(scores) / len(scores):.2f}. "
+                          f"Due today: {deck.progress().due_today}.")

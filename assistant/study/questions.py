@@ -18,15 +18,16 @@ answer; `compose.py` fills it from `ask` or drops it.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from dataclasses import dataclass
 
-from assistant.study.cards import Card, card_id, clean_markup, display_question, normalise_question
-from assistant.study.keyterms import key_concepts, question_topics
-from ingest.blocks import parse
-from ingest.note import Chunk, Note
-from ingest.spans import split_spans
+from studygraph.assistant.study.cards import Card, card_id, clean_markup, display_question, normalise_question
+from studygraph.assistant.study.keyterms import key_concepts, question_topics
+from studygraph.ingest.blocks import parse
+from studygraph.ingest.note import Chunk, Note
+from studygraph.ingest.spans import split_spans
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +154,7 @@ def _inline_pairs(note: Note, lines: list[str], i: int) -> list[tuple[str, str]]
     chunk = Chunk(id="", source=note.path, text=lines[i], start_line=i + 1, end_line=i + 1)
     spans = split_spans(chunk)
     pairs = []
-    for span, nxt in zip(spans, spans[1:]):
+    for span, nxt in itertools.pairwise(spans):
         if span.kind == "question" and nxt.kind == "answer" and nxt.question == span.text:
             pairs.append((span.text, nxt.text))
     return pairs

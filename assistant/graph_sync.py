@@ -9,11 +9,11 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.types import Answer, Related
-from graph import ConceptGraph, build_graph, load_graph
-from graph.store import graph_to_json
-from ingest.atomic import write_bytes, write_json
-from ingest.note import Chunk
+from studygraph.assistant.types import Answer, Related
+from studygraph.atomic import write_bytes, write_json
+from studygraph.graph import ConceptGraph, build_graph, load_graph
+from studygraph.graph.persist import graph_to_json
+from studygraph.ingest.note import Chunk
 
 logger = logging.getLogger(__name__)
 

@@ -1,11 +1,18 @@
-"""Pure renderers for `studygraph graph` and `studygraph concept`: text for people,
-dicts for `--json`. The CLI passes `relpath` so sources print relative to the cwd."""
+"""`studygraph graph` and `studygraph concept`, and their pure renderers: text for
+people, dicts for `--json`. Sources print relative to the cwd (`relpath`)."""
 
 from __future__ import annotations
 
-from typing import Callable
+import json
+from collections.abc import Callable
+from pathlib import Path
 
-from graph import ConceptCard, ConceptGraph, Evidence
+import typer
+
+from studygraph.assistant.output import display_path
+from studygraph.assistant.types import ConceptCard, ConceptGraph, Evidence
+from studygraph.cli.app import facade, friendly
+from studygraph.errors import QueryError
 
 MAX_EVIDENCE_SHOWN = 2
 
@@ -79,3 +86,44 @@ def concept_card_json(card: ConceptCard, relpath: Callable[[str], str]) -> dict:
         },
         "passages": [_citation(e, relpath) for e in card.passages],
     }
+
+
+def graph_command(
+    as_json: bool = typer.Option(False, "--json", help="Node-link JSON."),
+    export: str = typer.Option(None, "--export", help="Export format: graphml."),
+    path: Path = typer.Argument(None, help="Where to write the export."),
+) -> None:
+    """The concept graph: a summary, node-link JSON, or a GraphML export for Gephi."""
+    sg = facade()
+    if export is not None:
+        if export.lower() != "graphml":
+            raise QueryError(f"--export supports graphml, got {export!r}")
+        if path is None:
+            raise QueryError("give the file to write, e.g. `studygraph graph --export graphml concepts.graphml`")
+        sg.export_graph(path)
+        typer.echo(f"wrote {path}")
+        return
+    if as_json:
+        data = sg.graph_json()
+        for edge in data.get("edges", []):
+            for ev in edge.get("evidence", []):
+                ev["source"] = display_path(ev["source"])
+        typer.echo(json.dumps(data, ensure_ascii=False))
+        return
+    typer.echo(graph_summary_text(sg.graph()))
+
+
+def concept_command(
+    name: str = typer.Argument(..., help="A concept name or alias."), as_json: bool = typer.Option(False, "--json")
+) -> None:
+    """A concept card: type, aliases, definition, neighbours and passages, all cited."""
+    card = facade().concept_card(name)
+    if as_json:
+        typer.echo(json.dumps(concept_card_json(card, display_path), ensure_ascii=False))
+    else:
+        typer.echo(concept_card_text(card, display_path))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("graph")(friendly(graph_command))
+    app.command("concept")(friendly(concept_command))

@@ -11,7 +11,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 
-from ingest.note import Chunk, Note, split_lines
+from studygraph.ingest.note import Chunk, Note, split_lines
 
 
 def notes_from_chunks(chunks: Iterable[Chunk]) -> list[Note]:
