@@ -10,6 +10,7 @@ whole inside one chunk whenever they fit.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
@@ -76,129 +77,185 @@ def parse(lines: list[str]) -> tuple[list[Heading], list[Atom]]:
     """Split lines into headings and atoms (blank lines belong to neither)."""
     headings: list[Heading] = []
     atoms: list[Atom] = []
-    underline_levels: dict[tuple[str, bool], int] = {}
-    n = len(lines)
+    levels: dict[tuple[str, bool], int] = {}
     i = 0
-
-    def underline_level(char: str, over: bool) -> int:
-        key = (char, over)
-        if key not in underline_levels:
-            underline_levels[key] = min(len(underline_levels) + 1, 6)
-        return underline_levels[key]
-
-    while i < n:
-        line = lines[i]
-        stripped = line.strip()
-        if not stripped:
+    while i < len(lines):
+        if _is_blank(lines[i]):
             i += 1
             continue
-        fence = FENCE.match(line)
-        if fence:
-            marker = fence.group(1)
-            j = i + 1
-            while j < n and not lines[j].lstrip().startswith(marker):
-                j += 1
-            end = min(j, n - 1)
-            atoms.append(Atom(i, end, "code"))
-            i = end + 1
-            continue
-        heading = ATX.match(line)
-        if heading and heading.group(2):
-            headings.append(Heading(i, len(heading.group(1)), heading.group(2).strip(), i))
-            i += 1
-            continue
-        # reStructuredText overline + title + underline.
-        if (
-            UNDERLINE.match(stripped)
-            and i + 2 < n
-            and lines[i + 2].strip() == stripped
-            and lines[i + 1].strip()
-            and len(lines[i + 1].strip()) <= len(stripped) + 2
-        ):
-            headings.append(Heading(i, underline_level(stripped[0], True), lines[i + 1].strip(), i + 2))
-            i += 3
-            continue
-        # Setext / reStructuredText underline: a lone line followed by ===, ---, ~~~.
-        if (
-            i + 1 < n
-            and UNDERLINE.match(lines[i + 1].strip())
-            and not LIST_ITEM.match(line)
-            and not TABLE_ROW.match(line)
-            and (i == 0 or _is_blank(lines[i - 1]) or bool(ATX.match(lines[i - 1])))
-            and len(lines[i + 1].strip()) >= min(len(stripped), 3)
-        ):
-            headings.append(Heading(i, underline_level(lines[i + 1].strip()[0], False), stripped, i + 1))
-            i += 2
-            continue
-        if RULE.match(line):
-            atoms.append(Atom(i, i, "rule"))
-            i += 1
-            continue
-        if _title_line(lines, i):
-            headings.append(Heading(i, 7, stripped, i))
-            i += 1
-            continue
-        if TABLE_ROW.match(line):
-            j = i
-            while j + 1 < n and TABLE_ROW.match(lines[j + 1]):
-                j += 1
-            atoms.append(Atom(i, j, "table"))
-            i = j + 1
-            continue
-        item = LIST_ITEM.match(line)
-        if item:
-            indent = len(item.group(1))
-            j = i
-            # Continuation: indented lines, or lazy lines that are not new blocks.
-            while j + 1 < n:
-                nxt = lines[j + 1]
-                if _is_blank(nxt):
-                    # A blank line continues the item only if indented text follows.
-                    k = j + 1
-                    while k < n and _is_blank(lines[k]):
-                        k += 1
-                    if k < n and indent_of(lines[k]) > indent and not LIST_ITEM.match(lines[k]):
-                        j = k
-                        continue
-                    break
-                if LIST_ITEM.match(nxt) and indent_of(nxt) <= indent:
-                    break
-                if _block_start(lines, j + 1) or (indent_of(nxt) <= indent and _title_line(lines, j + 1)):
-                    break
-                if LIST_ITEM.match(nxt) and indent_of(nxt) > indent:
-                    break  # a nested item is its own atom
-                j += 1
-            atoms.append(Atom(i, j, "list"))
-            i = j + 1
-            continue
-        if stripped.startswith(">"):
-            j = i
-            while j + 1 < n and lines[j + 1].strip().startswith(">"):
-                j += 1
-            atoms.append(Atom(i, j, "quote"))
-            i = j + 1
-            continue
-        # Paragraph: up to a blank line or the start of another block.
-        j = i
-        while j + 1 < n and not _is_blank(lines[j + 1]) and not _block_start(lines, j + 1):
-            if LIST_ITEM.match(lines[j + 1]) or _title_line(lines, j + 1):
-                break
-            j += 1
-        kind = "text"
-        if lines[j].rstrip().endswith("::") or stripped.startswith(".. "):
-            # reStructuredText literal block (the paragraph ends with "::") or directive:
-            # the indented body is code, and a "# comment" in it is not a heading.
-            k = j + 1
-            while k < n and (_is_blank(lines[k]) or indent_of(lines[k]) > indent_of(line)):
-                k += 1
-            while k - 1 > j and _is_blank(lines[k - 1]):
-                k -= 1
-            if k - 1 > j:
-                j = k - 1
-                kind = "code"
-        atoms.append(Atom(i, j, kind))
-        i = j + 1
+        block = _read_block(lines, i, levels)
+        if isinstance(block, Heading):
+            headings.append(block)
+        else:
+            atoms.append(block)
+        i = block.end + 1
     return headings, atoms
+
+
+def _read_block(lines: list[str], i: int, levels: dict[tuple[str, bool], int]) -> Heading | Atom:
+    """The heading or atom that starts at non-blank line i.
+
+    The order is the grammar: a fence wins over everything (its body is never
+    read), headings over rules, and whatever is left is a paragraph.
+    """
+    return (
+        _read_fence(lines, i)
+        or _read_atx_heading(lines, i)
+        or _read_overlined_title(lines, i, levels)
+        or _read_underlined_title(lines, i, levels)
+        or _read_rule(lines, i)
+        or _read_title_line(lines, i)
+        or _read_table(lines, i)
+        or _read_list_item(lines, i)
+        or _read_quote(lines, i)
+        or _read_paragraph(lines, i)
+    )
+
+
+def _underline_level(levels: dict[tuple[str, bool], int], char: str, over: bool) -> int:
+    """reStructuredText ranks title adornments by first use, not by character:
+    the first style a note uses is level 1, the next new one level 2, and so on."""
+    return levels.setdefault((char, over), min(len(levels) + 1, 6))
+
+
+def _read_fence(lines: list[str], i: int) -> Atom | None:
+    """A fenced code block, up to its closing fence (or the end of the note)."""
+    fence = FENCE.match(lines[i])
+    if not fence:
+        return None
+    marker = fence.group(1)
+    j = i + 1
+    while j < len(lines) and not lines[j].lstrip().startswith(marker):
+        j += 1
+    return Atom(i, min(j, len(lines) - 1), "code")
+
+
+def _read_atx_heading(lines: list[str], i: int) -> Heading | None:
+    """`## Title`; a run of `#` with no title is not a heading."""
+    heading = ATX.match(lines[i])
+    if not (heading and heading.group(2)):
+        return None
+    return Heading(i, len(heading.group(1)), heading.group(2).strip(), i)
+
+
+def _read_overlined_title(lines: list[str], i: int, levels: dict[tuple[str, bool], int]) -> Heading | None:
+    """A reStructuredText title between an overline and an identical underline."""
+    stripped = lines[i].strip()
+    if not (
+        UNDERLINE.match(stripped)
+        and i + 2 < len(lines)
+        and lines[i + 2].strip() == stripped
+        and lines[i + 1].strip()
+        and len(lines[i + 1].strip()) <= len(stripped) + 2
+    ):
+        return None
+    return Heading(i, _underline_level(levels, stripped[0], True), lines[i + 1].strip(), i + 2)
+
+
+def _read_underlined_title(lines: list[str], i: int, levels: dict[tuple[str, bool], int]) -> Heading | None:
+    """Setext / reStructuredText: a lone line followed by ===, ---, ~~~.
+
+    Only after a blank line or a heading, so the last line of a paragraph
+    followed by a rule stays text.
+    """
+    line = lines[i]
+    if not (
+        i + 1 < len(lines)
+        and UNDERLINE.match(lines[i + 1].strip())
+        and not LIST_ITEM.match(line)
+        and not TABLE_ROW.match(line)
+        and (i == 0 or _is_blank(lines[i - 1]) or bool(ATX.match(lines[i - 1])))
+        and len(lines[i + 1].strip()) >= min(len(line.strip()), 3)
+    ):
+        return None
+    return Heading(i, _underline_level(levels, lines[i + 1].strip()[0], False), line.strip(), i + 1)
+
+
+def _read_rule(lines: list[str], i: int) -> Atom | None:
+    return Atom(i, i, "rule") if RULE.match(lines[i]) else None
+
+
+def _read_title_line(lines: list[str], i: int) -> Heading | None:
+    """A lettered or short stand-alone title: a section below every marked-up level."""
+    return Heading(i, 7, lines[i].strip(), i) if _title_line(lines, i) else None
+
+
+def _read_table(lines: list[str], i: int) -> Atom | None:
+    if not TABLE_ROW.match(lines[i]):
+        return None
+    return Atom(i, _last_of_run(lines, i, lambda line: bool(TABLE_ROW.match(line))), "table")
+
+
+def _read_quote(lines: list[str], i: int) -> Atom | None:
+    if not lines[i].strip().startswith(">"):
+        return None
+    return Atom(i, _last_of_run(lines, i, lambda line: line.strip().startswith(">")), "quote")
+
+
+def _last_of_run(lines: list[str], i: int, belongs: Callable[[str], bool]) -> int:
+    """Last line of the run of consecutive lines from i on that `belongs` accepts."""
+    j = i
+    while j + 1 < len(lines) and belongs(lines[j + 1]):
+        j += 1
+    return j
+
+
+def _read_list_item(lines: list[str], i: int) -> Atom | None:
+    """One list item with its continuation lines; a nested item is its own atom."""
+    item = LIST_ITEM.match(lines[i])
+    if not item:
+        return None
+    indent = len(item.group(1))
+    n = len(lines)
+    j = i
+    # Continuation: indented lines, or lazy lines that are not new blocks.
+    while j + 1 < n:
+        nxt = lines[j + 1]
+        if _is_blank(nxt):
+            # A blank line continues the item only if indented text follows.
+            k = j + 1
+            while k < n and _is_blank(lines[k]):
+                k += 1
+            if k < n and indent_of(lines[k]) > indent and not LIST_ITEM.match(lines[k]):
+                j = k
+                continue
+            break
+        if LIST_ITEM.match(nxt):
+            break  # a sibling ends the item; a nested one starts its own atom
+        if _block_start(lines, j + 1) or (indent_of(nxt) <= indent and _title_line(lines, j + 1)):
+            break
+        j += 1
+    return Atom(i, j, "list")
+
+
+def _read_paragraph(lines: list[str], i: int) -> Atom:
+    """A paragraph: up to a blank line or the start of another block.
+
+    A reStructuredText literal block (the paragraph ends with "::") or directive
+    takes its indented body along as code, so a "# comment" in it is not read
+    as a heading.
+    """
+    j = i
+    while j + 1 < len(lines) and not _is_blank(lines[j + 1]) and not _block_start(lines, j + 1):
+        if LIST_ITEM.match(lines[j + 1]) or _title_line(lines, j + 1):
+            break
+        j += 1
+    if lines[j].rstrip().endswith("::") or lines[i].strip().startswith(".. "):
+        body_end = _indented_body_end(lines, j, indent_of(lines[i]))
+        if body_end > j:
+            return Atom(i, body_end, "code")
+    return Atom(i, j, "text")
+
+
+def _indented_body_end(lines: list[str], j: int, indent: int) -> int:
+    """Last non-blank line of the lines after j indented deeper than `indent`
+    (blank lines between them included); j when there are none."""
+    k = j + 1
+    while k < len(lines) and (_is_blank(lines[k]) or indent_of(lines[k]) > indent):
+        k += 1
+    while k - 1 > j and _is_blank(lines[k - 1]):
+        k -= 1
+    return k - 1
 
 
 def indent_of(line: str) -> int:
