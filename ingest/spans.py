@@ -72,97 +72,168 @@ def _line_of(offsets: list[int], pos: int) -> int:
 
 def split_spans(chunk: Chunk) -> list[Span]:
     """Divide a chunk into spans with exact line numbers."""
-    lines = split_lines(chunk.text)
-    spans: list[Span] = []
-    question = ""
-    heading_title = chunk.heading.rsplit(" > ", 1)[-1] if chunk.heading else ""
-    question = heading_title
-    headings, _ = parse(lines)
-    heading_at = {h.line: h for h in headings}
-    underlines = {i for h in headings for i in range(h.line + 1, h.end + 1)}
-    in_code = False
-    in_doctest = False
-    paragraph: list[int] = []
-    term_indent = -1  # indentation of the definition-list term in force, -1 when none
-    skip_indent = -1  # indentation of a NOT_PROSE directive whose body is being skipped
-    outer = question  # what a definition's sentences answer once the definition ends
+    return _SpanReader(chunk).read()
 
-    def emit_paragraph() -> None:
-        nonlocal paragraph
-        if not paragraph:
+
+class _SpanReader:
+    """One pass over a chunk's lines, each line read by the first step that takes it.
+
+    What carries from line to line: whether we are inside fenced code, a doctest
+    or a skipped directive body; the paragraph being gathered; and the question
+    (heading, prompt or definition-list term) that its sentences answer.
+    """
+
+    def __init__(self, chunk: Chunk) -> None:
+        self.chunk = chunk
+        self.lines = split_lines(chunk.text)
+        headings, _ = parse(self.lines)
+        self.heading_at = {h.line: h for h in headings}
+        self.underlines = {i for h in headings for i in range(h.line + 1, h.end + 1)}
+        self.spans: list[Span] = []
+        self.question = chunk.heading.rsplit(" > ", 1)[-1] if chunk.heading else ""
+        self.outer = self.question  # what a definition's sentences answer once the definition ends
+        self.in_code = False
+        self.in_doctest = False
+        self.paragraph: list[int] = []
+        self.term_indent = -1  # indentation of the definition-list term in force, -1 when none
+        self.skip_indent = -1  # indentation of a NOT_PROSE directive whose body is being skipped
+
+    def read(self) -> list[Span]:
+        for idx, line in enumerate(self.lines):
+            self._read_line(idx, line)
+        self._emit_paragraph()
+        return self.spans
+
+    def _read_line(self, idx: int, line: str) -> None:
+        # The order matters: code and skipped bodies first (nothing in them is
+        # markup), then what ends a paragraph, then what opens a new question.
+        if self._read_code(idx, line) or self._skip_markup(line) or self._read_break(idx, line):
             return
-        first = paragraph[0]
-        block = "\n".join(lines[first : paragraph[-1] + 1])
+        self._end_definition(line)
+        if not (
+            self._read_heading(idx)
+            or self._read_prompt(idx, line)
+            or self._read_row(idx, line)
+            or self._read_items(idx, line)
+            or self._read_term(idx, line)
+        ):
+            self.paragraph.append(idx)
+
+    def _number(self, idx: int) -> int:
+        """Note line number of line idx (a chunk sliced from one long line is all on that line)."""
+        chunk = self.chunk
+        return chunk.start_line + idx if chunk.start_line != chunk.end_line else chunk.start_line
+
+    def _add(self, idx: int, text: str, kind: str) -> None:
+        number = self._number(idx)
+        self.spans.append(Span(number, number, text, kind, self.question))
+
+    def _read_code(self, idx: int, line: str) -> bool:
+        """Fence lines toggle code; fenced code, doctest examples and their output are code spans, one per line."""
+        if FENCE.match(line):
+            self._emit_paragraph()
+            self.in_code = not self.in_code
+            return True
+        doctest = bool(DOCTEST.match(line))
+        if not (self.in_code or doctest or (self.in_doctest and line.strip())):
+            self.in_doctest = False
+            return False
+        # A doctest's output lines, up to the next blank line, belong to the example.
+        self._emit_paragraph()
+        self.in_doctest = self.in_doctest or doctest
+        if line.strip():
+            self._add(idx, line.strip(), "code")
+        return True
+
+    def _skip_markup(self, line: str) -> bool:
+        """reStructuredText markup lines, and the whole body of a NOT_PROSE directive, are no span."""
+        if self.skip_indent >= 0 and (not line.strip() or indent_of(line) > self.skip_indent):
+            return True
+        self.skip_indent = -1
+        if not RST_MARKUP.match(line):
+            return False
+        self._emit_paragraph()
+        if NOT_PROSE.match(line):
+            self.skip_indent = indent_of(line)
+        return True
+
+    def _read_break(self, idx: int, line: str) -> bool:
+        """A blank line, a bare label ("**Answer:**") or a rule ends the paragraph;
+        a heading's underline is skipped (the heading span has its title)."""
+        stripped = line.strip()
+        if not stripped or LABEL.match(stripped) or set(stripped) <= set("-=*_~#^ "):
+            self._emit_paragraph()
+            return True
+        return idx in self.underlines
+
+    def _end_definition(self, line: str) -> None:
+        """A line no deeper than the definition-list term ends its definition:
+        what follows answers the question outside the definition list again."""
+        if self.term_indent >= 0 and indent_of(line) <= self.term_indent:
+            self._emit_paragraph()
+            self.term_indent, self.question = -1, self.outer
+
+    def _read_heading(self, idx: int) -> bool:
+        if idx not in self.heading_at:
+            return False
+        self._emit_paragraph()
+        title = self.heading_at[idx].title
+        self.question = self.outer = title
+        self.term_indent = -1
+        self._add(idx, title, "question" if title.endswith("?") else "heading")
+        return True
+
+    def _read_prompt(self, idx: int, line: str) -> bool:
+        """`**Question**: ...`: a question that the following lines answer."""
+        label = QUESTION_LABEL.match(line)
+        if not label:
+            return False
+        self._emit_paragraph()
+        self.question = label.group("q").strip()
+        self._add(idx, self.question, "prompt")
+        return True
+
+    def _read_row(self, idx: int, line: str) -> bool:
+        """A table row is a span of its own; the |---| rule under a header is not."""
+        if not TABLE_ROW.match(line):
+            return False
+        self._emit_paragraph()
+        if not TABLE_RULE.match(line.strip()):
+            self._add(idx, line.strip(), "row")
+        return True
+
+    def _read_items(self, idx: int, line: str) -> bool:
+        if not (LIST_ITEM.match(line) or INLINE_ITEMS.search(line)):
+            return False
+        self._emit_paragraph()
+        self.spans += _item_spans(line, self._number(idx), self.question)
+        return True
+
+    def _read_term(self, idx: int, line: str) -> bool:
+        """A definition-list term (only at a paragraph's start): its definition
+        answers the term, and the question outside it is kept for afterwards."""
+        if self.paragraph or not _is_term(self.lines, idx):
+            return False
+        self.outer = self.question if self.term_indent < 0 else self.outer
+        self.term_indent, self.question = indent_of(line), line.strip()
+        self._add(idx, line.strip(), "heading")
+        return True
+
+    def _emit_paragraph(self) -> None:
+        """Turn the gathered paragraph lines into sentence spans, each on its exact lines."""
+        if not self.paragraph:
+            return
+        first, last = self.paragraph[0], self.paragraph[-1]
+        block = "\n".join(self.lines[first : last + 1])
         offsets = [0]
-        for line in lines[first : paragraph[-1]]:
+        for line in self.lines[first:last]:
             offsets.append(offsets[-1] + len(line) + 1)
+        base = self.chunk.start_line + first
         for pos, sentence in _sentences(block):
             a = _line_of(offsets, pos)
             b = _line_of(offsets, pos + len(sentence) - 1)
-            spans.append(Span(chunk.start_line + first + a, chunk.start_line + first + b, sentence, "sentence", question))
-        paragraph = []
-
-    for idx, line in enumerate(lines):
-        number = chunk.start_line + idx if chunk.start_line != chunk.end_line else chunk.start_line
-        stripped = line.strip()
-        if FENCE.match(line):
-            emit_paragraph()
-            in_code = not in_code
-            continue
-        if in_code or DOCTEST.match(line) or (in_doctest and stripped):
-            # A doctest's output lines, up to the next blank line, belong to the example.
-            emit_paragraph()
-            in_doctest = in_doctest or bool(DOCTEST.match(line))
-            if stripped:
-                spans.append(Span(number, number, stripped, "code", question))
-            continue
-        in_doctest = False
-        if skip_indent >= 0 and (not stripped or indent_of(line) > skip_indent):
-            continue
-        skip_indent = -1
-        if RST_MARKUP.match(line):
-            emit_paragraph()
-            if NOT_PROSE.match(line):
-                skip_indent = indent_of(line)
-            continue
-        if not stripped or LABEL.match(stripped) or set(stripped) <= set("-=*_~#^ "):
-            emit_paragraph()
-            continue
-        if idx in underlines:
-            continue
-        if term_indent >= 0 and indent_of(line) <= term_indent:
-            emit_paragraph()
-            term_indent, question = -1, outer
-        if idx in heading_at and not in_code:
-            emit_paragraph()
-            title = heading_at[idx].title
-            question = outer = title
-            term_indent = -1
-            spans.append(Span(number, number, title, "question" if title.endswith("?") else "heading", question))
-            continue
-        label = QUESTION_LABEL.match(line)
-        if label:
-            emit_paragraph()
-            question = label.group("q").strip()
-            spans.append(Span(number, number, question, "prompt", question))
-            continue
-        if TABLE_ROW.match(line):
-            emit_paragraph()
-            if not TABLE_RULE.match(stripped):
-                spans.append(Span(number, number, stripped, "row", question))
-            continue
-        if LIST_ITEM.match(line) or INLINE_ITEMS.search(line):
-            emit_paragraph()
-            spans += _item_spans(line, number, question)
-            continue
-        if not paragraph and _is_term(lines, idx):
-            outer = question if term_indent < 0 else outer
-            term_indent, question = indent_of(line), stripped
-            spans.append(Span(number, number, stripped, "heading", question))
-            continue
-        paragraph.append(idx)
-    emit_paragraph()
-    return spans
+            self.spans.append(Span(base + a, base + b, sentence, "sentence", self.question))
+        self.paragraph = []
 
 
 def _is_term(lines: list[str], idx: int) -> bool:

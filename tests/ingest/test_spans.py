@@ -84,3 +84,24 @@ def test_index_entries_and_tables_of_contents_are_not_sentences() -> None:
     chunk = split_note(Note("/t.rst", text, "", len(text), 0.0))[0]
     sentences = [s.text for s in split_spans(chunk) if s.kind == "sentence"]
     assert sentences == ["A global lock must be held by the current thread.", "Notes are prose and stay."]
+
+
+def test_prompt_rows_code_and_items_each_get_their_kind_and_line() -> None:
+    text = (
+        "## Retrieval\n\n**Question**: What does BM25 reward?\n**Answer:**\n"
+        "Rare terms that occur often in the passage. Long passages less so.\n\n"
+        "| model | kind |\n|---|---|\n| BM25 | sparse |\n\n```\nscore = bm25(q, d)\n```\n- Works without training.\n"
+    )
+    (chunk,) = split_note(Note("/r.md", text, "", len(text), 0.0))
+    spans = split_spans(chunk)
+    assert [(s.kind, s.start_line, s.text) for s in spans] == [
+        ("heading", 1, "Retrieval"),
+        ("prompt", 3, "What does BM25 reward?"),
+        ("sentence", 5, "Rare terms that occur often in the passage."),
+        ("sentence", 5, "Long passages less so."),
+        ("row", 7, "| model | kind |"),  # the |---| rule is no span
+        ("row", 9, "| BM25 | sparse |"),
+        ("code", 12, "score = bm25(q, d)"),
+        ("item", 14, "Works without training."),
+    ]
+    assert {s.question for s in spans[1:]} == {"What does BM25 reward?"}
