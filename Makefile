@@ -46,15 +46,15 @@ test-fast: install
 	$(BIN)/pytest -q -m "not slow and not browser and not kill"
 
 # ruff (style and bugs), mypy (types) and import-linter (the one-way layers).
-# mypy cannot follow setuptools' package-dir mapping, so it reads a symlink view
-# build/lint/studygraph of the same files.
+# Neither mypy nor import-linter follows setuptools' package-dir mapping, so both
+# read a symlink view build/lint/studygraph of the same files.
 lint: install
 	$(BIN)/ruff check .
 	rm -rf build/lint && mkdir -p build/lint/studygraph
 	for f in core/*.py; do ln -s ../../../$$f build/lint/studygraph/; done
 	for d in ingest graph assistant cli ui; do ln -s ../../../$$d build/lint/studygraph/$$d; done
 	cd build/lint && ../../$(BIN)/mypy -p studygraph
-	$(BIN)/lint-imports
+	cd build/lint && PYTHONPATH=. ../../$(BIN)/lint-imports ../../pyproject.toml
 
 bench: install
 	$(PY) benchmarks/run_all.py

@@ -52,8 +52,14 @@ def load_gold(path: Path) -> list[Gold]:
 
 
 def is_relevant(hit: Hit, gold: Gold) -> bool:
-    """A hit counts when its file name is one of the gold sources and it contains the evidence."""
-    return Path(hit.chunk.source).name in gold.sources and gold.evidence.lower() in hit.chunk.text.lower()
+    """A hit counts when its file is one of the gold sources and it contains the evidence.
+
+    A gold source is a file name (`notes.md`) or a path relative to the corpus
+    (`cosmology/io/index.rst`), which tells apart files that share a name.
+    """
+    source = Path(hit.chunk.source).as_posix()
+    named = any(source == s or source.endswith("/" + s) for s in gold.sources)
+    return named and gold.evidence.lower() in hit.chunk.text.lower()
 
 
 def evaluate_mode(

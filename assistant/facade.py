@@ -66,7 +66,7 @@ class Studygraph:
         self.embedder = Embedder(self.settings.model)
         self._store: ChunkStore | None = None
         self._index: SearchIndex | None = None
-        self._stamp: tuple[float, int] | None = None
+        self._stamp: tuple[int, int, int] | None = None  # inode, mtime_ns, size of the manifest
         self._graph: tuple[int, ConceptGraph] | None = None
         self._deck: Deck | None = None
         self._deck_generation: int | None = None

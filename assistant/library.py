@@ -13,12 +13,12 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from studygraph.atomic import write_bytes
 from studygraph.errors import NoteError
 from studygraph.ingest.pipeline import IngestReport, ProgressFn
 from studygraph.ingest.reading import decode
@@ -152,16 +152,8 @@ def save_note(folder: Path, name: str, data: bytes, max_bytes: int, replace: boo
         raise NoteError(name, "exists in the notes folder and is not a plain file; choose another name")
     if target.exists() and not replace:
         raise NoteError(name, "already exists in the notes folder; delete it first or choose another name")
-    # A hidden temporary name with a non-note suffix: a concurrent ingest never reads a half-written note.
-    temp = root / f".{uuid.uuid4().hex}.part"
-    try:
-        with temp.open("xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
+    # Written under a hidden name with a non-note suffix: a concurrent ingest never reads a half-written note.
+    write_bytes(target, data)
     return target
 
 

@@ -5,6 +5,7 @@ edges import `studygraph.assistant` only)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from studygraph.graph import ConceptCard, ConceptGraph, Evidence
 from studygraph.ingest.note import Chunk, split_lines
@@ -89,5 +90,6 @@ class Answer:
         return next((c for c in self.citations if c.n == n), None)
 
 
-def as_dict(obj: object) -> dict:
-    return asdict(obj)  # type: ignore[arg-type]
+def as_dict(obj: Any) -> dict:
+    """A dataclass instance as a plain dict (for JSON)."""
+    return asdict(obj)

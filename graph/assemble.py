@@ -58,9 +58,9 @@ def assemble(facts: Sequence[tuple[Chunk, ChunkFacts]], lexicon: Lexicon) -> Con
 
     relations: list[Relation] = []
     linked: set[tuple[str, str]] = set()
-    for (src, tgt, rel), evs in typed.items():
+    for (src, tgt, rel), by_line in typed.items():
         if src in counts and tgt in counts and src != tgt:
-            relations.append(Relation(src, tgt, rel, ochiai(src, tgt), tuple(evs.values())[:MAX_EVIDENCE]))
+            relations.append(Relation(src, tgt, rel, ochiai(src, tgt), tuple(by_line.values())[:MAX_EVIDENCE]))
             linked.add(tuple(sorted((src, tgt))))  # type: ignore[arg-type]
     relations += _related(pair_chunks, linked, ochiai)
 

@@ -10,13 +10,12 @@ and shifted when an edit above a chunk moved it.
 from __future__ import annotations
 
 import logging
-import os
 import pickle
 import re
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from studygraph.atomic import write_with
 from studygraph.graph.discover import Candidate
 from studygraph.graph.extract import ChunkFacts
 from studygraph.graph.variants import fold
@@ -89,12 +88,4 @@ class ExtractionCache:
             "facts": {k: v for k, v in self.facts.items() if k in live},
             "signature": self.signature,
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".graph-extract.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_with(self.path, lambda handle: pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL))

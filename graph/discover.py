@@ -132,7 +132,7 @@ def candidates(chunk: Chunk, spans: list[Span]) -> list[Candidate]:
             out.append(Candidate(clean(is_a.group("x")), "defined", gloss=" ".join(is_a.group("gloss").split()[:6])))
         stands = STANDS_FOR.match(text) if span.kind in ("sentence", "item", "answer") else None
         long = spells_out(stands.group("x"), stands.group("rest")) if stands else None
-        if long:
+        if stands and long:
             out.append(Candidate(stands.group("x"), "longform", long))
         for short, long in pairs(text):
             out.append(Candidate(short, "longform", long))

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 import networkx as nx
 
+from studygraph.atomic import write_bytes, write_with
 from studygraph.graph.concept_graph import ConceptGraph
 from studygraph.graph.model import Concept, Evidence, Relation
 
@@ -92,21 +91,10 @@ def graph_from_json(data: dict) -> ConceptGraph:
     return ConceptGraph(concepts, relations, passages)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save_graph(graph: ConceptGraph, path: Path) -> None:
     """Write the graph as node-link JSON, atomically (readers never see half a file)."""
-    _atomic_write(Path(path), json.dumps(graph_to_json(graph), ensure_ascii=False, separators=(",", ":")))
+    data = json.dumps(graph_to_json(graph), ensure_ascii=False, separators=(",", ":"))
+    write_bytes(Path(path), data.encode("utf-8", "surrogatepass"))
     logger.debug("saved concept graph to %s", path)
 
 
@@ -136,7 +124,4 @@ def export_graphml(graph: ConceptGraph, path: Path) -> None:
     for r in graph.relations:
         evidence = "; ".join(f"{e.source}:{e.start_line}-{e.end_line}" for e in r.evidence)
         g.add_edge(r.source, r.target, key=r.relation, relation=r.relation, weight=r.weight, evidence=evidence)
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(path).with_name(f".{Path(path).name}.tmp")
-    nx.write_graphml(g, tmp)
-    os.replace(tmp, path)
+    write_with(Path(path), lambda handle: nx.write_graphml(g, handle))

@@ -57,7 +57,7 @@ def write_arrays(handle: BinaryIO, header: Mapping[str, Any], arrays: Mapping[st
     for name, a in contiguous.items():
         target = layout[name][2]
         handle.write(b"\0" * (target - position))
-        handle.write(memoryview(a.reshape(-1)).cast("B") if a.size else b"")
+        handle.write(a.reshape(-1).data.cast("B") if a.size else b"")
         position = target + a.nbytes
 
 

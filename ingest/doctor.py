@@ -149,24 +149,24 @@ def repair(
             done.append("finished the interrupted write")
         found = diagnose(settings, store, check_files=False)
         manifest = load_manifest(settings.home)
-        assert manifest is not None or not found.problems
-        for problem in found.problems:
-            if problem.kind == "orphan_chunks":
-                store.delete(store.ids() - manifest.chunk_ids())
-                done.append(problem.detail + ": dropped")
-            elif problem.kind == "orphan_spans":
-                store.delete_spans(store.orphan_spans(store.ids()))
-                done.append(problem.detail + ": dropped")
-        broken = sorted({n for p in found.problems if p.kind in ("missing_chunks", "missing_spans") for n in p.notes})
-        if broken:
-            # Forget what Chroma holds of these notes so every chunk is embedded again.
-            store.delete({cid for n in broken for cid in manifest.notes[n].chunk_ids})
-            write_journal(settings.home, broken)
-            sync_locked([Path(n) for n in broken if Path(n).is_file()], settings, embedder, store, lambda _p: None)
-            done.append(f"re-ingested {len(broken)} note(s) with missing chunks or spans")
-        elif any(p.kind in ("stale_snapshot", "bad_snapshot") for p in found.problems):
-            save_snapshot(settings.home, build_snapshot(manifest, store))
-            done.append("rebuilt the search snapshot")
+        if manifest is not None:  # without a manifest diagnose reports only "manifest", handled above
+            for problem in found.problems:
+                if problem.kind == "orphan_chunks":
+                    store.delete(store.ids() - manifest.chunk_ids())
+                    done.append(problem.detail + ": dropped")
+                elif problem.kind == "orphan_spans":
+                    store.delete_spans(store.orphan_spans(store.ids()))
+                    done.append(problem.detail + ": dropped")
+            broken = sorted({n for p in found.problems if p.kind in ("missing_chunks", "missing_spans") for n in p.notes})
+            if broken:
+                # Forget what Chroma holds of these notes so every chunk is embedded again.
+                store.delete({cid for n in broken for cid in manifest.notes[n].chunk_ids})
+                write_journal(settings.home, broken)
+                sync_locked([Path(n) for n in broken if Path(n).is_file()], settings, embedder, store, lambda _p: None)
+                done.append(f"re-ingested {len(broken)} note(s) with missing chunks or spans")
+            elif any(p.kind in ("stale_snapshot", "bad_snapshot") for p in found.problems):
+                save_snapshot(settings.home, build_snapshot(manifest, store))
+                done.append("rebuilt the search snapshot")
         for tmp in _temp_files(settings.home):
             tmp.unlink(missing_ok=True)
             done.append(f"removed {tmp.name}")

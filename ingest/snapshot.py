@@ -78,7 +78,7 @@ def save_snapshot(home: Path, snapshot: Snapshot) -> None:
         "chunks": [[getattr(c, f) for f in FIELDS] for c in snapshot.chunks],
         "vocab": list(terms.vocab),
     }
-    arrays = {
+    arrays: dict[str, np.ndarray] = {
         "vectors": snapshot.vectors.astype(np.float32, copy=False),
         "span_vectors": snapshot.span_vectors.astype(np.float32, copy=False),
         "span_offsets": snapshot.span_offsets.astype(np.int64, copy=False),
@@ -209,8 +209,8 @@ def updated_snapshot(
         else:
             return build_snapshot(manifest, store)
         # Same id is same text; with the same heading path, the same terms.
-        reusable = row is not None and old is not None and old.terms is not None
-        counted.append(row if reusable and old.chunks[row].heading == chunks[-1].heading else None)
+        reusable = row is not None and old is not None and old.terms is not None and old.chunks[row].heading == chunks[-1].heading
+        counted.append(row if reusable else None)
         vectors.append(vector[None, :])
         spans.append(span_rows)
     terms = chunk_terms(chunks, old.terms if old is not None else None, counted)

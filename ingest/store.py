@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import numpy as np
@@ -17,12 +18,15 @@ from studygraph.errors import ConfigError
 from studygraph.ingest.note import Chunk
 from studygraph.settings import Settings
 
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+
 logger = logging.getLogger(__name__)
 BATCH = 1000
 SPAN_INDEX = {"hnsw:construction_ef": 10, "hnsw:M": 4}
 
 
-def _client(settings: Settings):
+def _client(settings: Settings) -> ClientAPI:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -53,14 +57,17 @@ class ChunkStore:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._client = None
+        self._client: ClientAPI | None = None
         self._collection = None
         self._spans = None
 
-    def _open(self, name: str, metadata: dict | None = None):
+    def _chroma(self) -> ClientAPI:
         if self._client is None:
             self._client = _client(self.settings)
-        return self._client.get_or_create_collection(
+        return self._client
+
+    def _open(self, name: str, metadata: dict | None = None):
+        return self._chroma().get_or_create_collection(
             name, embedding_function=None, metadata={"hnsw:space": "cosine", **(metadata or {})}
         )
 
@@ -116,11 +123,10 @@ class ChunkStore:
 
     def drop(self) -> None:
         """Delete both collections (a rebuild starts from nothing)."""
-        if self._client is None:
-            self._client = _client(self.settings)
+        client = self._chroma()
         for name in (self.settings.collection, f"{self.settings.collection}_spans"):
             try:
-                self._client.delete_collection(name)
+                client.delete_collection(name)
             except Exception as exc:
                 logger.debug("collection %s not dropped: %s", name, exc)
         self._collection = self._spans = None

@@ -60,11 +60,12 @@ def count_terms(
     count_parts: list[np.ndarray] = []
     for i, tokens in enumerate(corpus):
         if tokens is None:
-            if previous is None or i >= len(rows) or rows[i] is None:
+            row = rows[i] if i < len(rows) else None
+            if previous is None or row is None:
                 raise ValueError(f"document {i} has neither tokens nor a previous row")
             if remap is None:
                 remap = np.fromiter((vocab.setdefault(t, len(vocab)) for t in previous.vocab), np.int64, len(previous.vocab))
-            ids, counts = previous.row(rows[i])
+            ids, counts = previous.row(row)
             id_parts.append(remap[ids])
             count_parts.append(counts)
             continue

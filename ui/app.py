@@ -29,11 +29,12 @@ try:
     assistant = state.assistant()
     if not assistant.notes():
         st.info("First start: indexing the seed notes and your notes folder. This takes a few seconds, once.")
-        report = assistant.ingest(progress=components.ingest_progress("First start"))
-        st.success(f"Indexed {len(report.added)} notes ({report.chunks} passages) in {report.seconds:.0f} s.")
+        report = assistant.first_start(progress=components.ingest_progress("First start"))
+        if report is not None:
+            st.success(f"Indexed {len(report.added)} notes ({report.chunks} passages) in {report.seconds:.0f} s.")
     status = assistant.status()
 except StudygraphError as exc:
-    st.error(str(exc))
+    components.show_error(exc)
     st.stop()
 
 with st.sidebar:

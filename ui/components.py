@@ -16,8 +16,8 @@ from pathlib import Path
 import streamlit as st
 
 from studygraph.assistant.output import display_path
-from studygraph.ingest.note import Chunk, split_lines
-from studygraph.ingest.pipeline import Progress
+from studygraph.assistant.types import Chunk, Step, split_lines
+from studygraph.errors import StudygraphError
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=^&\"'])")
 MARKER = re.compile(r"\\\[(\d+)\\\]")
@@ -50,6 +50,11 @@ def favicon():
     for (x, y), colour in zip(points, ("#1f77b4", "#2ca02c", "#d62728")):
         draw.ellipse((x - 11, y - 11, x + 11, y + 11), fill=colour)
     return image
+
+
+def show_error(exc: StudygraphError) -> None:
+    """The app's one translation of a typed error: its message, shown literally, no traceback."""
+    st.error(md(str(exc)))
 
 
 def md(text: str) -> str:
@@ -100,11 +105,11 @@ def show_passage(chunk: Chunk | None, start: int, end: int, quote: str = "", onl
         st.caption("This passage is no longer in the index (the note changed).")
 
 
-def ingest_progress(text: str = "Indexing notes") -> Callable[[Progress], None]:
+def ingest_progress(text: str = "Indexing notes") -> Callable[[Step], None]:
     """An st.progress bar and the callback that moves it from ingest progress events."""
     bar = st.progress(0.0, text=text)
 
-    def update(step: Progress) -> None:
+    def update(step: Step) -> None:
         fraction = {"scan": 0.05, "wait": 0.0, "commit": 0.95, "done": 1.0}.get(step.stage, 0.1)
         if step.stage == "embed" and step.total:
             fraction = 0.1 + 0.85 * step.done / step.total
@@ -138,10 +143,11 @@ def ago(timestamp: float) -> str:
 
 
 def size(n: int) -> str:
+    value = float(n)
     for unit in ("B", "KB", "MB"):
-        if n < 1024 or unit == "MB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
+        if value < 1024 or unit == "MB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
     return f"{n} B"  # pragma: no cover
 
 

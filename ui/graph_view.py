@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from studygraph.graph import ConceptGraph
+from studygraph.assistant.types import ConceptGraph
 
 FALLBACK_COLOUR = "#b0b0b0"
 
@@ -71,7 +71,7 @@ def elements(graph: ConceptGraph, view: View, colours: dict[str, str]) -> list[d
     out: list[dict] = []
     for cid in view.ids:
         c = graph.concepts[cid]
-        node = {"data": {"id": cid, "label": c.name, "type": c.type, "colour": colours.get(c.type, FALLBACK_COLOUR)}}
+        node: dict[str, object] = {"data": {"id": cid, "label": c.name, "type": c.type, "colour": colours.get(c.type, FALLBACK_COLOUR)}}
         if cid == view.centre:
             node["selected"] = True
         out.append(node)

@@ -8,7 +8,7 @@ import streamlit as st
 from studygraph.assistant.facade import Studygraph
 from studygraph.assistant.library import NoteLibrary
 from studygraph.assistant.study import Deck
-from studygraph.ingest.note import Chunk
+from studygraph.assistant.types import Chunk
 from studygraph.settings import Settings, load_settings
 
 # Session-state keys shared between pages.

@@ -68,6 +68,7 @@ def _render(sentence: Sentence) -> str:
     if not sentence.citations:
         return sentence.text
     match = TAIL.match(sentence.text)
+    assert match is not None  # TAIL matches every string
     marks = "".join(f"[{n}]" for n in sentence.citations)
     return f"{match.group('body').rstrip()} {marks}{match.group('end') or ''}"
 

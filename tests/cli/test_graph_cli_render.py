@@ -1,4 +1,4 @@
-"""Renderers behind `studygraph graph` and `studygraph concept` (assistant/cli_graph.py)."""
+"""Renderers behind `studygraph graph` and `studygraph concept` (cli/graph.py)."""
 
 from __future__ import annotations
 

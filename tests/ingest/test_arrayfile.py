@@ -59,6 +59,7 @@ def test_truncated_or_foreign_files_raise(tmp_path: Path, cut: int) -> None:
         read_arrays(path)
 
 
+@pytest.mark.slow
 def test_a_damaged_snapshot_is_rebuilt_from_the_store(seeds_copy: Path, embedder) -> None:
     settings = load_settings()
     sync([seeds_copy], settings, embedder)

@@ -18,6 +18,8 @@ from servers import serving
 from studygraph.ingest.snapshot import snapshot_path
 from studygraph.settings import load_settings
 
+pytestmark = pytest.mark.slow
+
 NOTES = {
     "vector_search.md": """# Vector search
 

@@ -21,7 +21,7 @@ from studygraph.ingest.snapshot import current_snapshot, load_snapshot, snapshot
 from studygraph.ingest.store import ChunkStore
 from studygraph.settings import load_settings
 
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 ROOT = Path(__file__).resolve().parents[2]
 EXE = Path(sys.executable).with_name("studygraph")
 
@@ -40,26 +40,41 @@ def wait_for(condition, timeout: float) -> bool:
     return False
 
 
-def test_a_second_ingest_waits_and_a_third_gives_up_with_a_clear_message(seeds_copy: Path, studygraph_home: Path) -> None:
-    first = cli(studygraph_home, "ingest", str(seeds_copy))
-    assert wait_for(lambda: journal_path(studygraph_home).exists(), 120), "the first ingest never started writing"
-    second = cli(studygraph_home, "ingest", str(seeds_copy))
-    impatient = cli(studygraph_home, "ingest", str(seeds_copy), STUDYGRAPH_LOCK_TIMEOUT="1")
-    _out, err = impatient.communicate(timeout=120)
-    assert first.poll() is None, "the first ingest finished too early for this test"
+def hold_lock(home: Path) -> subprocess.Popen:
+    """A process that holds the writer lock until its stdin closes (a writer that takes its time)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from filelock import FileLock; l = FileLock(sys.argv[1]); l.acquire(); "
+         "print('held', flush=True); sys.stdin.read()", str(lock_path(home))],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_a_writer_that_cannot_get_the_lock_in_time_gives_up_with_a_clear_message(studygraph_home: Path, seeds_copy: Path) -> None:
+    holder = hold_lock(studygraph_home)
+    try:
+        impatient = cli(studygraph_home, "ingest", str(seeds_copy), STUDYGRAPH_LOCK_TIMEOUT="1")
+        _out, err = impatient.communicate(timeout=120)
+    finally:
+        holder.communicate("", timeout=30)
     assert impatient.returncode == 2
     assert err.strip().splitlines()[-1] == (
         f"error: another studygraph process has held {lock_path(studygraph_home)} for over 1 s "
         "(an ingest, remove, rebuild or doctor --repair); try again when it has finished"
     )
+
+
+def test_a_second_ingest_waits_for_the_first_and_embeds_nothing_twice(seeds_copy: Path, studygraph_home: Path) -> None:
+    first = cli(studygraph_home, "ingest", str(seeds_copy))
+    assert wait_for(lambda: journal_path(studygraph_home).exists(), 120), "the first ingest never started writing"
+    second = cli(studygraph_home, "ingest", str(seeds_copy))  # starts while the first holds the lock
     out_first, err_first = first.communicate(timeout=300)
-    first_done = time.monotonic()
     out_second, err_second = second.communicate(timeout=300)
     assert first.returncode == 0 and second.returncode == 0, err_first + err_second
     assert out_first.startswith("5 added, 0 updated, 0 removed, 0 unchanged;")
     # The second one waited, then found everything done: nothing embedded twice, nothing interleaved.
     assert out_second.startswith("0 added, 0 updated, 0 removed, 5 unchanged; 0 chunk(s) embedded")
-    assert time.monotonic() >= first_done
     doctor = cli(studygraph_home, "doctor")
     assert doctor.communicate(timeout=120)[0].startswith("index is consistent") and doctor.returncode == 0
 
@@ -69,7 +84,7 @@ QUERY_LOOP = textwrap.dedent(
     import json, sys, time
     from pathlib import Path
     from studygraph.assistant.facade import Studygraph
-    stop, out = Path(sys.argv[1]), Path(sys.argv[2])
+    stop, out, progress = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
     sg = Studygraph()
     seen, errors, queries = {}, [], 0
     while not stop.exists():
@@ -83,6 +98,7 @@ QUERY_LOOP = textwrap.dedent(
                 if any(h.chunk.id not in set(ids) for h in hits):
                     errors.append("a hit outside the index it came from")
             queries += 1
+            progress.write_text(str(index.snapshot.generation))  # the generation this reader has seen
         except Exception as exc:
             errors.append(repr(exc))
     out.write_text(json.dumps({"seen": list(seen.values()), "errors": errors[:20], "queries": queries}))
@@ -99,11 +115,11 @@ def test_queries_during_an_ingest_see_the_old_or_the_new_index(seeds_copy: Path,
     (seeds_copy / "002_7e10b629c22f1859.txt").unlink()
     edited = seeds_copy / "003_2b72a920368736ff.txt"
     edited.write_text("# Moved down\n\n" + edited.read_text(encoding="utf-8") + "\nOne more closing sentence.\n", encoding="utf-8")
-    stop, result = tmp_path / "stop", tmp_path / "seen.json"
+    stop, result, progress = tmp_path / "stop", tmp_path / "seen.json", tmp_path / "generation"
     script = tmp_path / "query_loop.py"
     script.write_text(QUERY_LOOP, encoding="utf-8")
     env = {**os.environ, "STUDYGRAPH_HOME": str(studygraph_home), "HF_HUB_OFFLINE": "1"}
-    reader = subprocess.Popen([sys.executable, str(script), str(stop), str(result)], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    reader = subprocess.Popen([sys.executable, str(script), str(stop), str(result), str(progress)], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
     writer = cli(studygraph_home, "ingest", str(seeds_copy))
     cli_searches = []
     while writer.poll() is None:
@@ -111,7 +127,8 @@ def test_queries_during_an_ingest_see_the_old_or_the_new_index(seeds_copy: Path,
         out, err = search.communicate(timeout=120)
         cli_searches.append((search.returncode, out, err))
     assert writer.returncode == 0, writer.stderr.read()
-    time.sleep(1.0)  # let the reader pick up the new generation too
+    generation = str(load_manifest(studygraph_home).generation)
+    assert wait_for(lambda: progress.exists() and progress.read_text() == generation, 120), "the reader never saw the new index"
     stop.touch()
     assert reader.wait(timeout=120) == 0, reader.stderr.read()
     new = [c.id for c in load_snapshot(studygraph_home).chunks]
@@ -136,17 +153,14 @@ def test_a_reader_finds_a_stale_snapshot_and_repairs_it_under_the_lock(tmp_path:
     committed = load_manifest(studygraph_home)
     # As if a writer committed generation +1 and was killed before writing its snapshot.
     save_manifest(studygraph_home, committed.with_notes(committed.notes))
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from filelock import FileLock; l = FileLock(sys.argv[1]); l.acquire(); "
-         "print('held', flush=True); time.sleep(float(sys.argv[2]))", str(lock_path(studygraph_home)), "4"],
-        stdout=subprocess.PIPE, text=True,
-    )
-    assert holder.stdout.readline().strip() == "held"
+    holder = hold_lock(studygraph_home)
     # A writer holds the lock for longer than a commit takes: read Chroma, keep it in memory.
-    snapshot = current_snapshot(studygraph_home, store, settings.lock_timeout)
-    assert snapshot.generation == committed.generation + 1
-    assert load_snapshot(studygraph_home).generation == committed.generation  # not written without the lock
-    holder.wait(timeout=30)
+    try:
+        snapshot = current_snapshot(studygraph_home, store, settings.lock_timeout)
+        assert snapshot.generation == committed.generation + 1
+        assert load_snapshot(studygraph_home).generation == committed.generation  # not written without the lock
+    finally:
+        holder.communicate("", timeout=30)
     repaired = current_snapshot(studygraph_home, store, settings.lock_timeout)
     assert repaired.generation == committed.generation + 1
     assert load_snapshot(studygraph_home).generation == committed.generation + 1

@@ -43,7 +43,7 @@ from studygraph.ingest.snapshot import load_snapshot
 from studygraph.ingest.store import ChunkStore
 from studygraph.settings import load_settings
 
-pytestmark = pytest.mark.timeout(900)
+pytestmark = [pytest.mark.kill, pytest.mark.slow, pytest.mark.timeout(900)]
 
 WORKER = Path(crash_worker.__file__)
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

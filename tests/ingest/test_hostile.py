@@ -100,6 +100,7 @@ def served(home: Path) -> dict[str, list[tuple[str, int, int]]]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_hostile_file(case: Case, tmp_path: Path, studygraph_home: Path, embedder) -> None:
     notes, outside = tmp_path / "notes", tmp_path / "outside"
@@ -201,6 +202,7 @@ def test_upload_names_cannot_leave_the_notes_folder(name: str, reason: str) -> N
         check_name(name)
 
 
+@pytest.mark.slow
 def test_the_command_line_names_every_refused_file(tmp_path: Path, studygraph_home: Path) -> None:
     notes, outside = tmp_path / "notes", tmp_path / "outside"
     notes.mkdir()

@@ -20,6 +20,8 @@ from studygraph.ingest.snapshot import load_snapshot, snapshot_path
 from studygraph.ingest.store import ChunkStore
 from studygraph.settings import load_settings
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 EXE = Path(sys.executable).with_name("studygraph")
 TEXT = (

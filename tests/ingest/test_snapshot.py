@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from studygraph.ingest.manifest import load_manifest
 from studygraph.ingest.pipeline import sync
@@ -27,6 +28,7 @@ class ReadCountingStore(ChunkStore):
         return super().fetch_spans(chunk_ids)
 
 
+@pytest.mark.slow
 def test_first_ingest_writes_the_snapshot_without_reading_the_store_back(seeds_copy: Path, embedder) -> None:
     settings = load_settings()
     store = ReadCountingStore(settings)

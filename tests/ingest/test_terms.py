@@ -49,6 +49,7 @@ def assert_counts_are_fresh(home: Path) -> None:
         np.testing.assert_allclose(stored.get_scores(tokenize(query)), fresh_scores(snapshot.chunks, query), rtol=1e-9, atol=1e-9)
 
 
+@pytest.mark.slow
 def test_counts_follow_edits_moves_and_removals(seeds_copy: Path, embedder) -> None:
     settings = load_settings()
     sync([seeds_copy], settings, embedder)
@@ -69,6 +70,7 @@ def test_counts_follow_edits_moves_and_removals(seeds_copy: Path, embedder) -> N
     assert_counts_are_fresh(settings.home)
 
 
+@pytest.mark.slow
 def test_reused_rows_equal_a_full_recount(seeds_copy: Path, embedder) -> None:
     settings = load_settings()
     sync([seeds_copy], settings, embedder)
@@ -83,6 +85,7 @@ def test_reused_rows_equal_a_full_recount(seeds_copy: Path, embedder) -> None:
         )
 
 
+@pytest.mark.slow
 def test_a_snapshot_without_counts_still_serves(seeds_copy: Path, embedder) -> None:
     """A snapshot without term counts loads, and BM25 counts the chunks itself."""
     settings = load_settings()
@@ -96,6 +99,7 @@ def test_a_snapshot_without_counts_still_serves(seeds_copy: Path, embedder) -> N
     assert hits and "HNSW" in hits[0].chunk.text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["ids_out_of_range", "short_indptr"])
 def test_damaged_counts_are_recounted_not_trusted(seeds_copy: Path, embedder, damage: str) -> None:
     settings = load_settings()

@@ -13,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from ui_helpers import ANSWER_TEXT, QUESTION, ok, texts, unescape
 
+pytestmark = pytest.mark.slow
+
 PASSAGE = re.compile(r'<passage n="(\d+)"[^>]*>\n(.*?)\n</passage>', re.S)
 INVENTED = "Quokkas invented the masking ratio in 1887"
 

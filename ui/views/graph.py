@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 from st_cytoscape import cytoscape
 
-from studygraph.graph import ConceptCard, ConceptGraph, Evidence
+from studygraph.assistant.types import ConceptCard, ConceptGraph, Evidence
 from studygraph.ui import components, graph_view, state
 from studygraph.ui.components import md
 
@@ -136,7 +136,8 @@ with left:
     else:
         st.info("No concept of the chosen types.")
 with right:
-    if concept:
-        _card(graph.card(concept.id), state.titles())
+    card = graph.card(concept.id) if concept else None
+    if card is not None:
+        _card(card, state.titles())
     else:
         st.info("Click a node, or find a concept above, to see its definition, neighbours and passages.")

@@ -56,7 +56,7 @@ def _paste(library: NoteLibrary) -> None:
         try:
             saved = library.add_text(title, body, components.ingest_progress("Indexing"), replace=replace)
         except StudygraphError as exc:
-            st.error(str(exc))
+            components.show_error(exc)
         else:
             _report(saved)
             st.rerun()
@@ -72,7 +72,7 @@ def _upload(library: NoteLibrary) -> None:
             saved = library.add_files([(f.name, f.getvalue()) for f in files], components.ingest_progress("Indexing"),
                                       replace=replace)
         except StudygraphError as exc:
-            st.error(str(exc))
+            components.show_error(exc)
             return
         _report(saved)
         if saved.paths:
@@ -99,7 +99,7 @@ def _delete(library: NoteLibrary, notes: list[NoteInfo]) -> None:
         try:
             library.delete(pending, components.ingest_progress("Removing"))
         except StudygraphError as exc:
-            st.error(str(exc))
+            components.show_error(exc)
             return
         st.session_state[FLASH] = [("success", f"Deleted {removable[pending].name}.")]
         st.rerun()

@@ -43,7 +43,7 @@ def _selection(deck: Deck) -> tuple[tuple, list[Card] | None]:
     st.session_state.setdefault(SCOPE, SCOPES[0])
     cards = deck.cards()
     titles = state.titles()
-    notes = sorted({c.note for c in cards}, key=lambda n: titles.get(n, n).lower())
+    notes = sorted({c.note for c in cards}, key=lambda n: (titles.get(n) or n).lower())
     concepts = sorted({c.name for c in state.assistant().graph().concepts.values()}, key=str.lower)
     scope_col, all_col = st.columns([3, 2], vertical_alignment="bottom")
     scope = scope_col.segmented_control("Study", SCOPES, key=SCOPE) or SCOPES[0]
@@ -140,16 +140,18 @@ try:
     with st.spinner("Preparing cards from your notes..."):
         deck = state.deck()
 except StudygraphError as exc:
-    st.error(str(exc))
+    components.show_error(exc)
     st.stop()
 
 quiz_tab, progress_tab = st.tabs(["Quiz", "Progress"])
 with quiz_tab:
+    choice: tuple | None
+    fresh: list[Card] | None
     try:
         choice, fresh = _selection(deck)
     except StudygraphError as exc:
-        st.error(str(exc))
-        choice, fresh = None, []
+        components.show_error(exc)
+        choice, fresh = None, None
         st.session_state.pop(QUEUE, None)
     if fresh is not None and choice is not None:
         st.session_state[QUEUE] = (choice, [c.id for c in fresh])
