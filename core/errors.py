@@ -51,3 +51,7 @@ class RatingError(StudyError):
 
 class SelectionError(StudyError):
     """A note or concept to study matches nothing."""
+
+
+class ExportError(StudygraphError):
+    """An export target is unusable (wrong file type, a folder, ...)."""

@@ -37,3 +37,26 @@ class Clock:
 
 def no_embed(texts: list[str]):
     raise AssertionError("this test must not grade")
+
+
+def read_apkg(data: bytes) -> dict:
+    """An Anki package read back: its notes as (guid, fields, tags) and the collection's deck and model ids."""
+    import io
+    import json
+    import sqlite3
+    import tempfile
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as package, tempfile.TemporaryDirectory() as tmp:
+        name = next(n for n in ("collection.anki21", "collection.anki2") if n in package.namelist())
+        db = Path(tmp) / name
+        db.write_bytes(package.read(name))
+        conn = sqlite3.connect(db)
+        try:
+            notes = [(guid, flds.split("\x1f"), tags.split())
+                     for guid, flds, tags in conn.execute("SELECT guid, flds, tags FROM notes ORDER BY id")]
+            models, decks = conn.execute("SELECT models, decks FROM col").fetchone()
+        finally:
+            conn.close()
+    return {"notes": notes, "models": set(map(int, json.loads(models))),
+            "decks": set(map(int, json.loads(decks))) - {1}}  # 1 is Anki's "Default" deck
