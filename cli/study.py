@@ -1,4 +1,4 @@
-"""Study commands for the `studygraph` CLI: quiz, cards, grade, progress.
+"""Study commands for the `studygraph` CLI: quiz, cards (and `cards --export deck.apkg`), grade, progress.
 
 The main app calls `register(app, get_deck)`; nothing here builds a Deck or
 loads a model itself, so `cards` stays fast and tests can pass a small deck.
@@ -76,11 +76,21 @@ def register(app: typer.Typer, get_deck: Callable[[], Deck], relpath: Callable[[
         as_json: bool = typer.Option(False, "--json", help="Print a JSON array of cards."),
         note: str | None = typer.Option(None, "--note", help="Only cards of this note."),
         concept: str | None = typer.Option(None, "--concept", help="Only cards about this concept."),
+        export: Path | None = typer.Option(None, "--export", help="Write the cards to an Anki deck (.apkg) instead.",
+                                           metavar="DECK.apkg"),
     ) -> None:
-        """List the study cards extracted from the notes."""
+        """List the study cards extracted from the notes, or export them to Anki."""
+        if export is not None:
+            from studygraph.assistant.study import anki  # genanki costs every other command ~0.1 s
+
+            anki.export_path(export)  # refuse a bad name before loading anything
         deck = get_deck()
         names = deck.neighbourhood(concept) if concept else None
         cards = deck.select(note=note, concepts=names, due_only=False) if (note or concept) else deck.cards()
+        if export is not None:
+            written = anki.write_apkg(cards, export, show)
+            typer.echo(f"wrote {written} cards to {export} (re-importing it in Anki updates the same notes)")
+            return
         if as_json:
             typer.echo(json.dumps([c.to_json(show) for c in cards], ensure_ascii=False))
             return

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import genanki
 import pytest
 import typer
-from study_helpers import chunks_of
+from study_helpers import chunks_of, read_apkg
 from typer.testing import CliRunner
 
 from studygraph.assistant.study.deck import Deck
@@ -88,3 +89,39 @@ def test_progress_text_has_a_daily_chart(app_and_deck) -> None:
     result = run(app, "progress")
     assert result.exit_code == 0
     assert "reviews, last 14 days: ·············█" in result.stdout
+
+
+def test_cards_export_writes_an_anki_deck_that_re_exports_to_the_same_notes(app_and_deck, tmp_path: Path) -> None:
+    app, deck = app_and_deck
+    path = tmp_path / "out" / "deck.apkg"
+    result = run(app, "cards", "--export", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().startswith(f"wrote {len(deck.cards())} cards to {path}")
+
+    first = read_apkg(path.read_bytes())
+    assert sorted(guid for guid, _, _ in first["notes"]) == sorted(genanki.guid_for(c.id) for c in deck.cards())
+    backs = {guid: fields[1] for guid, fields, _ in first["notes"]}
+    for card in deck.cards():
+        lines = f"line {card.start_line}" if card.start_line == card.end_line else f"lines {card.start_line}-{card.end_line}"
+        assert f"seeds/{Path(card.source).name}, {lines}" in backs[genanki.guid_for(card.id)]
+    assert all(tags for _, _, tags in first["notes"])
+
+    assert run(app, "cards", "--export", str(path)).exit_code == 0  # over the old deck
+    again = read_apkg(path.read_bytes())
+    assert sorted(guid for guid, _, _ in again["notes"]) == sorted(backs)
+    assert (again["decks"], again["models"]) == (first["decks"], first["models"])
+    only = run(app, "cards", "--note", "002", "--export", str(tmp_path / "002.apkg"))
+    assert only.exit_code == 0 and len(read_apkg((tmp_path / "002.apkg").read_bytes())["notes"]) == 2
+
+
+def test_cards_export_refuses_a_path_that_is_not_apkg_before_loading_anything(tmp_path: Path) -> None:
+    def no_deck() -> Deck:
+        raise AssertionError("a bad path must be refused before the deck is built")
+
+    app = typer.Typer()
+    register(app, no_deck)
+    result = run(app, "cards", "--export", str(tmp_path / "deck.csv"))
+    assert result.exit_code == 2
+    assert result.output.strip() == (f"error: an Anki deck is written to a .apkg file, got '{tmp_path / 'deck.csv'}'; "
+                                     "e.g. --export deck.apkg")
+    assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "deck.csv").exists()
