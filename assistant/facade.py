@@ -18,6 +18,7 @@ import numpy as np
 
 from studygraph.assistant import upkeep
 from studygraph.assistant.answering import compose_answer
+from studygraph.assistant.followup import resolve
 from studygraph.assistant.graph_sync import current_graph, graph_problem, refresh_graph, with_related
 from studygraph.assistant.index import SearchIndex
 from studygraph.assistant.llm import llm_answer, llm_configured, stream_llm_answer
@@ -271,18 +272,33 @@ class Studygraph:
             answers = [llm_answer(a.question, a.hits, a, self.settings, self.embed) for a in answers]
         return answers
 
-    def ask(self, question: str, k: int | None = None, mode: str | None = None, llm: bool | None = None) -> Answer:
-        return self.ask_batch([question], k, mode, llm)[0]
+    def ask(
+        self, question: str, k: int | None = None, mode: str | None = None, llm: bool | None = None, after: str | None = None
+    ) -> Answer:
+        """One answer; `after` is the previous question, for follow-ups ("And what loss does it use?")."""
+        read_as = self.read_as(question, after)
+        answer = self.ask_batch([read_as], k, mode, llm)[0]
+        return replace(answer, question=question, read_as=read_as) if read_as != question else answer
+
+    def read_as(self, question: str, after: str | None) -> str:
+        """The question as it will be answered after `after` (see assistant/followup.py)."""
+        if not after or not question.strip():
+            return question
+        graph = self.graph()
+        return resolve(question, after, lambda text: [c.name for c in graph.mentions(text)])
 
     def ask_stream(
-        self, question: str, k: int | None = None, mode: str | None = None, llm: bool | None = None
+        self, question: str, k: int | None = None, mode: str | None = None, llm: bool | None = None, after: str | None = None
     ) -> Iterator[str | Answer]:
         """Text pieces as an LLM writes them, then the final (verified or extractive) Answer."""
-        answer = self.ask(question, k, mode, llm=False)
+        answer = self.ask(question, k, mode, llm=False, after=after)
         if not self._use_llm(llm):
             yield answer
             return
-        yield from stream_llm_answer(question, answer.hits, answer, self.settings, self.embed)
+        for piece in stream_llm_answer(answer.read_as or question, answer.hits, answer, self.settings, self.embed):
+            if isinstance(piece, Answer) and answer.read_as:
+                piece = replace(piece, question=question, read_as=answer.read_as)
+            yield piece
 
     def _use_llm(self, llm: bool | None) -> bool:
         if llm and not llm_configured(self.settings):

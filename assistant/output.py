@@ -77,4 +77,6 @@ def answer_json(answer: Answer) -> dict:
         ]
     if answer.notice:
         out["notice"] = answer.notice
+    if answer.read_as:
+        out["read_as"] = answer.read_as
     return out

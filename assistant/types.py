@@ -85,6 +85,7 @@ class Answer:
     mode: str = "extractive"  # "extractive" | "llm"
     sentences: tuple[Sentence, ...] = field(default=())
     notice: str = ""  # e.g. why an LLM answer fell back to the extractive one
+    read_as: str = ""  # the question as answered, when a follow-up was read with the previous turn's concepts
 
     def citation(self, n: int) -> Citation | None:
         return next((c for c in self.citations if c.n == n), None)

@@ -77,18 +77,23 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     file: Path = typer.Option(None, "--file", help="One question per line; prints JSON lines."),
     llm: bool = typer.Option(None, "--llm/--no-llm", help="Fluent answer from the configured LLM, verified against the notes."),
+    after: str = typer.Option(None, "--after", help="The previous question: a follow-up ('and what loss does it use?') is read with its concepts."),
 ) -> None:
     """Answer from the notes, quoting and citing the lines."""
     questions = read_queries(question, file)
     sg = facade()
     if not (as_json or file) and len(questions) == 1:
-        answers = [_stream_to_terminal(sg, questions[0], k, mode, llm)]
+        answers = [_stream_to_terminal(sg, questions[0], k, mode, llm, after)]
+    elif after:
+        answers = [sg.ask(q, k, mode, llm, after=after) for q in questions]
     else:
         answers = sg.ask_batch(questions, k, mode, llm)
     for answer in answers:
         if as_json or file:
             typer.echo(json.dumps(answer_json(answer), ensure_ascii=False))
             continue
+        if answer.read_as:
+            typer.echo(f"Reading this as: {answer.read_as}")
         if answer.notice:
             typer.echo(f"note: {answer.notice}", err=True)
         typer.echo(answer.text)
@@ -101,10 +106,12 @@ def ask(
             typer.echo(f"  next: {r.concept} ({r.type}, {r.relation} {r.via})")
 
 
-def _stream_to_terminal(sg: Studygraph, question: str, k: int | None, mode: str | None, llm: bool | None) -> Answer:
+def _stream_to_terminal(
+    sg: Studygraph, question: str, k: int | None, mode: str | None, llm: bool | None, after: str | None
+) -> Answer:
     """Show an LLM's words as they come (on a terminal), then return the verified answer."""
     streamed = False
-    for piece in sg.ask_stream(question, k, mode, llm):
+    for piece in sg.ask_stream(question, k, mode, llm, after=after):
         if isinstance(piece, str):
             if sys.stderr.isatty():
                 typer.echo(piece, nl=False, err=True)

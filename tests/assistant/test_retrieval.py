@@ -113,3 +113,12 @@ def test_quoted_sentences_keep_the_order_of_the_note(seeded) -> None:
 )
 def test_answer_text_reads_markup_as_the_words_it_shows(quoted: str, shown: str) -> None:
     assert clean(quoted) == shown
+
+
+def test_a_follow_up_is_answered_about_the_previous_questions_concept(seeded) -> None:
+    answer = seeded.ask("And what loss does it use?", after="How does CLIP do zero-shot classification?")
+    assert answer.question == "And what loss does it use?"
+    assert answer.read_as == "What loss does CLIP use?"
+    assert answer.found and "contrastive" in answer.text.lower(), answer.text
+    alone = seeded.ask("What loss does SigLIP use?", after="How does CLIP do zero-shot classification?")
+    assert alone.read_as == "" and "sigmoid" in alone.text.lower(), alone.text

@@ -68,3 +68,11 @@ def test_sidebar_shows_mode_k_and_index_status(shared_home, app):
     status = " ".join(unescape(c.value) for c in app.sidebar.caption)
     assert "5 notes" in status and "passages" in status
     assert any("Notes in use (5)" in link.label for link in app.sidebar.get("page_link"))
+
+
+def test_a_follow_up_is_read_with_the_previous_question(shared_home, app):
+    ask(app, "How does CLIP do zero-shot classification?")
+    ask(app, "And what loss does it use?")
+    captions = [unescape(c) for c in texts(app.chat_message[-1].caption)]
+    assert "Reading this as: What loss does CLIP use?" in captions, captions
+    assert "contrastive" in unescape(app.chat_message[-1].markdown[0].value).lower()

@@ -91,6 +91,8 @@ def _body(message: dict, i: int, titles: dict[str, str]) -> None:
     elif not answer.found:
         _not_found(answer)
     else:
+        if answer.read_as:
+            st.caption(md(f"Reading this as: {answer.read_as}"))
         st.markdown(components.answer_md(answer.text))
         if answer.notice:
             st.caption(md(answer.notice))
@@ -103,11 +105,17 @@ def _body(message: dict, i: int, titles: dict[str, str]) -> None:
         _related(answer, i)
 
 
-def _answer(assistant, question: str, k: int, mode: str, llm: bool) -> dict:
+def _previous_question(messages: list[dict]) -> str | None:
+    """The last question the student asked before this one (follow-ups are read with it)."""
+    asked = [m["content"] for m in messages[:-1] if m["role"] == "user"]
+    return asked[-1] if asked else None
+
+
+def _answer(assistant, question: str, k: int, mode: str, llm: bool, after: str | None) -> dict:
     """Ask, showing LLM text as it streams; the reply message to keep."""
     try:
         with st.spinner("Reading your notes..."):
-            pieces = assistant.ask_stream(question, k, mode, llm=llm)
+            pieces = assistant.ask_stream(question, k, mode, llm=llm, after=after)
             first = next(pieces)
         if isinstance(first, Answer):
             return {"role": "assistant", "content": "", "answer": first}
@@ -153,5 +161,5 @@ if question is not None:
     with st.chat_message("user"):
         _body(messages[-1], len(messages) - 1, titles)
     with st.chat_message("assistant"):
-        messages.append(_answer(assistant, question, k, mode, llm))
+        messages.append(_answer(assistant, question, k, mode, llm, _previous_question(messages)))
         _body(messages[-1], len(messages) - 1, titles)
