@@ -28,7 +28,7 @@ from studygraph.ingest.embedder import Embedder
 from studygraph.ingest.journal import Journal, clear_journal, read_journal, write_journal
 from studygraph.ingest.lock import sweep_temp_files, writer_lock
 from studygraph.ingest.manifest import Manifest, NoteRecord, check_compatible, load_manifest, save_manifest
-from studygraph.ingest.note import Chunk
+from studygraph.ingest.note import Chunk, Note
 from studygraph.ingest.reading import Skipped, discover, file_digest, read_note
 from studygraph.ingest.snapshot import load_snapshot, save_snapshot, updated_snapshot
 from studygraph.ingest.spans import indexed_spans, span_embedding_text
@@ -141,93 +141,166 @@ def sync_locked(
     """One ingest under the writer lock. With `base` (a rebuild), start from that
     empty manifest instead of the committed one and re-read every note."""
     started = time.perf_counter()
-    home = settings.home
     rebuilding = base is not None
-    manifest = base or load_manifest(home) or _empty_manifest(settings)
+    manifest = base or load_manifest(settings.home) or _empty_manifest(settings)
     check_compatible(manifest, settings.model_name, None, settings.chunking())
-    journal = read_journal(home)
-    recheck = rebuilding or journal.unreadable
-    roots = [p.expanduser().resolve() for p in paths]
-    by_name = {str(r) for r in roots if r.is_file()}
-    files, found_skipped = discover(roots)
-    skipped = list(found_skipped)
-    warnings: list[str] = ["finished an ingest that was interrupted"] if journal.pending else []
-    excluded = {k: v for k, v in manifest.excluded.items() if k not in by_name and Path(k).is_file()}
-    emit(Progress("scan", 0, len(files), f"checking {len(files)} note(s)"))
-    present = {str(f) for f in files}
-    changed: dict[str, list[Chunk]] = {}
-    records: dict[str, NoteRecord] = {}
-    unchanged: list[str] = []
-    for done, file in enumerate(files, 1):
-        key = str(file)
-        old = manifest.notes.get(key)
-        try:
-            digest = file_digest(file) if (old or key in excluded) else ""
-            if key in excluded and digest == excluded[key]:
-                skipped.append(Skipped(key, "was removed with `studygraph remove`; ingest it by name to add it back"))
-                continue
-            excluded.pop(key, None)
-            if old and not recheck and key not in journal.notes and digest == old.sha256:
-                unchanged.append(key)
-                continue
-            note = read_note(file, settings.max_note_bytes)
-        except NoteError as exc:
-            skipped.append(Skipped(exc.path, exc.reason))
-            continue
-        except OSError as exc:
-            skipped.append(Skipped(key, f"cannot be read ({exc.strerror or exc})"))
-            continue
-        warnings += [f"{key}: {w}" for w in note.warnings]
-        chunks = split_note(note, settings.chunk_min_chars, settings.chunk_max_chars)
-        changed[key] = chunks
-        records[key] = NoteRecord(
-            path=key, sha256=note.sha256, size=note.size, mtime=note.mtime,
-            chunk_ids=tuple(c.id for c in chunks), title=note.title,
-            ingested_at=time.time(), warnings=note.warnings,
-        )
-        if done % 50 == 0:
-            emit(Progress("scan", done, len(files)))
-    removed = [
-        key for key in manifest.notes
-        if key not in present and (not Path(key).is_file() or _is_under(key, roots))
-        and not _skipped_but_present(key, skipped)
-    ]
-    if not changed and not removed and not journal.pending and excluded == manifest.excluded and not rebuilding:
-        emit(Progress("done", len(files), len(files), "nothing changed"))
+    journal = read_journal(settings.home)
+    scan = _scan(paths, manifest, journal, settings, emit, recheck=rebuilding or journal.unreadable)
+    total = len(scan.files)
+    if not (scan.changed or scan.removed or journal.pending or scan.excluded != manifest.excluded or rebuilding):
+        emit(Progress("done", total, total, "nothing changed"))
         return IngestReport(
-            unchanged=tuple(unchanged), skipped=tuple(skipped), warnings=tuple(warnings),
+            unchanged=tuple(scan.unchanged), skipped=tuple(scan.skipped), warnings=tuple(scan.warnings),
             chunks=len(manifest.chunk_ids()), generation=manifest.generation,
             seconds=time.perf_counter() - started,
         )
-    write_journal(home, set(changed) | set(removed) | journal.notes, rebuild=rebuilding)
-    fresh: dict[str, Chunk] = {c.id: c for chunks in changed.values() for c in chunks}
+    fresh, fresh_vectors, kept = _embed_changed(scan, journal, rebuilding, settings.home, store, embedder, emit)
+    new_manifest = _next_manifest(manifest, scan, fresh_vectors, settings)
+    emit(Progress("commit", message="committing"))
+    commit(settings.home, manifest, new_manifest, store, journal, fresh, fresh_vectors, rebuilding)
+    emit(Progress("done", total, total, "done"))
+    return _changes_report(manifest.notes, new_manifest, scan, fresh, kept, journal.pending or rebuilding, started)
+
+
+@dataclass
+class _Scan:
+    """What one pass over the note files found, before anything is written."""
+
+    files: list[Path]
+    skipped: list[Skipped]
+    warnings: list[str]
+    excluded: dict[str, str]  # path -> sha256 of notes `studygraph remove` keeps out
+    changed: dict[str, list[Chunk]] = field(default_factory=dict)  # new or edited notes, re-chunked
+    records: dict[str, NoteRecord] = field(default_factory=dict)  # manifest records of `changed`
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # in the manifest, gone from disk or from under paths
+
+
+def _scan(
+    paths: list[Path], manifest: Manifest, journal: Journal, settings: Settings, emit: ProgressFn, recheck: bool
+) -> _Scan:
+    """Find the notes under `paths`, re-read and re-chunk the new and changed ones,
+    and name the ones that are gone. With `recheck`, known notes are re-read too."""
+    roots = [p.expanduser().resolve() for p in paths]
+    by_name = {str(r) for r in roots if r.is_file()}
+    files, found_skipped = discover(roots)
+    scan = _Scan(
+        files=files,
+        skipped=list(found_skipped),
+        warnings=["finished an ingest that was interrupted"] if journal.pending else [],
+        # A removed note named on the command line comes back; one deleted from disk is forgotten.
+        excluded={k: v for k, v in manifest.excluded.items() if k not in by_name and Path(k).is_file()},
+    )
+    emit(Progress("scan", 0, len(files), f"checking {len(files)} note(s)"))
+    present = {str(f) for f in files}
+    for done, file in enumerate(files, 1):
+        note = _read_if_changed(file, manifest.notes.get(str(file)), journal, scan, settings, recheck)
+        if note is None:
+            continue
+        _add_note(scan, str(file), note, settings)
+        if done % 50 == 0:
+            emit(Progress("scan", done, len(files)))
+    scan.removed = [
+        key for key in manifest.notes
+        if key not in present and (not Path(key).is_file() or _is_under(key, roots))
+        and not _skipped_but_present(key, scan.skipped)
+    ]
+    return scan
+
+
+def _read_if_changed(
+    file: Path, old: NoteRecord | None, journal: Journal, scan: _Scan, settings: Settings, recheck: bool
+) -> Note | None:
+    """The decoded note if it must be (re-)chunked; otherwise None, with the file
+    noted in `scan` as unchanged, still removed, or unreadable.
+
+    Only known and removed notes are hashed first: an unchanged note costs one
+    hash and is never decoded.
+    """
+    key = str(file)
+    try:
+        digest = file_digest(file) if (old or key in scan.excluded) else ""
+        if key in scan.excluded and digest == scan.excluded[key]:
+            scan.skipped.append(Skipped(key, "was removed with `studygraph remove`; ingest it by name to add it back"))
+            return None
+        scan.excluded.pop(key, None)  # edited since it was removed: it is a note again
+        if old and not recheck and key not in journal.notes and digest == old.sha256:
+            scan.unchanged.append(key)
+            return None
+        return read_note(file, settings.max_note_bytes)
+    except NoteError as exc:
+        scan.skipped.append(Skipped(exc.path, exc.reason))
+    except OSError as exc:
+        scan.skipped.append(Skipped(key, f"cannot be read ({exc.strerror or exc})"))
+    return None
+
+
+def _add_note(scan: _Scan, key: str, note: Note, settings: Settings) -> None:
+    """Chunk a new or changed note and record it for the next manifest."""
+    scan.warnings += [f"{key}: {w}" for w in note.warnings]
+    chunks = split_note(note, settings.chunk_min_chars, settings.chunk_max_chars)
+    scan.changed[key] = chunks
+    scan.records[key] = NoteRecord(
+        path=key, sha256=note.sha256, size=note.size, mtime=note.mtime,
+        chunk_ids=tuple(c.id for c in chunks), title=note.title,
+        ingested_at=time.time(), warnings=note.warnings,
+    )
+
+
+def _embed_changed(
+    scan: _Scan, journal: Journal, rebuilding: bool, home: Path, store: ChunkStore, embedder: Embedder,
+    emit: ProgressFn,
+) -> tuple[dict[str, Chunk], dict[str, tuple[np.ndarray, np.ndarray]], set[str]]:
+    """Steps 1-2: journal the notes about to change, then embed and upsert their new chunks.
+
+    Returns:
+        The fresh chunks by id, their (chunk vector, span vectors), and the ids
+        Chroma already held (not embedded again).
+    """
+    write_journal(home, set(scan.changed) | set(scan.removed) | journal.notes, rebuild=rebuilding)
+    fresh: dict[str, Chunk] = {c.id: c for chunks in scan.changed.values() for c in chunks}
     fresh_vectors, kept = _embed_new(fresh, store, embedder, emit)
     if kept:
         # Same text, new place in the note: refresh line numbers, keep the vectors.
         store.update_metadata([fresh[cid] for cid in kept], [len(fresh_vectors[cid][1]) for cid in kept])
+    return fresh, fresh_vectors, kept
+
+
+def _next_manifest(
+    manifest: Manifest, scan: _Scan, fresh_vectors: dict[str, tuple[np.ndarray, np.ndarray]], settings: Settings
+) -> Manifest:
+    """The manifest to commit: the old notes minus the removed, plus the re-read.
+
+    Raises:
+        IndexMismatchError: the model now gives vectors of another dimension than the index holds.
+    """
     dimension = next((v.shape[0] for v, _ in fresh_vectors.values()), manifest.dimension)
     if manifest.dimension and dimension != manifest.dimension:
         check_compatible(manifest, settings.model_name, dimension, settings.chunking())
-    notes = {k: v for k, v in manifest.notes.items() if k not in removed}
-    notes.update(records)
-    new_manifest = replace(manifest.with_notes(dict(sorted(notes.items()))), dimension=dimension, excluded=excluded)
-    emit(Progress("commit", message="committing"))
-    commit(home, manifest, new_manifest, store, journal, fresh, fresh_vectors, rebuilding)
-    emit(Progress("done", len(files), len(files), "done"))
-    was = manifest.notes
+    notes = {k: v for k, v in manifest.notes.items() if k not in scan.removed}
+    notes.update(scan.records)
+    return replace(manifest.with_notes(dict(sorted(notes.items()))), dimension=dimension, excluded=scan.excluded)
+
+
+def _changes_report(
+    was: dict[str, NoteRecord], new_manifest: Manifest, scan: _Scan, fresh: dict[str, Chunk], kept: set[str],
+    recovered: bool, started: float,
+) -> IngestReport:
+    """Report of a committed ingest; a re-read note whose chunks all stayed the same counts as unchanged."""
+    records = scan.records
     return IngestReport(
         added=tuple(k for k in records if k not in was),
         updated=tuple(k for k in records if k in was and was[k].chunk_ids != records[k].chunk_ids),
-        removed=tuple(removed),
-        unchanged=tuple(unchanged) + tuple(k for k in records if k in was and was[k].chunk_ids == records[k].chunk_ids),
-        skipped=tuple(skipped),
-        warnings=tuple(warnings),
+        removed=tuple(scan.removed),
+        unchanged=tuple(scan.unchanged) + tuple(k for k in records if k in was and was[k].chunk_ids == records[k].chunk_ids),
+        skipped=tuple(scan.skipped),
+        warnings=tuple(scan.warnings),
         embedded=len(fresh) - len(kept),
         chunks=len(new_manifest.chunk_ids()),
         generation=new_manifest.generation,
         seconds=time.perf_counter() - started,
         changed_chunks=tuple(fresh.values()),
-        recovered=journal.pending or rebuilding,
+        recovered=recovered,
     )
 
 
