@@ -13,6 +13,7 @@ from studygraph.ingest.note import Chunk
 from studygraph.ingest.spans import Span, split_spans
 
 HARD_BREAK = re.compile(r"(?<=  )\n|\n(?=\s*(?:\*\*|>))")
+# One of four sentence splitters, kept apart on purpose: see ingest/spans.py at SENTENCE.
 # A sentence end inside one span: "Encoder-only (BERT): bidirectional. Decoder-only (GPT): causal."
 SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]\"”'][.!?])(?<!e\.g\.)(?<!i\.e\.)(?<!vs\.)(?<!etc\.)(?<!al\.)\s+(?=[A-Z(\"“*])")
 SPLIT_KINDS = frozenset({"answer", "item", "sentence"})

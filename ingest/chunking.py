@@ -15,6 +15,7 @@ from studygraph.ingest.blocks import Atom, Heading, parse
 from studygraph.ingest.note import Chunk, Note, chunk_id, split_lines
 from studygraph.settings import CHUNK_MAX_CHARS, CHUNK_MIN_CHARS
 
+# One of four sentence splitters, kept apart on purpose: see ingest/spans.py at SENTENCE.
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
 MIN_CHARS, MAX_CHARS = CHUNK_MIN_CHARS, CHUNK_MAX_CHARS  # measured choice: see studygraph.settings
 QA_HINT = re.compile(r"\?\s*$|\*\*answer|^\s*\d{1,4}[.)]\s+[^?\n]{3,200}\?\s+\S", re.IGNORECASE | re.MULTILINE)

@@ -14,6 +14,21 @@ from studygraph.ingest.blocks import FENCE, LIST_ITEM, TABLE_ROW, indent_of, ind
 from studygraph.ingest.markup import plain
 from studygraph.ingest.note import Chunk, split_lines
 
+# Four sentence splitters, kept apart on purpose: what each one cuts is stored or
+# compared, so changing one re-ids chunks, changes the graph or re-judges answers.
+# - SENTENCE here (with _sentences' abbreviation rejoin): a note's paragraph into
+#   sentence spans, quoted, cited by line and embedded one vector each; also used
+#   as is by assistant/study/grading.py and keyterms.py.
+# - ingest/chunking.py SENTENCE_END: only where to cut one line longer than a chunk.
+#   The cut keeps the whitespace so the pieces rejoin exactly; a chunk's id hashes
+#   its text, so a moved cut re-embeds it. No abbreviation care: any cut will do.
+# - graph/units.py SENTENCE_END: re-splits what stays whole here (a list item, an
+#   answer: "BERT: bidirectional. GPT: causal.") into the pieces graph/extract.py
+#   reads for co-occurrence and definitions; it cuts only where a lower-case word
+#   ends and a capital starts, never after an initial or e.g./i.e./vs./etc./al.
+# - assistant/llm/claims.py SENTENCE: a model's reply, line by line, into claims to
+#   verify; "[n]" markers after the full stop stay with their sentence, and it does
+#   not end before a lower-case word.
 SENTENCE = re.compile(r"\S.*?(?:[.!?](?=[\"')\]]*(?:\s|$))[\"')\]]*|$)", re.DOTALL)
 QA_LINE = re.compile(r"^\s*(?:\d{1,4}[.)]\s+)?(?P<q>[^?\n]{2,300}\?)\s*(?P<a>\S.*)$")
 INLINE_ITEMS = re.compile(r"(?<=\S)\s+(?=\d{1,3}\.\s+[A-Z][^?]{1,120}\?)")

@@ -16,6 +16,7 @@ MARKER = re.compile(
     r"\[\s*(?:passages?|sources?)?\s*#?(\d{1,3}(?:\s*(?:,|;|-|–|and)\s*#?\d{1,3})*)\s*\]",
     re.IGNORECASE,
 )
+# One of four sentence splitters, kept apart on purpose: see ingest/spans.py at SENTENCE.
 # A sentence ends at . ! ? (plus closing quotes and any markers after it) before
 # whitespace and something that does not continue a sentence in lower case.
 SENTENCE = re.compile(
