@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import genanki
+from streamlit.runtime.media_file_manager import MediaFileManager
+from study_helpers import read_apkg
 from ui_helpers import SEEDS, ok, texts, unescape
 
 STUDY = "views/study.py"
@@ -66,3 +69,33 @@ def test_drill_a_concept_sent_from_the_graph(own_home, app):
     assert app.segmented_control[0].value == "One concept"
     assert app.selectbox(key="study_concept_pick").value == "Contrastive Learning"
     assert app.caption[0].value.startswith("Card 1 of") and app.subheader
+
+
+def test_download_the_deck_for_anki(own_home, app, monkeypatch):
+    made = []  # what the button builds on click (AppTest's runtime is gone once a run ends)
+    original = MediaFileManager.add_deferred
+
+    def keep(self, data_callable, *args, **kwargs):
+        made.append(data_callable)
+        return original(self, data_callable, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    app.switch_page(STUDY)
+    ok(app.run())
+    button = app.download_button(key="study_anki")
+    assert button.proto.label.startswith("Download all ") and button.proto.deferred_file_id
+
+    package = read_apkg(made[-1]())
+
+    from studygraph.assistant.study.reviews import ReviewStore
+
+    store = ReviewStore(own_home / "study.sqlite")
+    try:
+        cards = store.cards()  # what the page's deck holds
+    finally:
+        store.close()
+    assert button.proto.label == f"Download all {len(cards)} cards as an Anki deck"
+    assert sorted(guid for guid, _, _ in package["notes"]) == sorted(genanki.guid_for(c.id) for c in cards)
+    tfidf = next(c for c in cards if c.question == "TF-IDF formula?")
+    back = next(fields[1] for guid, fields, _ in package["notes"] if guid == genanki.guid_for(tfidf.id))
+    assert back.endswith('<div class="citation">seeds/003_2b72a920368736ff.txt, line 4</div>')

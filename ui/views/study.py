@@ -3,11 +3,12 @@ neighbourhood), grade typed answers, rate recall, and watch progress."""
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 
 import streamlit as st
 
-from studygraph.assistant.study import Card, Deck, Grade
+from studygraph.assistant.study import Card, Deck, Grade, anki
 from studygraph.assistant.study.schedule import RATINGS, suggested_rating
 from studygraph.errors import StudygraphError
 from studygraph.ui import components, state
@@ -142,6 +143,12 @@ try:
 except StudygraphError as exc:
     components.show_error(exc)
     st.stop()
+
+cards_now = deck.cards()  # a snapshot: the download is built on click, in another thread
+st.download_button(f"Download all {len(cards_now)} cards as an Anki deck", key="study_anki",
+                   data=functools.partial(anki.apkg_bytes, cards_now, components.display_path),
+                   file_name="studygraph.apkg", mime="application/octet-stream", icon=":material/download:",
+                   help="Import it in Anki; importing a newer one later updates the same notes.")
 
 quiz_tab, progress_tab = st.tabs(["Quiz", "Progress"])
 with quiz_tab:
