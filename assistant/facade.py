@@ -25,13 +25,14 @@ from studygraph.assistant.llm import llm_answer, llm_configured, stream_llm_answ
 from studygraph.assistant.study import Deck
 from studygraph.assistant.study.graph_adapter import from_graph
 from studygraph.assistant.types import Answer, Hit
-from studygraph.errors import ConfigError, IndexMismatchError, QueryError
+from studygraph.errors import ConfigError, IndexMismatchError, NothingToIndexError, QueryError
 from studygraph.graph import ConceptCard, ConceptGraph, export_graphml
 from studygraph.graph.persist import graph_to_json
 from studygraph.ingest.embedder import Embedder
 from studygraph.ingest.maintenance import rebuild, remove_notes
 from studygraph.ingest.manifest import Manifest, NoteRecord, load_manifest, manifest_path, require_manifest
 from studygraph.ingest.pipeline import IngestReport, ProgressFn, sync
+from studygraph.ingest.reading import nothing_to_index
 from studygraph.ingest.snapshot import current_snapshot
 from studygraph.ingest.store import ChunkStore
 from studygraph.ingest.tokenize import tokenize
@@ -151,8 +152,17 @@ class Studygraph:
 
     # -- ingest --------------------------------------------------------------
     def ingest(self, paths: Sequence[Path] | None = None, progress: ProgressFn | None = None) -> IngestReport:
+        """Bring the index in line with the notes under `paths` (default: seeds/ and the notes folder).
+
+        Raises:
+            NothingToIndexError: there is no index yet and `paths` hold no note that can be read;
+                the message names the paths and counts the skipped files by reason.
+        """
         paths = list(paths) if paths else default_paths(self.settings)
-        return self._after_write(sync(paths, self.settings, self.embedder, self._store, progress))
+        report = sync(paths, self.settings, self.embedder, self._store, progress)
+        if not report.changed and load_manifest(self.settings.home) is None:
+            raise NothingToIndexError(nothing_to_index(paths, report.skipped))
+        return self._after_write(report)
 
     def remove(self, targets: Sequence[str]) -> IngestReport:
         """Drop notes from the index and the graph (the files stay on disk)."""

@@ -55,3 +55,7 @@ class SelectionError(StudyError):
 
 class ExportError(StudygraphError):
     """An export target is unusable (wrong file type, a folder, ...)."""
+
+
+class NothingToIndexError(IndexMissingError):
+    """An ingest into an empty data directory found no note it could read (so there is still no index)."""

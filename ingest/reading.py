@@ -10,7 +10,7 @@ import codecs
 import hashlib
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,10 +22,55 @@ logger = logging.getLogger(__name__)
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".studygraph"}
 
 
+# A skip reason in a word or two, for summaries: (kind, words only reasons of that kind contain).
+# The reasons are written in this module (and `pipeline` for "was removed"); test_reading pins each one.
+KINDS = (
+    ("type not supported", "; Studygraph reads "),
+    ("too large", "-byte limit"),
+    ("empty", "is empty"),
+    ("empty", "contains only whitespace"),
+    ("binary", "looks binary"),
+    ("not UTF-8", "is not UTF-8"),
+    ("unreadable", "cannot be read"),
+    ("removed from the index", "was removed with `studygraph remove`"),
+    ("missing", "does not exist"),
+    ("link", "link"),
+    ("not a file", "is not a regular file"),
+)
+
+
 @dataclass(frozen=True)
 class Skipped:
     path: str
     reason: str
+
+    @property
+    def kind(self) -> str:
+        """Why, in a word or two: "type not supported", "too large", "empty", ..."""
+        return next((kind for kind, words in KINDS if words in self.reason), "other")
+
+
+def skipped_summary(skipped: Sequence[Skipped]) -> str:
+    """`3 files skipped (2 type not supported: .pdf, .pptx; 1 too large)`, the largest group first."""
+    groups: dict[str, list[Skipped]] = {}
+    for item in skipped:
+        groups.setdefault(item.kind, []).append(item)
+    parts = []
+    for kind, items in sorted(groups.items(), key=lambda group: (-len(group[1]), group[0])):
+        part = f"{len(items)} {kind}"
+        if kind == "type not supported":
+            part += ": " + ", ".join(sorted({Path(i.path).suffix.lower() or "no extension" for i in items}))
+        parts.append(part)
+    return f"{len(skipped)} file{'s' if len(skipped) != 1 else ''} skipped ({'; '.join(parts)})"
+
+
+def nothing_to_index(paths: Sequence[Path], skipped: Sequence[Skipped]) -> str:
+    """What to tell someone whose paths held no note that could be read."""
+    where = ", ".join(str(Path(p).expanduser().resolve()) for p in paths)
+    if not skipped:
+        return f"nothing to index in {where}: no files found (Studygraph reads {', '.join(SUFFIXES)} files)"
+    hint = f"; Studygraph reads {', '.join(SUFFIXES)} files" if any(s.kind == "type not supported" for s in skipped) else ""
+    return f"nothing to index in {where}: {skipped_summary(skipped)}{hint}"
 
 
 def file_digest(path: Path) -> str:

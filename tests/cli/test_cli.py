@@ -98,6 +98,20 @@ def test_ingest_is_idempotent_and_status_reports_the_index(tmp_path: Path) -> No
     assert status["notes"] == 1 and status["chunks"] == 1 and status["dimension"] == 384
 
 
+def test_ingest_of_a_folder_with_nothing_readable_names_it_and_counts_what_it_skipped(tmp_path: Path) -> None:
+    slides = tmp_path / "slides"
+    slides.mkdir()
+    for name in ("week1.pdf", "week2.pdf", "week3.PDF"):
+        (slides / name).write_bytes(b"%PDF-1.4\n")
+    (slides / "huge.md").write_text("x" * 2000, encoding="utf-8")
+    (slides / ".DS_Store").write_bytes(b"\0")  # hidden: not counted
+    result = run("ingest", str(slides), home=tmp_path / "home", STUDYGRAPH_MAX_NOTE_BYTES="1000")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == (f"error: nothing to index in {slides.resolve()}: 4 files skipped (3 type not supported: .pdf; "
+                                     "1 too large); Studygraph reads .md, .markdown, .txt, .rst files")
+    assert result.stdout == "" and not (tmp_path / "home" / "manifest.json").exists()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

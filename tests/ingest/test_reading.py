@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from studygraph.errors import NoteError
-from studygraph.ingest.reading import decode, discover, read_note
+from studygraph.ingest.reading import Skipped, decode, discover, nothing_to_index, read_note, skipped_summary
 
 
 def write(path: Path, data: bytes | str) -> Path:
@@ -102,3 +102,45 @@ def test_discover_of_missing_and_unsupported_paths(tmp_path: Path) -> None:
         ("missing", "does not exist"),
         ("photo.png", "has the extension .png; Studygraph reads .md, .markdown, .txt, .rst files"),
     ]
+
+
+def test_every_skip_reason_has_a_kind_for_summaries(tmp_path: Path) -> None:
+    folder = tmp_path / "course"
+    for name, data in [("slides.pdf", b"%PDF-1.4"), ("Makefile", b"all:"), ("empty.md", b""), ("blank.md", b" \n"),
+                       ("image.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), ("latin.md", bytes(range(0x80, 0x100)) * 4),
+                       ("big.md", b"x" * 5000)]:
+        write(folder / name, data)
+    (folder / "dangling.md").symlink_to(folder / "nowhere.md")
+    os.mkfifo(folder / "pipe.md")
+    files, skipped = discover([folder, tmp_path / "missing"])
+    for file in files:
+        try:
+            read_note(file, 4096)
+        except NoteError as exc:
+            skipped.append(Skipped(exc.path, exc.reason))
+    skipped.append(Skipped(str(folder / "gone.md"), "was removed with `studygraph remove`; ingest it by name to add it back"))
+
+    kinds = {Path(s.path).name: s.kind for s in skipped}
+
+    assert kinds == {
+        "slides.pdf": "type not supported", "Makefile": "type not supported", "empty.md": "empty", "blank.md": "empty",
+        "image.md": "binary", "latin.md": "not UTF-8", "big.md": "too large", "dangling.md": "link",
+        "pipe.md": "not a file", "missing": "missing", "gone.md": "removed from the index",
+    }
+
+
+def test_what_was_skipped_is_counted_by_kind_largest_group_first() -> None:
+    skipped = [Skipped("/c/a.pdf", "has the extension .pdf; Studygraph reads .md files"),
+               Skipped("/c/b.PPTX", "has the extension .pptx; Studygraph reads .md files"),
+               Skipped("/c/Makefile", "has no extension; Studygraph reads .md files"),
+               Skipped("/c/big.md", "is 5,000 bytes, over the 4,096-byte limit (STUDYGRAPH_MAX_NOTE_BYTES)")]
+    assert skipped_summary(skipped) == "4 files skipped (3 type not supported: .pdf, .pptx, no extension; 1 too large)"
+    assert skipped_summary(skipped[3:]) == "1 file skipped (1 too large)"
+
+
+def test_nothing_to_index_names_the_folder(tmp_path: Path) -> None:
+    assert nothing_to_index([tmp_path], [Skipped(str(tmp_path / "a.pdf"), "has the extension .pdf; Studygraph reads .md")]) == (
+        f"nothing to index in {tmp_path.resolve()}: 1 file skipped (1 type not supported: .pdf); "
+        "Studygraph reads .md, .markdown, .txt, .rst files")
+    assert nothing_to_index([tmp_path], []) == (
+        f"nothing to index in {tmp_path.resolve()}: no files found (Studygraph reads .md, .markdown, .txt, .rst files)")
