@@ -9,6 +9,7 @@ exact 1-based line span it was cut from.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from studygraph.ingest.blocks import Atom, Heading, parse
@@ -119,7 +120,9 @@ def split_note(note: Note, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHAR
             return
         start, end = current[0].start, current[-1].end
         kinds = [s.kind for s in current if s.kind != "heading"]
-        kind = max(set(kinds), key=kinds.count) if kinds else "text"
+        # The most common kind; a tie goes to the kind that comes first (max over a set
+        # followed the hash seed: the same note got another kind from run to run).
+        kind = Counter(kinds).most_common(1)[0][0] if kinds else "text"
         pieces.append((start, end, None, current_heading, kind))
         current = []
 

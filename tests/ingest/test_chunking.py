@@ -137,3 +137,24 @@ def test_a_heading_never_stands_alone_and_rst_labels_join_their_section() -> Non
     assert chunks[0].text.startswith(".. _tut-names:\n\nNames\n=====\n\nNamespaces map")
     assert all(len(c.text) >= 40 for c in chunks), [c.text for c in chunks]
     assert any(c.text.startswith("Scopes\n------\n\nNamespaces") for c in chunks)
+
+
+def test_a_chunks_kind_does_not_depend_on_the_hash_seed() -> None:
+    """Ties between kinds are broken the same way in every process (the seeds have some)."""
+    import os
+    import subprocess
+    import sys
+
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    code = (
+        "import sys; from pathlib import Path; from studygraph.ingest.chunking import split_note; "
+        "from studygraph.ingest.note import Note\n"
+        "for p in sorted(Path(sys.argv[1]).iterdir()):\n"
+        "    t = p.read_text(encoding='utf-8'); print([c.kind for c in split_note(Note(str(p), t, '', len(t), 0.0))])"
+    )
+    kinds = {
+        subprocess.run([sys.executable, "-c", code, str(seeds)], env={**os.environ, "PYTHONHASHSEED": str(seed)},
+                       capture_output=True, text=True, check=True).stdout
+        for seed in range(4)
+    }
+    assert len(kinds) == 1
