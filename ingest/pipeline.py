@@ -124,7 +124,8 @@ def recover_locked(
     journal = read_journal(settings.home)
     if journal.rebuild:
         logger.warning("finishing a rebuild that was interrupted")
-        return rebuild_locked(sorted(journal.notes), settings, embedder, store, emit)
+        report = rebuild_locked(sorted(journal.notes), settings, embedder, store, emit)
+        return replace(report, recovered=True, warnings=("finished a rebuild that was interrupted", *report.warnings))
     if journal.pending:
         return sync_locked([], settings, embedder, store, emit)
     return None
@@ -145,7 +146,10 @@ def sync_locked(
     manifest = base or load_manifest(settings.home) or _empty_manifest(settings)
     check_compatible(manifest, settings.model_name, None, settings.chunking())
     journal = read_journal(settings.home)
+    interrupted = journal.pending and not rebuilding  # a rebuild's journal is its own, not a killed writer's
     scan = _scan(paths, manifest, journal, settings, emit, recheck=rebuilding or journal.unreadable)
+    if interrupted:
+        scan.warnings.insert(0, "finished an ingest that was interrupted")
     total = len(scan.files)
     if not (scan.changed or scan.removed or journal.pending or scan.excluded != manifest.excluded or rebuilding):
         emit(Progress("done", total, total, "nothing changed"))
@@ -159,7 +163,7 @@ def sync_locked(
     emit(Progress("commit", message="committing"))
     commit(settings.home, manifest, new_manifest, store, journal, fresh, fresh_vectors, rebuilding)
     emit(Progress("done", total, total, "done"))
-    return _changes_report(manifest.notes, new_manifest, scan, fresh, kept, journal.pending or rebuilding, started)
+    return _changes_report(manifest.notes, new_manifest, scan, fresh, kept, interrupted, started)
 
 
 @dataclass
@@ -168,8 +172,8 @@ class _Scan:
 
     files: list[Path]
     skipped: list[Skipped]
-    warnings: list[str]
     excluded: dict[str, str]  # path -> sha256 of notes `studygraph remove` keeps out
+    warnings: list[str] = field(default_factory=list)
     changed: dict[str, list[Chunk]] = field(default_factory=dict)  # new or edited notes, re-chunked
     records: dict[str, NoteRecord] = field(default_factory=dict)  # manifest records of `changed`
     unchanged: list[str] = field(default_factory=list)
@@ -187,7 +191,6 @@ def _scan(
     scan = _Scan(
         files=files,
         skipped=list(found_skipped),
-        warnings=["finished an ingest that was interrupted"] if journal.pending else [],
         # A removed note named on the command line comes back; one deleted from disk is forgotten.
         excluded={k: v for k, v in manifest.excluded.items() if k not in by_name and Path(k).is_file()},
     )

@@ -168,6 +168,8 @@ def test_rebuild_re_embeds_everything_and_ends_with_the_same_chunks(notes: Path,
     assert served(settings) == before
     assert report.embedded == len(before) and report.generation > first.generation
     assert ChunkStore(settings).ids() == set(before)
+    # A rebuild asked for is not a recovery: no "interrupted" warning, nothing recovered.
+    assert not report.recovered and not any("interrupted" in w for w in report.warnings), report.warnings
 
 
 def test_changed_chunking_asks_for_a_rebuild_and_rebuild_applies_it(notes: Path, settings: Settings, embedder) -> None:
