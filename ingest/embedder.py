@@ -1,10 +1,17 @@
 """The embedding model, loaded once, lazily, from a local sentence-transformers folder.
 
-The model runs through `transformers` directly (tokenizer, BERT, the folder's
-pooling, L2 normalisation): the same vectors `SentenceTransformer.encode` gives
-(tests/ingest/test_embedder.py compares them), without importing
-sentence-transformers, whose import (scikit-learn and more) alone took 2.7 s of
-a cold `studygraph ask`.
+Three backends give the same kind of vectors (mean or CLS pooling of the last
+hidden states, L2-normalised, as `SentenceTransformer.encode`):
+
+- "torch": the transformer through `transformers`, the reference;
+- "onnx": ONNX Runtime on an fp32 export of the same weights (ingest/onnx_export.py),
+  torch's vectors to 2e-7;
+- "onnx-int8": the same export with dynamically quantised int8 weights, cosine
+  >= 0.98 to torch's on the seed texts (tests/ingest/test_onnx_embedder.py).
+
+Every backend tokenizes with `tokenizers` from the folder's tokenizer.json and
+pools in numpy, so the ONNX ones import neither torch nor transformers: a cold
+`studygraph ask` then loads in well under a second what torch took seconds for.
 
 Batches hold a token budget, not a fixed count: texts are tokenized once, sorted
 by token length and cut into batches of about `batch_tokens` tokens including
@@ -22,7 +29,8 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +41,17 @@ from studygraph.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 _LOCK = threading.Lock()
-_MODELS: dict[str, LoadedModel] = {}
+_MODELS: dict[tuple[str, str], LoadedModel] = {}
+
+BACKENDS = ("torch", "onnx", "onnx-int8")
+# Backends whose vectors agree to 1e-4 share a family; an index is searchable
+# and extendable by any backend of the family that built it.
+FAMILIES = {"torch": "fp32", "onnx": "fp32", "onnx-int8": "int8"}
+
+
+def same_vectors(built_with: str, now: str) -> bool:
+    """Whether vectors of backend `now` may be mixed with an index built with `built_with`."""
+    return FAMILIES.get(built_with, built_with) == FAMILIES.get(now, now)
 
 
 def offline() -> None:
@@ -55,7 +73,7 @@ _TRIM = _libc_trim()
 
 
 def release_freed_memory() -> None:
-    """Give the heap pages torch freed back to the OS.
+    """Give the heap pages the model freed back to the OS.
 
     Every batch of a new sequence length leaves glibc's heap fragmented: bare
     `model.encode` over 25k note sentences grows the process from 0.56 to 1.19 GB
@@ -68,11 +86,14 @@ def release_freed_memory() -> None:
 
 @dataclass(frozen=True)
 class LoadedModel:
-    tokenizer: Any
-    model: Any  # a transformers PreTrainedModel
+    tokenizer: Any  # a tokenizers.Tokenizer, truncating at max_length, not padding
+    run: Callable[[dict[str, np.ndarray]], np.ndarray]  # feeds -> last hidden states
+    inputs: tuple[str, ...]  # the feeds the model takes, of input_ids, attention_mask, token_type_ids
     max_length: int
     pooling: str  # "mean" | "cls"
     dimension: int
+    pad_id: int
+    workers: int  # batches encoded at once (torch parallelises inside a batch instead)
 
 
 def _read_json(path: Path) -> dict:
@@ -85,7 +106,7 @@ def _read_json(path: Path) -> dict:
 def pooling_of(folder: Path) -> str:
     """The pooling a sentence-transformers folder declares (mean when it declares none)."""
     modules = _read_json(folder / "modules.json")
-    declared = [m.get("path", "") for m in modules if str(m.get("type", "")).endswith("Pooling")] if isinstance(modules, list) else []
+    declared: list[str] = [m.get("path", "") for m in modules if str(m.get("type", "")).endswith("Pooling")] if isinstance(modules, list) else []
     config = _read_json(folder / (declared[0] if declared else "1_Pooling") / "config.json")
     if not config or config.get("pooling_mode_mean_tokens"):
         return "mean"
@@ -94,10 +115,10 @@ def pooling_of(folder: Path) -> str:
     raise ConfigError(f"the model in {folder} uses a pooling Studygraph does not implement ({config}); use a mean- or CLS-pooled model")
 
 
-def share_cores_with_torch() -> None:
-    """One BLAS thread for numpy once torch runs in the process.
+def share_cores_with_the_model() -> None:
+    """One BLAS thread for numpy once the model runs in the process.
 
-    After a numpy matrix product OpenBLAS's idle threads spin, and torch's own
+    After a numpy matrix product OpenBLAS's idle threads spin, and the model's
     threads then wait for the cores: on this 2-core machine a query embedding
     right after a dense search over 115k span vectors took 103 ms instead of
     9 ms. With one BLAS thread the dense product costs 14.5 ms instead of 10.8.
@@ -109,22 +130,74 @@ def share_cores_with_torch() -> None:
     threadpool_limits(1, user_api="blas")
 
 
-def load_model(model_path: str) -> LoadedModel:
-    offline()
-    share_cores_with_torch()
-    from transformers import AutoModel, AutoTokenizer
+@dataclass(frozen=True)
+class ModelFolder:
+    """What the folder's JSON files say: no model framework needed to read them."""
+
+    path: Path
+    max_length: int
+    pooling: str
+    dimension: int
+    type_ids: bool  # whether the transformer takes token_type_ids
+
+
+def read_folder(model_path: str) -> ModelFolder:
+    folder = Path(model_path)
+    config = _read_json(folder / "config.json")
+    if not config or not (folder / "tokenizer.json").is_file():
+        raise ConfigError(
+            f"no embedding model at {model_path} (expected a sentence-transformers folder with config.json and tokenizer.json)"
+        )
+    limit = _read_json(folder / "sentence_bert_config.json").get("max_seq_length")
+    limit = limit or _read_json(folder / "tokenizer_config.json").get("model_max_length") or 512
+    max_length = min(int(limit), int(config.get("max_position_embeddings", limit)))
+    types = int(config.get("type_vocab_size", 0) or 0) > 0
+    return ModelFolder(folder, max_length, pooling_of(folder), int(config["hidden_size"]), types)
+
+
+def _tokenizer(folder: ModelFolder) -> tuple[Any, int]:
+    """The folder's tokenizer.json, truncating at the model's limit (its own file says 128, padded)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(folder.path / "tokenizer.json"))
+    padding = tokenizer.padding or {}
+    pad_id = int(padding.get("pad_id", tokenizer.token_to_id("[PAD]") or 0))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length=folder.max_length)
+    return tokenizer, pad_id
+
+
+def load_torch(folder: ModelFolder) -> tuple[Callable[[dict[str, np.ndarray]], np.ndarray], int]:
+    import torch
+    from transformers import AutoModel
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
-    folder = Path(model_path)
-    if not (folder / "config.json").is_file():
-        raise ConfigError(f"no embedding model at {model_path} (expected a sentence-transformers folder with config.json)")
-    logger.info("loading embedding model from %s", model_path)
-    tokenizer = AutoTokenizer.from_pretrained(model_path, local_files_only=True)
-    model = AutoModel.from_pretrained(model_path, local_files_only=True).eval()
-    limit = _read_json(folder / "sentence_bert_config.json").get("max_seq_length")
-    max_length = min(int(limit or tokenizer.model_max_length), int(model.config.max_position_embeddings))
-    return LoadedModel(tokenizer, model, max_length, pooling_of(folder), int(model.config.hidden_size))
+    model = AutoModel.from_pretrained(str(folder.path), local_files_only=True).eval()
+
+    def run(feeds: dict[str, np.ndarray]) -> np.ndarray:
+        with torch.inference_mode():
+            return model(**{k: torch.from_numpy(v) for k, v in feeds.items()}).last_hidden_state.numpy()
+
+    return run, 1
+
+
+def load_model(model_path: str, backend: str = "torch", models_dir: Path | None = None) -> LoadedModel:
+    offline()
+    share_cores_with_the_model()
+    folder = read_folder(model_path)
+    logger.info("loading embedding model from %s (%s)", model_path, backend)
+    tokenizer, pad_id = _tokenizer(folder)
+    if backend == "torch":
+        run, workers = load_torch(folder)
+    else:
+        if models_dir is None:
+            raise ConfigError(f"the {backend} backend needs a folder to keep its exported model in")
+        from studygraph.ingest.onnx_session import onnx_runner
+
+        run, workers = onnx_runner(str(folder.path), backend, models_dir)
+    inputs = ("input_ids", "attention_mask", *(("token_type_ids",) if folder.type_ids else ()))
+    return LoadedModel(tokenizer, run, inputs, folder.max_length, folder.pooling, folder.dimension, pad_id, workers)
 
 
 def token_batches(lengths: Sequence[int], budget: int, most: int = 256) -> list[np.ndarray]:
@@ -139,44 +212,65 @@ def token_batches(lengths: Sequence[int], budget: int, most: int = 256) -> list[
     return batches
 
 
-def _padded(encoded: dict[str, list[list[int]]], rows: np.ndarray, pad_id: int, right: bool) -> dict[str, Any]:
-    """The batch tensors of `rows`, padded to its longest row (attention mask 0 on padding)."""
-    import torch
+def padded(ids: Sequence[Sequence[int]], rows: np.ndarray, pad_id: int, inputs: Sequence[str]) -> dict[str, np.ndarray]:
+    """The feeds of `rows`, right-padded to their longest row (attention mask 0 on padding)."""
+    width = max(len(ids[i]) for i in rows)
+    block = np.full((len(rows), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
+    for j, i in enumerate(rows):
+        block[j, : len(ids[i])] = ids[i]
+        mask[j, : len(ids[i])] = 1
+    feeds = {"input_ids": block, "attention_mask": mask, "token_type_ids": np.zeros_like(block)}
+    return {name: feeds[name] for name in inputs}
 
-    width = max(len(encoded["input_ids"][i]) for i in rows)
-    out = {}
-    for key, values in encoded.items():
-        filler = pad_id if key == "input_ids" else 0
-        block = np.full((len(rows), width), filler, dtype=np.int64)
-        for j, i in enumerate(rows):
-            row = values[i]
-            if right:
-                block[j, : len(row)] = row
-            else:
-                block[j, width - len(row) :] = row
-        out[key] = torch.from_numpy(block)
-    return out
+
+def pool(hidden: np.ndarray, mask: np.ndarray, pooling: str) -> np.ndarray:
+    """Sentence vectors from hidden states: masked mean (or the CLS row), L2-normalised."""
+    if pooling == "cls":
+        pooled = hidden[:, 0]
+    else:
+        weights = mask[:, :, None].astype(hidden.dtype)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+    return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
 
 class Embedder:
     """Encodes texts to L2-normalised float32 vectors. Cheap to construct; the
-    model loads on first use and is shared by every Embedder of the same path."""
+    model loads on first use and is shared by every Embedder of the same path
+    and backend.
 
-    def __init__(self, model_path: str, batch_tokens: int = 1024) -> None:
+    Args:
+        model_path: a sentence-transformers folder.
+        batch_tokens: tokens per batch, padding included.
+        backend: "torch", "onnx" or "onnx-int8" (see the module docstring).
+        models_dir: where the ONNX backends keep their export (settings.home / "models").
+    """
+
+    def __init__(self, model_path: str, batch_tokens: int = 1024, backend: str = "torch", models_dir: Path | None = None) -> None:
+        if backend not in BACKENDS:
+            raise ConfigError(f"embed_backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
         self.model_path = model_path
         self.batch_tokens = batch_tokens
+        self.backend = backend
+        self.models_dir = models_dir
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Embedder:
+        """The embedder `settings` describe: its model, backend and data directory."""
+        return cls(settings.model, backend=settings.embed_backend, models_dir=Path(settings.home) / "models")
 
     def _model(self) -> LoadedModel:
         with _LOCK:
-            loaded = _MODELS.get(self.model_path)
+            key = (self.model_path, self.backend)
+            loaded = _MODELS.get(key)
             if loaded is None:
-                loaded = _MODELS[self.model_path] = load_model(self.model_path)
+                loaded = _MODELS[key] = load_model(self.model_path, self.backend, self.models_dir)
             return loaded
 
     def load_in_background(self) -> None:
         """Start loading the model on a thread, so a cold process can read its
         index meanwhile; `encode` waits for it."""
-        if self.model_path not in _MODELS:
+        if (self.model_path, self.backend) not in _MODELS:
             threading.Thread(target=self._quiet_load, name="studygraph-model-load", daemon=True).start()
 
     def _quiet_load(self) -> None:
@@ -193,26 +287,21 @@ class Embedder:
         loaded = self._model()
         if not texts:
             return np.zeros((0, loaded.dimension), dtype=np.float32)
-        import torch
-
         unique = list(dict.fromkeys(texts))
-        encoded = loaded.tokenizer(unique, truncation=True, max_length=loaded.max_length)
-        inputs = dict(encoded)  # input_ids, attention_mask and whatever else the model takes
-        lengths = [len(ids) for ids in inputs["input_ids"]]
-        pad_id = loaded.tokenizer.pad_token_id or 0
-        right = loaded.tokenizer.padding_side == "right"
+        ids = [e.ids for e in loaded.tokenizer.encode_batch(unique, add_special_tokens=True)]
         vectors = np.empty((len(unique), loaded.dimension), dtype=np.float32)
-        batches = token_batches(lengths, self.batch_tokens)
-        with torch.inference_mode():
+        batches = token_batches([len(row) for row in ids], self.batch_tokens)
+
+        def encode_batch(rows: np.ndarray) -> None:
+            feeds = padded(ids, rows, loaded.pad_id, loaded.inputs)
+            vectors[rows] = pool(loaded.run(feeds), feeds["attention_mask"], loaded.pooling)
+
+        if loaded.workers > 1 and len(batches) > 1:
+            with ThreadPoolExecutor(min(loaded.workers, len(batches)), thread_name_prefix="studygraph-embed") as pool_:
+                list(pool_.map(encode_batch, batches))
+        else:
             for rows in batches:
-                batch = _padded(inputs, rows, pad_id, right)
-                hidden = loaded.model(**batch).last_hidden_state
-                if loaded.pooling == "cls":
-                    pooled = hidden[:, 0]
-                else:
-                    mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                    pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-                vectors[rows] = torch.nn.functional.normalize(pooled, p=2, dim=1).numpy()
+                encode_batch(rows)
         if len(batches) > 1:
             release_freed_memory()
         if len(unique) == len(texts):
