@@ -13,6 +13,7 @@ from pathlib import Path
 
 from studygraph.atomic import write_json
 from studygraph.errors import IndexMismatchError, IndexMissingError
+from studygraph.ingest.embedder import same_vectors
 
 VERSION = 1
 
@@ -40,6 +41,8 @@ class Manifest:
     # Notes dropped with `studygraph remove` (path -> sha256 then): folder ingests
     # skip them until their content changes or they are ingested by name.
     excluded: dict[str, str] = field(default_factory=dict)
+    # The embedder backend that made the vectors; manifests from before backends were torch's.
+    backend: str = "torch"
 
     def chunk_ids(self) -> set[str]:
         return {cid for record in self.notes.values() for cid in record.chunk_ids}
@@ -75,6 +78,7 @@ def load_manifest(home: Path) -> Manifest | None:
             generation=int(data.get("generation", 0)),
             updated_at=float(data.get("updated_at", 0.0)),
             excluded={str(k): str(v) for k, v in data.get("excluded", {}).items()},
+            backend=str(data.get("backend", "torch")),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise IndexMismatchError(
@@ -95,11 +99,14 @@ def save_manifest(home: Path, manifest: Manifest) -> None:
     write_json(manifest_path(home), data)
 
 
-def check_compatible(manifest: Manifest, model: str, dimension: int | None, chunking: dict) -> None:
-    """Refuse an index built with another model, dimension or chunking."""
+def check_compatible(manifest: Manifest, model: str, dimension: int | None, chunking: dict, backend: str | None = None) -> None:
+    """Refuse an index built with another model, dimension, chunking or an embedder
+    backend whose vectors differ (torch and onnx agree to 1e-4; onnx-int8 does not)."""
     problems = []
     if manifest.model != model:
         problems.append(f"model {manifest.model!r} (now {model!r})")
+    if backend is not None and not same_vectors(manifest.backend, backend):
+        problems.append(f"embed_backend {manifest.backend!r} (now {backend!r})")
     if dimension is not None and manifest.dimension != dimension:
         problems.append(f"{manifest.dimension}-dim vectors (now {dimension})")
     changed = sorted(k for k in {*manifest.chunking, *chunking} if manifest.chunking.get(k) != chunking.get(k))
