@@ -1,4 +1,6 @@
-"""Our embedder gives the vectors `SentenceTransformer.encode` gives, without importing it."""
+"""Our embedder gives the vectors `SentenceTransformer.encode` gives, without importing it.
+
+The ONNX backends are compared with these torch vectors in test_onnx_embedder.py."""
 
 from __future__ import annotations
 
@@ -54,8 +56,14 @@ def test_vectors_equal_sentence_transformers(model_path: str) -> None:
     assert np.argmax(ours[:50] @ ours[7]) == 7
 
 
-def test_empty_input_has_the_model_dimension(model_path: str) -> None:
-    assert Embedder(model_path).encode([]).shape == (0, 384)
+@pytest.fixture(scope="module")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.mark.parametrize("backend", ["torch", "onnx-int8"])
+def test_empty_input_has_the_model_dimension(model_path: str, models_dir: Path, backend: str) -> None:
+    assert Embedder(model_path, backend=backend, models_dir=models_dir).encode([]).shape == (0, 384)
 
 
 def last_word_printed(code: str) -> str:
@@ -67,7 +75,7 @@ def last_word_printed(code: str) -> str:
 
 def test_a_query_does_not_import_sentence_transformers(tmp_path: Path, model_path: str) -> None:
     code = (
-        "import sys; from ingest.embedder import Embedder; "
+        "import sys; from studygraph.ingest.embedder import Embedder; "
         f"v = Embedder({model_path!r}).encode(['what is CLIP?']); "
         "print(v.shape, 'sentence_transformers' in sys.modules)"
     )
@@ -83,15 +91,16 @@ def test_unsupported_pooling_is_a_clear_error(tmp_path: Path) -> None:
     assert pooling_of(tmp_path) == "cls"
 
 
-def test_a_folder_without_a_model_is_a_clear_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["torch", "onnx", "onnx-int8"])
+def test_a_folder_without_a_model_is_a_clear_error(tmp_path: Path, backend: str) -> None:
     with pytest.raises(ConfigError, match="no embedding model"):
-        Embedder(str(tmp_path)).encode(["x"])
+        Embedder(str(tmp_path), backend=backend, models_dir=tmp_path / "models").encode(["x"])
 
 
 def test_numpy_blas_leaves_the_cores_to_torch_once_the_model_runs(model_path: str) -> None:
     """OpenBLAS threads spinning after a dense search made the next query embedding 10x slower."""
     code = (
-        "import numpy, threadpoolctl; from ingest.embedder import Embedder; "
+        "import numpy, threadpoolctl; from studygraph.ingest.embedder import Embedder; "
         f"Embedder({model_path!r}).encode(['x']); "
         "print(min(i['num_threads'] for i in threadpoolctl.threadpool_info() if i['user_api'] == 'blas'))"
     )
@@ -110,9 +119,10 @@ def test_token_batches_cover_every_row_once_within_the_budget(budget: int) -> No
         assert len(batch) == 1 or len(batch) * max(lengths[i] for i in batch) <= budget
 
 
-def test_repeated_texts_get_the_same_vector_in_their_own_rows(model_path: str) -> None:
+@pytest.mark.parametrize("backend", ["torch", "onnx-int8"])
+def test_repeated_texts_get_the_same_vector_in_their_own_rows(model_path: str, models_dir: Path, backend: str) -> None:
     texts = ["what is CLIP?", "InfoNCE pulls pairs together", "what is CLIP?", "", "InfoNCE pulls pairs together"]
-    vectors = Embedder(model_path).encode(texts)
+    vectors = Embedder(model_path, backend=backend, models_dir=models_dir).encode(texts)
     assert vectors.shape == (5, 384)
     np.testing.assert_array_equal(vectors[0], vectors[2])
     np.testing.assert_array_equal(vectors[1], vectors[4])
