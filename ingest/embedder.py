@@ -182,7 +182,7 @@ def load_torch(folder: ModelFolder) -> tuple[Callable[[dict[str, np.ndarray]], n
     return run, 1
 
 
-def load_model(model_path: str, backend: str = "torch", models_dir: Path | None = None) -> LoadedModel:
+def load_model(model_path: str, backend: str = "torch", models_dir: Path | None = None, installed: Path | None = None) -> LoadedModel:
     offline()
     share_cores_with_the_model()
     folder = read_folder(model_path)
@@ -195,7 +195,7 @@ def load_model(model_path: str, backend: str = "torch", models_dir: Path | None 
             raise ConfigError(f"the {backend} backend needs a folder to keep its exported model in")
         from studygraph.ingest.onnx_session import onnx_runner
 
-        run, workers = onnx_runner(str(folder.path), backend, models_dir)
+        run, workers = onnx_runner(str(folder.path), backend, models_dir, installed)
     inputs = ("input_ids", "attention_mask", *(("token_type_ids",) if folder.type_ids else ()))
     return LoadedModel(tokenizer, run, inputs, folder.max_length, folder.pooling, folder.dimension, pad_id, workers)
 
@@ -244,27 +244,36 @@ class Embedder:
         batch_tokens: tokens per batch, padding included.
         backend: "torch", "onnx" or "onnx-int8" (see the module docstring).
         models_dir: where the ONNX backends keep their export (settings.home / "models").
+        installed: a models folder whose export a new `models_dir` copies (the default data directory's).
     """
 
-    def __init__(self, model_path: str, batch_tokens: int = 1024, backend: str = "torch", models_dir: Path | None = None) -> None:
+    def __init__(
+        self, model_path: str, batch_tokens: int = 1024, backend: str = "torch", models_dir: Path | None = None,
+        installed: Path | None = None,
+    ) -> None:
         if backend not in BACKENDS:
             raise ConfigError(f"embed_backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
         self.model_path = model_path
         self.batch_tokens = batch_tokens
         self.backend = backend
         self.models_dir = models_dir
+        self.installed = installed
 
     @classmethod
     def from_settings(cls, settings: Any) -> Embedder:
-        """The embedder `settings` describe: its model, backend and data directory."""
-        return cls(settings.model, backend=settings.embed_backend, models_dir=Path(settings.home) / "models")
+        """The embedder `settings` describe: its model, backend and data directory (which
+        copies the export `make install` left in the default one, if there is one)."""
+        from studygraph.settings import Settings
+
+        installed = Settings().home / "models"  # the default data directory
+        return cls(settings.model, backend=settings.embed_backend, models_dir=Path(settings.home) / "models", installed=installed)
 
     def _model(self) -> LoadedModel:
         with _LOCK:
             key = (self.model_path, self.backend)
             loaded = _MODELS.get(key)
             if loaded is None:
-                loaded = _MODELS[key] = load_model(self.model_path, self.backend, self.models_dir)
+                loaded = _MODELS[key] = load_model(self.model_path, self.backend, self.models_dir, self.installed)
             return loaded
 
     def load_in_background(self) -> None:

@@ -70,11 +70,13 @@ def open_session(model: bytes, intra_threads: int = 1) -> Any:
     return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
-def onnx_runner(model_path: str, backend: str, models_dir: Path) -> tuple[Callable[[dict[str, np.ndarray]], np.ndarray], int]:
+def onnx_runner(
+    model_path: str, backend: str, models_dir: Path, installed: Path | None = None
+) -> tuple[Callable[[dict[str, np.ndarray]], np.ndarray], int]:
     """The model of `backend` as a function feeds -> last hidden states, and how many may run at once."""
     from studygraph.ingest.onnx_export import onnx_model
 
-    data, exported = onnx_model(model_path, models_dir, backend)
+    data, exported = onnx_model(model_path, models_dir, backend, installed)
     if exported:
         logger.info("exported the %s model into %s", backend, models_dir)
     session = open_session(data)

@@ -86,6 +86,13 @@ def test_export_is_made_once_and_reused(model_path: str, models_dir: Path) -> No
     ]
 
 
+def test_a_new_data_directory_copies_the_installed_export(model_path: str, models_dir: Path, tmp_path: Path) -> None:
+    Embedder(model_path, backend="onnx-int8", models_dir=models_dir).encode(["warm"])
+    data, exported = onnx_export.onnx_model(model_path, tmp_path / "models", "onnx-int8", installed=models_dir)
+    assert not exported
+    assert onnx_export.current_export(model_path, tmp_path / "models", "onnx-int8") == data
+
+
 def copy_exports(model_path: str, source: Path, target: Path) -> Path:
     Embedder(model_path, backend="onnx-int8", models_dir=source).encode(["warm"])
     shutil.copytree(onnx_export.export_dir(model_path, source), onnx_export.export_dir(model_path, target))
