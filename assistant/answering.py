@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from studygraph.assistant.bm25 import BM25Plus
+from studygraph.assistant.coverage import not_covered_message
 from studygraph.assistant.index import SearchIndex
 from studygraph.assistant.types import Answer, Citation, Hit
 from studygraph.ingest.markup import plain
@@ -31,6 +32,14 @@ QUOTABLE = {"answer", "item", "sentence", "row", "code", "prompt"}
 KIND_PRIOR = {"answer": 0.05, "item": 0.03, "sentence": 0.03, "prompt": 0.02, "row": 0.01, "code": -0.05}
 # Key-value front matter ("**Difficulty**: Senior | **Time**: 20 minutes") informs no answer.
 FRONT_MATTER = re.compile(r"^\s*>?\s*\*\*[^*]{1,30}\*\*\s*:?\s*\S.{0,60}$")
+# Not a sentence to quote: a label that only introduces what follows ("Examples:",
+# "partitions:"), an interpreter prompt (">>> f(x)", "... more"), a bare identifier
+# or cross-reference target (no space, joined by _ . / -).
+LEAD_IN = re.compile(r"^\W*(?:\S+\s+){0,3}\S+:\W*$")
+PROMPT = re.compile(r"^\s*(?:>>>|\.\.\.|\$|In \[\d+\]:)\s")
+IDENTIFIER = re.compile(r"^\W*\w+(?:[_./:-]\w+)+\W*$")
+# Words that open a sentence by leaning on the one before ("Instead, ...", "This means ...").
+LEANS_BACK = re.compile(r"^\W*(?:this|these|that|those|it|its|they|such|instead|however|but|so|thus|hence|therefore)\b", re.IGNORECASE)
 MIN_RELEVANCE = 0.32  # measured: answerable dev questions vs benchmarks/offtopic_questions.txt (benchmarks/answer_gate.py)
 MAX_HITS = 4
 GROUP_SPANS = 8
@@ -59,6 +68,11 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def quotable(text: str) -> bool:
+    """A span worth quoting as part of an answer (see LEAD_IN, PROMPT, IDENTIFIER)."""
+    return not (LEAD_IN.match(text) or PROMPT.match(text) or IDENTIFIER.match(clean(text)))
+
+
 def _overlap(query: set[str], text: str, bm25: BM25Plus) -> float:
     if not query:
         return 0.0
@@ -80,7 +94,8 @@ def score_spans(question: str, vector: np.ndarray, hits: Sequence[Hit], index: S
             logger.warning("span vectors of chunk %s do not match its spans; run `studygraph rebuild`", hit.chunk.id)
             sims = np.zeros(len(spans))
         for order, (span, sim) in enumerate(zip(spans, sims)):
-            if span.kind not in QUOTABLE:
+            # The answer of a "Q? A." pair may be a bare name ("ViT-L/14."): it is what was asked.
+            if span.kind not in QUOTABLE or (span.kind != "answer" and not quotable(span.text)):
                 continue
             lex = _overlap(query, span.text, index.bm25)
             ctx = _overlap(query, span.question, index.bm25)
@@ -99,8 +114,15 @@ def _group(best: Scored, scored: Sequence[Scored], budget: int) -> list[Scored]:
     if len(same) <= GROUP_SPANS and sum(len(clean(s.span.text)) + 6 for s in same) <= budget:
         return same
     floor = best.score - 0.1
-    near = [s for s in same if s.score >= floor and abs(s.span.start_line - best.span.start_line) <= 6]
-    return near or [best]
+    near = {id(s) for s in same if s.score >= floor and abs(s.span.start_line - best.span.start_line) <= 6}
+    # The sentences the best one needs: the next one, which often completes it ("There is no Div
+    # class. Instead, division is a power."), and the one before when the best leans back on it.
+    at = next(i for i, s in enumerate(same) if s is best)
+    if at + 1 < len(same):
+        near.add(id(same[at + 1]))
+    if at > 0 and LEANS_BACK.match(clean(best.span.text)):
+        near.add(id(same[at - 1]))
+    return [s for s in same if id(s) in near] or [best]
 
 
 def _question_line(scored: Scored) -> int | None:
@@ -146,16 +168,41 @@ def _lead(group: Sequence[Scored]) -> str:
     return topic.rstrip("?:.=- ")
 
 
-def _render(group: Sequence[Scored], n: int, lead: str, budget: int) -> tuple[str, list[Scored]]:
+def _sentence(s: Scored, lead: str) -> str:
+    text = clean(s.span.text)
+    if lead:
+        text = f"{lead}: {text}"
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _around(group: Sequence[Scored], best: Scored, lead: str, budget: int) -> list[Scored]:
+    """The spans to quote, in the note's order: the whole group when it fits, else
+    the best span and its nearest neighbours that fit (first the one before when
+    it introduces the best with a colon, then by distance, the one after on a
+    tie), so a long section never crowds out the sentence that answers."""
+    cost = [len(_sentence(s, "")) + 5 for s in group]
+    if sum(cost) + len(lead) + 2 <= budget or best not in group:
+        return list(group)
+    at = group.index(best)
+    chosen, used = {at}, cost[at] + len(lead) + 2
+
+    def nearness(i: int) -> tuple[int, int]:
+        introduces = i == at - 1 and clean(group[i].span.text).endswith(":")
+        return (0 if introduces else abs(i - at), 0 if i > at else 1)  # nearest first, the one after on a tie
+
+    for i in sorted((i for i in range(len(group)) if i != at), key=nearness):
+        if used + cost[i] <= budget:
+            chosen.add(i)
+            used += cost[i]
+    return [group[i] for i in sorted(chosen)]
+
+
+def _render(group: Sequence[Scored], n: int, lead: str, budget: int, best: Scored | None = None) -> tuple[str, list[Scored]]:
+    chosen = _around(group, best, lead, budget) if best is not None else list(group)
     sentences: list[str] = []
     used: list[Scored] = []
-    for s in group:
-        text = clean(s.span.text)
-        if not used and lead:
-            text = f"{lead}: {text}"
-        if not text.endswith((".", "?", "!")):
-            text += "."
-        sentence = f"{text} [{n}]"
+    for s in chosen:
+        sentence = f"{_sentence(s, lead if not used else '')} [{n}]"
         if used and sum(len(x) + 1 for x in sentences) + len(sentence) > budget:
             break
         sentences.append(sentence)
@@ -164,9 +211,16 @@ def _render(group: Sequence[Scored], n: int, lead: str, budget: int) -> tuple[st
 
 
 def compose_answer(
-    question: str, vector: np.ndarray, hits: Sequence[Hit], index: SearchIndex, max_chars: int = 700
+    question: str, vector: np.ndarray, hits: Sequence[Hit], index: SearchIndex, max_chars: int = 700,
+    unknown: Sequence[str] = (),
 ) -> Answer:
-    """A short extractive answer with exact citations, or an honest "not found"."""
+    """A short extractive answer with exact citations, or an honest "not found".
+
+    `unknown`: specific words of the question the notes never use (assistant/coverage.py);
+    when given, the answer says the notes do not cover them.
+    """
+    if unknown:
+        return Answer(question, not_covered_message(unknown), hits=tuple(hits), found=False)
     scored = score_spans(question, vector, hits, index)
     if not scored or scored[0].relevance < MIN_RELEVANCE:
         return Answer(question, NOT_FOUND, hits=tuple(hits), found=False)
@@ -186,7 +240,7 @@ def compose_answer(
         budget = max_chars - sum(len(p) + 1 for p in parts)
         group = _group(candidate, scored, budget)
         lead = _lead(group)
-        text, used = _render(group, len(citations) + 1, lead, budget)
+        text, used = _render(group, len(citations) + 1, lead, budget, candidate)
         if not used or len(text) > budget:
             continue
         citations.append(_citation(len(citations) + 1, used, bool(lead)))

@@ -18,6 +18,7 @@ import numpy as np
 
 from studygraph.assistant import upkeep
 from studygraph.assistant.answering import compose_answer
+from studygraph.assistant.coverage import unknown_specifics, wordpiece_counter
 from studygraph.assistant.followup import resolve
 from studygraph.assistant.graph_sync import current_graph, graph_problem, refresh_graph, with_related
 from studygraph.assistant.index import SearchIndex
@@ -274,8 +275,15 @@ class Studygraph:
         index, hits_per_question, vectors = self._search(questions, k, mode, need_vectors=True)
         assert vectors is not None
         graph = self.graph()
+        pieces = wordpiece_counter(self.settings.model)
         answers = [
-            with_related(compose_answer(q, vectors[i], hits, index, self.settings.answer_max_chars), graph)
+            with_related(
+                compose_answer(
+                    q, vectors[i], hits, index, self.settings.answer_max_chars,
+                    unknown_specifics(q, index.bm25.vocab, pieces),
+                ),
+                graph,
+            )
             for i, (q, hits) in enumerate(zip(questions, hits_per_question))
         ]
         if self._use_llm(llm):
