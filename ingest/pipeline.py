@@ -178,6 +178,9 @@ class _Scan:
     records: dict[str, NoteRecord] = field(default_factory=dict)  # manifest records of `changed`
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # in the manifest, gone from disk or from under paths
+    # Known notes the student emptied: no line of them is left to cite, so they leave the index.
+    # A note that turns binary, undecodable or too large keeps its indexed version (likely an accident).
+    emptied: list[str] = field(default_factory=list)
 
 
 def _scan(
@@ -207,7 +210,7 @@ def _scan(
         key for key in manifest.notes
         if key not in present and (not Path(key).is_file() or _is_under(key, roots))
         and not _skipped_but_present(key, scan.skipped)
-    ]
+    ] + scan.emptied
     return scan
 
 
@@ -232,7 +235,10 @@ def _read_if_changed(
             return None
         return read_note(file, settings.max_note_bytes)
     except NoteError as exc:
-        scan.skipped.append(Skipped(exc.path, exc.reason))
+        skipped = Skipped(exc.path, exc.reason)
+        scan.skipped.append(skipped)
+        if old is not None and skipped.kind == "empty":
+            scan.emptied.append(key)
     except OSError as exc:
         scan.skipped.append(Skipped(key, f"cannot be read ({exc.strerror or exc})"))
     return None

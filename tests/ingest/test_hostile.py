@@ -152,11 +152,25 @@ def test_a_note_that_turns_hostile_keeps_its_indexed_version(tmp_path: Path, stu
     settings = load_settings()
     sync([notes], settings, embedder)
     before = served(studygraph_home)
-    for hostile, reason in ((PNG, "looks binary"), (b"", "is empty"), (b"\n \n", "contains only whitespace")):
-        (notes / "good.md").write_bytes(hostile)
+    (notes / "good.md").write_bytes(PNG)
+    report = sync([notes], settings, embedder)
+    assert [(Path(s.path).name, s.reason.split(" (")[0]) for s in report.skipped] == [("good.md", "looks binary")]
+    assert served(studygraph_home) == before and not report.removed
+
+
+def test_a_note_emptied_by_the_student_leaves_the_index(tmp_path: Path, studygraph_home: Path, embedder) -> None:
+    """Nothing of it is left to cite: keeping its chunks would quote lines the file no longer has."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    settings = load_settings()
+    for emptied, reason in ((b"", "is empty"), (b"\n \n", "contains only whitespace")):
+        (notes / "good.md").write_text(GOOD, encoding="utf-8")
+        sync([notes], settings, embedder)
+        assert served(studygraph_home)
+        (notes / "good.md").write_bytes(emptied)
         report = sync([notes], settings, embedder)
-        assert [(Path(s.path).name, s.reason.split(" (")[0]) for s in report.skipped] == [("good.md", reason)]
-        assert served(studygraph_home) == before and not report.removed
+        assert [(Path(s.path).name, s.reason) for s in report.skipped] == [("good.md", reason)]
+        assert report.removed == (str(notes / "good.md"),) and served(studygraph_home) == {}
 
 
 def test_html_and_script_are_stored_and_returned_as_plain_text(tmp_path: Path, studygraph_home: Path, embedder) -> None:

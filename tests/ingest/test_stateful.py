@@ -714,9 +714,8 @@ def test_a_composed_card_follows_its_answer_when_its_lines_move(tmp_path: Path, 
     assert card.source == str(gap) and answer in "\n".join(lines[card.start_line - 1 : card.end_line])
 
 
-@pytest.mark.xfail(strict=True, reason="bug: an emptied note is skipped as unreadable and keeps serving its old text")
 def test_a_note_emptied_in_the_editor_leaves_the_index(tmp_path: Path, embedder) -> None:
-    """Found by the machine. An empty file is skipped ("is empty") and, like a file that failed to
+    """Found by the machine (fixed). An empty file was skipped ("is empty") and, like a file that failed to
     read, keeps its old chunks: search still cites lines the file no longer has, `doctor` keeps saying
     "`studygraph ingest` will re-read" it, and only `rebuild` drops it."""
     folder = tmp_path / "notes"
