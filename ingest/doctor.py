@@ -66,7 +66,7 @@ def diagnose(settings: Settings, store: ChunkStore, check_files: bool = True) ->
     journal = read_journal(home)
     if manifest is None and not journal.pending:
         raise IndexMissingError(f"no index in {home} yet; run `studygraph ingest` first")
-    manifest = manifest or Manifest(settings.model_name, 0, settings.chunking())
+    manifest = manifest or Manifest(settings.model_name, 0, settings.chunking(), backend=settings.embed_backend)
     if journal.pending:
         what = "a rebuild" if journal.rebuild else "an ingest"
         problems.append(Problem("journal", f"{what} was interrupted ({len(journal.notes)} note(s) in {home / 'journal.json'})"))

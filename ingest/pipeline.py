@@ -73,7 +73,8 @@ class IngestReport:
 
 def _empty_manifest(settings: Settings, generation: int = 0, excluded: dict[str, str] | None = None) -> Manifest:
     return Manifest(
-        model=settings.model_name, dimension=0, chunking=settings.chunking(), generation=generation, excluded=excluded or {}
+        model=settings.model_name, dimension=0, chunking=settings.chunking(), generation=generation,
+        excluded=excluded or {}, backend=settings.embed_backend,
     )
 
 
@@ -144,7 +145,7 @@ def sync_locked(
     started = time.perf_counter()
     rebuilding = base is not None
     manifest = base or load_manifest(settings.home) or _empty_manifest(settings)
-    check_compatible(manifest, settings.model_name, None, settings.chunking())
+    check_compatible(manifest, settings.model_name, None, settings.chunking(), settings.embed_backend)
     journal = read_journal(settings.home)
     interrupted = journal.pending and not rebuilding  # a rebuild's journal is its own, not a killed writer's
     scan = _scan(paths, manifest, journal, settings, emit, recheck=rebuilding or journal.unreadable)
@@ -285,7 +286,7 @@ def _next_manifest(
     """
     dimension = next((v.shape[0] for v, _ in fresh_vectors.values()), manifest.dimension)
     if manifest.dimension and dimension != manifest.dimension:
-        check_compatible(manifest, settings.model_name, dimension, settings.chunking())
+        check_compatible(manifest, settings.model_name, dimension, settings.chunking(), settings.embed_backend)
     notes = {k: v for k, v in manifest.notes.items() if k not in scan.removed}
     notes.update(scan.records)
     return replace(manifest.with_notes(dict(sorted(notes.items()))), dimension=dimension, excluded=scan.excluded)
