@@ -127,7 +127,7 @@ def onnx_model(model_path: str, models_dir: Path, backend: str, installed: Path 
         if data is not None:
             return data, False
         copied = current_export(model_path, installed, backend) if installed and installed != models_dir else None
-        if copied is not None:
+        if copied is not None and installed is not None:
             write_bytes(target, copied)
             write_json(target.with_name(target.name + ".json"), _read_stamp(export_dir(model_path, installed) / FILES[backend]))
             return copied, False
