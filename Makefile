@@ -20,6 +20,9 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	$(PY) scripts/check_install.py
+	# Export the embedding model to ONNX once (from the local weights; ~113 MB in the default data
+	# directory): every data directory copies it, so no ingest or ask ever imports torch for it.
+	$(PY) -m studygraph.ingest.onnx_export
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import studygraph.ingest.embedder as embedder_module
 from studygraph.errors import ConfigError, IndexMismatchError
 from studygraph.ingest import onnx_export
 from studygraph.ingest.chunking import split_note
@@ -33,6 +34,13 @@ def seed_sentences(limit: int = 300) -> list[str]:
         for chunk in split_note(note):
             texts.update(dict.fromkeys(span_embedding_text(s) for s in indexed_spans(chunk)))
     return list(texts)[:limit]
+
+
+@pytest.fixture(autouse=True)
+def fresh_model_cache() -> None:
+    """Loaded models are shared per (model, backend) in a process; these tests look at the
+    export files themselves, so each starts as a new process would."""
+    embedder_module._MODELS.clear()
 
 
 @pytest.fixture(scope="module")
