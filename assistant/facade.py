@@ -66,7 +66,7 @@ def default_paths(settings: Settings) -> list[Path]:
 class Studygraph:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or load_settings()
-        self.embedder = Embedder.from_settings(self.settings)  # settings.embed_backend (ONNX int8 by default)
+        self.embedder = Embedder.from_settings(self.settings)  # settings.embed_backend (ONNX fp32 by default)
         self._store: ChunkStore | None = None
         self._index: SearchIndex | None = None
         self._stamp: tuple[int, int, int] | None = None  # inode, mtime_ns, size of the manifest
