@@ -45,8 +45,9 @@ def notes_from_chunks(chunks: Iterable[Chunk]) -> list[Note]:
 
 
 def fingerprint(chunks: Iterable[Chunk]) -> str:
-    """Identity of a corpus: changes whenever any chunk does."""
+    """Identity of a corpus: changes whenever any chunk does, moves included (a chunk id
+    covers only its text, and a composed card cites line numbers)."""
     digest = hashlib.sha256()
-    for chunk_id in sorted(c.id for c in chunks):
-        digest.update(chunk_id.encode())
+    for key in sorted(f"{c.id}:{c.start_line}:{c.end_line}:{c.heading}" for c in chunks):
+        digest.update(key.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:16]
