@@ -55,8 +55,9 @@ def batch_workers() -> int:
     return usable_cores()
 
 
-def open_session(model: bytes, intra_threads: int = 1) -> Any:
-    """An ONNX Runtime CPU session of the model bytes, `intra_threads` threads per run."""
+def open_session(model: Path, intra_threads: int = 1) -> Any:
+    """An ONNX Runtime CPU session of the model file (its weights mapped from the data file
+    beside it, see onnx_export), `intra_threads` threads per run."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -67,7 +68,7 @@ def open_session(model: bytes, intra_threads: int = 1) -> Any:
     # Spinning threads keep a core after each operator; between batches that core
     # is better left to the other worker or the user's other programs.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
 
 
 def onnx_runner(
@@ -76,11 +77,10 @@ def onnx_runner(
     """The model of `backend` as a function feeds -> last hidden states, and how many may run at once."""
     from studygraph.ingest.onnx_export import onnx_model
 
-    data, exported = onnx_model(model_path, models_dir, backend, installed)
+    path, exported = onnx_model(model_path, models_dir, backend, installed)
     if exported:
         logger.info("exported the %s model into %s", backend, models_dir)
-    session = open_session(data)
-    del data
+    session = open_session(path)
 
     def run(feeds: dict[str, np.ndarray]) -> np.ndarray:
         return session.run(["last_hidden_state"], feeds)[0]

@@ -83,22 +83,28 @@ def test_int8_stays_close_to_torch(model_path: str, models_dir: Path, sentences:
 def test_export_is_made_once_and_reused(model_path: str, models_dir: Path) -> None:
     Embedder(model_path, backend="onnx-int8", models_dir=models_dir).encode(["warm"])  # exported by now
     target = onnx_export.export_dir(model_path, models_dir) / onnx_export.FILES["onnx-int8"]
-    before = target.stat()
-    data, exported = onnx_export.onnx_model(model_path, models_dir, "onnx-int8")
-    assert not exported and data == target.read_bytes()
-    after = target.stat()
-    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    before = [p.stat() for p in (target, onnx_export.data_file(target))]
+    path, exported = onnx_export.onnx_model(model_path, models_dir, "onnx-int8")
+    assert not exported and path == target
+    after = [p.stat() for p in (target, onnx_export.data_file(target))]
+    assert [(s.st_ino, s.st_mtime_ns) for s in after] == [(s.st_ino, s.st_mtime_ns) for s in before]
+    # The graph is small, the weights sit beside it (mapped, not copied, by ONNX Runtime).
+    assert target.stat().st_size < 1_000_000 < onnx_export.data_file(target).stat().st_size
     # Nothing half-written is left beside the files.
     assert sorted(p.name for p in target.parent.iterdir()) == [
-        ".export.lock", "model-int8.onnx", "model-int8.onnx.json", "model.onnx", "model.onnx.json"
+        ".export.lock", "model-int8.onnx", "model-int8.onnx.data", "model-int8.onnx.json",
+        "model.onnx", "model.onnx.data", "model.onnx.json",
     ]
 
 
 def test_a_new_data_directory_copies_the_installed_export(model_path: str, models_dir: Path, tmp_path: Path) -> None:
     Embedder(model_path, backend="onnx-int8", models_dir=models_dir).encode(["warm"])
-    data, exported = onnx_export.onnx_model(model_path, tmp_path / "models", "onnx-int8", installed=models_dir)
+    path, exported = onnx_export.onnx_model(model_path, tmp_path / "models", "onnx-int8", installed=models_dir)
     assert not exported
-    assert onnx_export.current_export(model_path, tmp_path / "models", "onnx-int8") == data
+    assert onnx_export.current_export(model_path, tmp_path / "models", "onnx-int8") == path
+    installed = onnx_export.export_dir(model_path, models_dir) / path.name
+    for copy, source in ((path, installed), (onnx_export.data_file(path), onnx_export.data_file(installed))):
+        assert copy.read_bytes() == source.read_bytes()
 
 
 def copy_exports(model_path: str, source: Path, target: Path) -> Path:
@@ -109,13 +115,35 @@ def copy_exports(model_path: str, source: Path, target: Path) -> Path:
 
 def test_a_damaged_export_is_exported_again(model_path: str, models_dir: Path, tmp_path: Path) -> None:
     target = copy_exports(model_path, models_dir, tmp_path / "models")
-    good = target.read_bytes()
-    with target.open("r+b") as handle:  # flip bytes in the weights, size unchanged
-        handle.seek(len(good) // 2)
+    weights = onnx_export.data_file(target)
+    size = weights.stat().st_size
+    with weights.open("r+b") as handle:  # zero bytes in the weights, size unchanged
+        handle.seek(size // 2)
         handle.write(b"\0" * 64)
-    data, exported = onnx_export.onnx_model(model_path, tmp_path / "models", "onnx-int8")
-    assert exported
-    assert data == target.read_bytes() and data[len(good) // 2 : len(good) // 2 + 64] != b"\0" * 64
+    assert onnx_export.current_export(model_path, tmp_path / "models", "onnx-int8") is None
+    path, exported = onnx_export.onnx_model(model_path, tmp_path / "models", "onnx-int8")
+    assert exported and path == target
+    with weights.open("rb") as handle:
+        handle.seek(size // 2)
+        assert handle.read(64) != b"\0" * 64
+
+
+def test_a_touched_but_intact_export_is_trusted_after_hashing(model_path: str, models_dir: Path, tmp_path: Path) -> None:
+    """Size and mtime spare the hash; a new mtime alone (a copy, a backup tool) costs one hash, not an export."""
+    target = copy_exports(model_path, models_dir, tmp_path / "models")
+    os.utime(onnx_export.data_file(target), ns=(1, 1))
+    path, exported = onnx_export.onnx_model(model_path, tmp_path / "models", "onnx-int8")
+    assert not exported and path == target
+    assert onnx_export.data_file(target).stat().st_mtime_ns == 1  # left as it was
+
+
+def test_a_truncated_export_is_exported_again(model_path: str, models_dir: Path, tmp_path: Path) -> None:
+    target = copy_exports(model_path, models_dir, tmp_path / "models")
+    mtime = target.stat().st_mtime_ns
+    with target.open("r+b") as handle:
+        handle.truncate(100)
+    os.utime(target, ns=(mtime, mtime))  # even with its old mtime, the size gives it away
+    assert onnx_export.current_export(model_path, tmp_path / "models", "onnx-int8") is None
 
 
 def test_a_failed_export_leaves_the_old_files_and_no_temp_files(
