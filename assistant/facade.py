@@ -12,33 +12,32 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from studygraph.assistant import upkeep
 from studygraph.assistant.answering import compose_answer
 from studygraph.assistant.coverage import unknown_specifics, wordpiece_counter
 from studygraph.assistant.followup import resolve
 from studygraph.assistant.graph_sync import current_graph, graph_problem, refresh_graph, with_related
 from studygraph.assistant.index import SearchIndex
-from studygraph.assistant.llm import llm_answer, llm_configured, stream_llm_answer
-from studygraph.assistant.study import Deck
-from studygraph.assistant.study.graph_adapter import from_graph
 from studygraph.assistant.types import Answer, Hit
 from studygraph.errors import ConfigError, IndexMismatchError, NothingToIndexError, QueryError
-from studygraph.graph import ConceptCard, ConceptGraph, export_graphml
-from studygraph.graph.persist import graph_to_json
+from studygraph.graph.concept_graph import ConceptGraph
+from studygraph.graph.model import ConceptCard
 from studygraph.ingest.embedder import Embedder
-from studygraph.ingest.maintenance import rebuild, remove_notes
 from studygraph.ingest.manifest import Manifest, NoteRecord, load_manifest, manifest_path, require_manifest
-from studygraph.ingest.pipeline import IngestReport, ProgressFn, sync
-from studygraph.ingest.reading import nothing_to_index
 from studygraph.ingest.snapshot import current_snapshot
 from studygraph.ingest.store import ChunkStore
 from studygraph.ingest.tokenize import tokenize
-from studygraph.ingest.watch import watch as follow
 from studygraph.settings import MODES, Settings, load_settings
+
+# Imported where used, so a cold `ask` loads none of them (tests/test_speed_cold_ask.py):
+# writes (ingest.pipeline, ingest.maintenance, watch), the study deck, the LLM client, upkeep.
+if TYPE_CHECKING:
+    from studygraph.assistant import upkeep
+    from studygraph.assistant.study import Deck
+    from studygraph.ingest.pipeline import IngestReport, ProgressFn
 
 logger = logging.getLogger(__name__)
 PROJECT_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -130,14 +129,21 @@ class Studygraph:
 
     def graph_json(self) -> dict:
         """The concept graph as node-link JSON ({"nodes": [...], "edges": [...]})."""
+        from studygraph.graph.persist import graph_to_json
+
         return graph_to_json(self.graph())
 
     def export_graph(self, path: Path) -> None:
         """Write the concept graph as GraphML (for Gephi, yEd)."""
+        from studygraph.graph.persist import export_graphml
+
         export_graphml(self.graph(), path)
 
     def deck(self) -> Deck:
         """The study deck, its cards in step with the committed notes and graph."""
+        from studygraph.assistant.study import Deck
+        from studygraph.assistant.study.graph_adapter import from_graph
+
         index = self.index()
         generation = index.snapshot.generation
         with self._lock:
@@ -159,6 +165,9 @@ class Studygraph:
             NothingToIndexError: there is no index yet and `paths` hold no note that can be read;
                 the message names the paths and counts the skipped files by reason.
         """
+        from studygraph.ingest.pipeline import sync
+        from studygraph.ingest.reading import nothing_to_index
+
         paths = list(paths) if paths else default_paths(self.settings)
         report = sync(paths, self.settings, self.embedder, self._store, progress)
         if not report.changed and load_manifest(self.settings.home) is None:
@@ -167,11 +176,15 @@ class Studygraph:
 
     def remove(self, targets: Sequence[str]) -> IngestReport:
         """Drop notes from the index and the graph (the files stay on disk)."""
+        from studygraph.ingest.maintenance import remove_notes
+
         return self._after_write(remove_notes(targets, self.settings, self.embedder, self.store))
 
     def rebuild(self, paths: Sequence[Path] | None = None, progress: ProgressFn | None = None) -> IngestReport:
         """Drop the index and re-ingest from scratch. None: the notes the index knew, or,
         when the manifest that lists them is unreadable, the default folders (with a warning)."""
+        from studygraph.ingest.maintenance import rebuild
+
         try:
             report = rebuild(list(paths) if paths else None, self.settings, self.embedder, self.store, progress)
         except IndexMismatchError as exc:
@@ -194,14 +207,20 @@ class Studygraph:
     def watch(self, roots: Sequence[Path], on_change: Callable[[set[Path]], None], **options: Any) -> None:
         """Call `on_change` after each burst of edits under `roots` until `options["stop"]` is set
         (see ingest.watch.watch for the options)."""
+        from studygraph.ingest.watch import watch as follow
+
         follow(roots, on_change, **options)
 
     def first_start(self, progress: ProgressFn | None = None) -> IngestReport | None:
         """Index the default folders when the index holds no notes yet (None when it does)."""
+        from studygraph.assistant import upkeep
+
         return upkeep.first_start(self, progress)
 
     def doctor(self, repair: bool = False) -> upkeep.DoctorReport:
         """Check (and with `repair` fix) that Chroma, the manifest, the snapshot and the graph agree."""
+        from studygraph.assistant import upkeep
+
         return upkeep.doctor(self, repair)
 
     def _after_write(self, report: IngestReport) -> IngestReport:
@@ -287,6 +306,8 @@ class Studygraph:
             for i, (q, hits) in enumerate(zip(questions, hits_per_question))
         ]
         if self._use_llm(llm):
+            from studygraph.assistant.llm import llm_answer
+
             answers = [llm_answer(a.question, a.hits, a, self.settings, self.embed) for a in answers]
         return answers
 
@@ -313,12 +334,16 @@ class Studygraph:
         if not self._use_llm(llm):
             yield answer
             return
+        from studygraph.assistant.llm import stream_llm_answer
+
         for piece in stream_llm_answer(answer.read_as or question, answer.hits, answer, self.settings, self.embed):
             if isinstance(piece, Answer) and answer.read_as:
                 piece = replace(piece, question=question, read_as=answer.read_as)
             yield piece
 
     def _use_llm(self, llm: bool | None) -> bool:
+        from studygraph.assistant.llm.answer import llm_configured
+
         if llm and not llm_configured(self.settings):
             raise ConfigError("no LLM is configured; set STUDYGRAPH_LLM_URL (and STUDYGRAPH_LLM_MODEL) or drop --llm")
         return llm_configured(self.settings) if llm is None else llm

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from studygraph.assistant.types import Answer, Related
 from studygraph.atomic import write_bytes, write_json
-from studygraph.graph import ConceptGraph, build_graph, load_graph
+from studygraph.graph import ConceptGraph, load_graph
 from studygraph.graph.persist import graph_to_json
 from studygraph.ingest.note import Chunk
 
@@ -48,6 +48,8 @@ def stored_generation(home: Path) -> int | None:
 
 def refresh_graph(home: Path, generation: int, chunks: Sequence[Chunk]) -> ConceptGraph:
     """Build the graph of these chunks (per-chunk extraction is cached) and persist it."""
+    from studygraph.graph import build_graph  # the extraction rules: only when the graph is stale
+
     graph = build_graph(chunks, cache_dir=home / "graph" / "cache")
     # The same bytes save_graph writes, digested before another process can replace them.
     data = json.dumps(graph_to_json(graph), ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -5,12 +5,14 @@ edges import `studygraph.assistant` only)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studygraph.graph import ConceptCard, ConceptGraph, Evidence
 from studygraph.ingest.note import Chunk, split_lines
-from studygraph.ingest.pipeline import IngestReport
-from studygraph.ingest.pipeline import Progress as Step
+
+if TYPE_CHECKING:
+    from studygraph.ingest.pipeline import IngestReport
+    from studygraph.ingest.pipeline import Progress as Step
 
 __all__ = [
     "Answer",
@@ -94,3 +96,14 @@ class Answer:
 def as_dict(obj: Any) -> dict:
     """A dataclass instance as a plain dict (for JSON)."""
     return asdict(obj)
+
+
+def __getattr__(name: str) -> Any:
+    """The write pipeline's nouns load on first use: a query never imports the pipeline."""
+    if name in ("IngestReport", "Step"):
+        from studygraph.ingest import pipeline
+
+        value = pipeline.IngestReport if name == "IngestReport" else pipeline.Progress
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
