@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
 from studygraph.assistant.output import display_path
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from studygraph.assistant.facade import Studygraph
     from studygraph.assistant.types import IngestReport, Step
 
@@ -26,6 +26,9 @@ def step_bar(console: Console | None = None) -> Iterator[Callable[[Step], None]]
 
     Off a terminal (pipes, CI) nothing is drawn and the callback does nothing.
     """
+    from rich.console import Console  # here, not above: a cold `ask` need not load rich
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
     console = console or Console(stderr=True)
     if not console.is_terminal:
         yield lambda step: None

@@ -11,17 +11,19 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.panel import Panel
-from rich.prompt import Prompt
-from rich.table import Table
 
-from studygraph.assistant.study.deck import Deck
-from studygraph.assistant.study.grading import Grade
-from studygraph.assistant.study.schedule import RATINGS, suggested_rating
 from studygraph.cli.app import friendly
+
+# rich and the deck are imported inside the commands: every other command (a cold
+# `ask`) would pay ~0.2 s for them.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from studygraph.assistant.study.deck import Deck
+    from studygraph.assistant.study.grading import Grade
 
 COLOURS = {"right": "green", "partial": "yellow", "wrong": "red"}
 QUIT = {":q", ":quit", "quit", "exit"}
@@ -53,6 +55,8 @@ def sparkline(values: list[int]) -> str:
 
 def show_grade(console: Console, grade: Grade, citation: str) -> None:
     """Verdict, score, missed key concepts and the cited reference."""
+    from rich.panel import Panel
+
     colour = COLOURS[grade.verdict]
     console.print(f"[bold {colour}]{grade.verdict.upper()}[/] score {grade.score:.2f}")
     if grade.missed:
@@ -80,6 +84,9 @@ def register(app: typer.Typer, get_deck: Callable[[], Deck], relpath: Callable[[
                                            metavar="DECK.apkg"),
     ) -> None:
         """List the study cards extracted from the notes, or export them to Anki."""
+        from rich.console import Console
+        from rich.table import Table
+
         if export is not None:
             from studygraph.assistant.study import anki  # genanki costs every other command ~0.1 s
 
@@ -109,6 +116,8 @@ def register(app: typer.Typer, get_deck: Callable[[], Deck], relpath: Callable[[
         as_json: bool = typer.Option(False, "--json", help="Print the grade as JSON."),
     ) -> None:
         """Grade an answer against a card's reference without touching the schedule."""
+        from rich.console import Console
+
         deck = get_deck()
         target = deck.card(card)
         grade = deck.grade(card, answer)
@@ -121,6 +130,9 @@ def register(app: typer.Typer, get_deck: Callable[[], Deck], relpath: Callable[[
     @friendly
     def progress_command(as_json: bool = typer.Option(False, "--json", help="Print progress as JSON.")) -> None:
         """Cards due today, reviews, retention and the weakest concepts."""
+        from rich.console import Console
+        from rich.table import Table
+
         stats = get_deck().progress()
         if as_json:
             typer.echo(json.dumps(stats.to_json(), ensure_ascii=False))
@@ -145,6 +157,12 @@ def register(app: typer.Typer, get_deck: Callable[[], Deck], relpath: Callable[[
         all_cards: bool = typer.Option(False, "--all", help="Include cards that are not due yet."),
     ) -> None:
         """Drill due cards: type an answer, see the grade, rate your recall."""
+        from rich.console import Console
+        from rich.panel import Panel
+        from rich.prompt import Prompt
+
+        from studygraph.assistant.study.schedule import RATINGS, suggested_rating
+
         console = Console()
         deck = get_deck()
         names = deck.neighbourhood(concept) if concept else None
