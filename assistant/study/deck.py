@@ -94,6 +94,7 @@ class Deck:
         chunks = list(chunks)
         self._chunks = {c.id: c for c in chunks}
         self._definitions, self._links = list(definitions), list(links)
+        self.grader.concepts = tuple(dict.fromkeys(n for d in self._definitions for n in (d.concept, *d.aliases)))
         corpus = fingerprint(chunks)
         cards: list[Card] = []
         open_questions: list[Card] = []

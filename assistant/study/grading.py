@@ -1,28 +1,37 @@
-"""Grade a typed answer against a card's reference by meaning and by coverage.
+"""Grade a typed answer against a card's reference by meaning, then check its claims.
 
 score = sim_weight * meaning + (1 - sim_weight) * coverage, where
 - meaning is the cosine similarity of answer and reference embeddings, mapped
-  linearly from [sim_floor, sim_ceil] onto [0, 1] (the model rarely goes below
-  the floor even for unrelated text, and paraphrases rarely reach the ceiling);
-- coverage is the share of the reference's key concepts the answer mentions,
-  or the best sentence-level meaning match when the reference has no key concept.
+  linearly from [sim_floor, sim_ceil] onto [0, 1];
+- coverage is the share of the reference's key concepts the answer gives, by
+  name or in other words (an answer clause restates the reference clause that
+  holds the concept), or the best clause-level match when there is no key concept.
 
-The thresholds are calibrated on benchmarks/grading_pairs.jsonl (see
-benchmarks/grading_accuracy.py); change them only with that benchmark.
+The embedding rewards shared words, so the claims are then checked against the
+reference (`claims.py`) and against the concepts the notes' graph knows:
+
+- a clause that restates a reference clause but negates it, says an opposite
+  ("same" for "different") or turns a direction round is wrong;
+- a concept given what the reference says of another concept, or another
+  concept named where the reference names its own (CLIP for Flamingo), is wrong;
+- a bare list of terms, where the reference states something, is at most partial.
+
+The thresholds are calibrated on the dev answers in
+tests/assistant/study/grading_dev.jsonl (see benchmarks/grading_eval.py).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from studygraph.assistant.study import claims
 from studygraph.assistant.study.cards import Card
-from studygraph.assistant.study.keyterms import covered
-from studygraph.ingest.spans import SENTENCE
+from studygraph.assistant.study.keyterms import concept_tokens, covered, is_concept, named
 from studygraph.ingest.tokenize import tokenize
 
 logger = logging.getLogger(__name__)
@@ -34,18 +43,27 @@ NON_ANSWER = re.compile(r"^\W*(?:i\s+(?:don'?t|do\s+not)\s+know|no\s+idea|not\s+
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Grading knobs; defaults are the calibrated values."""
+    """Grading knobs; defaults are the calibrated values.
+
+    `align`: an answer clause restates the reference clause it is closest to
+    when their cosine reaches it (only then are they compared word by word);
+    `restate`: a key concept counts as given in other words when its clause is
+    restated this closely.
+    """
 
     sim_floor: float = 0.25
     sim_ceil: float = 0.8
     sim_weight: float = 0.5
     right: float = 0.6
     partial: float = 0.2
+    align: float = 0.5
+    restate: float = 0.6
 
 
 @dataclass(frozen=True)
 class Grade:
-    """The grade of one answer. `missed` are key concepts the answer did not mention."""
+    """The grade of one answer. `missed` are key concepts the answer did not give;
+    `problems` say why a claim was judged wrong or only partial."""
 
     card_id: str
     score: float
@@ -56,6 +74,8 @@ class Grade:
     coverage: float
     best_unit: float = 0.0
     lexical: float | None = None
+    problems: tuple[str, ...] = ()
+    cap: str = ""  # "wrong" or "partial" when a claim check limits the verdict
 
     def to_json(self) -> dict:
         """The public JSON shape of `studygraph grade --json`."""
@@ -68,12 +88,20 @@ class Grade:
         }
 
 
-def _units(text: str) -> list[str]:
-    return [m.group(0).strip() for line in text.splitlines() for m in SENTENCE.finditer(line) if m.group(0).strip()]
-
-
 def _ramp(value: float, lo: float, hi: float) -> float:
     return float(min(1.0, max(0.0, (value - lo) / (hi - lo))))
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """Where one pair's texts sit in the batch of embedded texts."""
+
+    answer: int
+    reference: int
+    ref_clauses: list[str]
+    ans_clauses: list[str]
+    ref_at: int
+    ans_at: int
 
 
 class Grader:
@@ -81,12 +109,14 @@ class Grader:
 
     Args:
         embed: texts -> L2-normalised vectors (e.g. `Embedder(path).encode`).
-        thresholds: calibration; the defaults come from the benchmark.
+        thresholds: calibration; the defaults come from the dev answers.
+        concepts: names (and aliases) of the concepts the notes' graph knows.
     """
 
-    def __init__(self, embed: Embed, thresholds: Thresholds | None = None) -> None:
+    def __init__(self, embed: Embed, thresholds: Thresholds | None = None, concepts: Iterable[str] = ()) -> None:
         self.embed = embed
         self.thresholds = thresholds or Thresholds()
+        self.concepts: tuple[str, ...] = tuple(concepts)
 
     def grade(self, card: Card, answer: str) -> Grade:
         """Grade one answer (goes through the batch path)."""
@@ -95,35 +125,121 @@ class Grader:
     def grade_many(self, pairs: Sequence[tuple[Card, str]]) -> list[Grade]:
         """Grade (card, answer) pairs; blank or "I don't know" answers score 0."""
         texts: list[str] = []
-        slots: list[tuple[int, int, int] | None] = []  # answer index, reference index, n reference units
+        slots: list[_Texts | None] = []
         for card, answer in pairs:
             if not answer.strip() or NON_ANSWER.match(answer) or not card.answer.strip():
                 slots.append(None)
                 continue
-            units = _units(card.answer)
-            slots.append((len(texts), len(texts) + 1, len(units)))
-            texts += [answer.strip(), card.answer, *units]
+            ref_clauses = claims.clauses(card.answer) or [card.answer]
+            ans_clauses = claims.clauses(answer) or [answer.strip()]
+            at = len(texts)
+            slots.append(_Texts(at, at + 1, ref_clauses, ans_clauses, at + 2, at + 2 + len(ref_clauses)))
+            texts += [answer.strip(), card.answer, *ref_clauses, *ans_clauses]
         vectors = self.embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
         grades = []
         for (card, answer), slot in zip(pairs, slots):
             if slot is None:
-                grades.append(self._grade(card, answer, 0.0, 0.0))
+                grades.append(self._empty(card))
                 continue
-            a, r, n = slot
-            similarity = float(vectors[a] @ vectors[r])
-            best_unit = float(np.max(vectors[r + 1 : r + 1 + n] @ vectors[a])) if n else similarity
-            grades.append(self._grade(card, answer, similarity, best_unit))
+            refs = vectors[slot.ref_at : slot.ref_at + len(slot.ref_clauses)]
+            answers = vectors[slot.ans_at : slot.ans_at + len(slot.ans_clauses)]
+            grades.append(self._grade(card, answer, float(vectors[slot.answer] @ vectors[slot.reference]),
+                                      answers @ refs.T, slot))
         return grades
 
-    def _grade(self, card: Card, answer: str, similarity: float, best_unit: float) -> Grade:
+    def _key_concepts(self, card: Card) -> tuple[str, ...]:
+        """The card's key concepts that are concepts, then the known ones its answer names."""
+        kept = [c for c in card.key_concepts if is_concept(c, self.concepts)]
+        asked = concept_tokens(card.question)
+        for name in named(card.answer, self.concepts):
+            tokens = concept_tokens(name)
+            if tokens and not tokens <= asked and not any(tokens <= concept_tokens(k) for k in kept):
+                kept.append(name)
+        return tuple(kept[:8])
+
+    def _empty(self, card: Card) -> Grade:
+        return Grade(card.id, 0.0, "wrong", self._key_concepts(card), card.answer, 0.0, 0.0)
+
+    def _grade(self, card: Card, answer: str, similarity: float, aligned: np.ndarray, slot: _Texts) -> Grade:
+        t = self.thresholds
+        concepts = self._key_concepts(card)
         tokens = set(tokenize(answer))
-        concepts = card.key_concepts
-        missed = tuple(c for c in concepts if not covered(c, tokens)) if answer.strip() else concepts
-        lexical = 1.0 - len(missed) / len(concepts) if concepts else None
-        score, coverage = combine(similarity, best_unit, lexical, self.thresholds)
-        verdict = verdict_of(score, self.thresholds)
-        logger.debug("card %s: sim %.3f coverage %.2f -> %.3f %s", card.id, similarity, coverage, score, verdict)
-        return Grade(card.id, score, verdict, missed, card.answer, similarity, coverage, best_unit, lexical)
+        restated = aligned.max(axis=0)  # per reference clause, how closely some answer clause restates it
+        missed = []
+        for concept in concepts:
+            if covered(concept, tokens):
+                continue
+            # A clause that names several key concepts is not restated by an answer that names one of them.
+            home = [j for j, c in enumerate(slot.ref_clauses)
+                    if covered(concept, (words := set(tokenize(c)))) and sum(covered(k, words) for k in concepts) == 1]
+            if not any(restated[j] >= t.restate for j in home):
+                missed.append(concept)
+        # A name or a phrase weighs more than one plain word ("similarity" can be said in many ways).
+        weight = {c: 1.0 if len(c.split()) > 1 or re.search(r"[A-Z0-9]", c) else 0.5 for c in concepts}
+        lexical = 1.0 - sum(weight[c] for c in missed) / sum(weight.values()) if concepts else None
+        best_unit = float(aligned.max())
+        score, coverage = combine(similarity, best_unit, lexical, t)
+        problems, cap = self._check(card, answer, aligned, slot)
+        if cap == "wrong":
+            score = min(score * 0.3, t.partial * 0.99)
+        elif cap == "partial":
+            score = min(score, t.right * 0.99)
+        verdict = verdict_of(score, t)
+        logger.debug("card %s: sim %.3f coverage %.2f -> %.3f %s %s", card.id, similarity, coverage, score, verdict,
+                     problems)
+        return Grade(card.id, score, verdict, tuple(missed), card.answer, similarity, coverage, best_unit, lexical,
+                     problems, cap)
+
+    def _check(self, card: Card, answer: str, aligned: np.ndarray, slot: _Texts) -> tuple[tuple[str, ...], str]:
+        """What is wrong with the answer's claims, and the verdict it caps ("" for none)."""
+        t = self.thresholds
+        wrong: list[str] = []
+        for i, clause in enumerate(slot.ans_clauses):
+            j = int(np.argmax(aligned[i]))
+            if aligned[i, j] >= t.align:
+                reason = claims.contradicts(clause, slot.ref_clauses[j])
+                if reason:
+                    wrong.append(f"{reason}: the notes say \"{slot.ref_clauses[j]}\"")
+        names = self._names(card.answer + "\n" + card.question)
+        for check in (claims.reversed_direction(answer, card.answer, names),
+                      claims.misbound(answer, card.answer, names)):
+            if check:
+                wrong.append(check)
+        wrong += self._foreign(card, answer)
+        if wrong:
+            return tuple(wrong), "wrong"
+        if not claims.is_claim(answer) and claims.is_claim(card.answer):
+            return ("lists terms without saying how they relate",), "partial"
+        return (), ""
+
+    def _names(self, text: str) -> list[str]:
+        """Names the text gives concepts: written as names (`CLIP`, `ViT-L/14`), or
+        capitalised where no sentence starts ("in Flamingo"), not generic terms."""
+        out = []
+        for name in named(text, self.concepts):
+            written = re.search(r"\d|.[A-Z]", name)
+            inside = name[:1].isupper() and re.search(r"[^.!?:\s]\s+" + re.escape(name) + r"\b", text)
+            if written or inside:
+                out.append(name)
+        return list(dict.fromkeys(out))
+
+    def _foreign(self, card: Card, answer: str) -> list[str]:
+        """Concepts the answer names where the reference names others."""
+        given = set(tokenize(card.answer + " " + card.question))
+        mentioned = [n for n in named(answer, self.concepts) if re.search(r"[A-Z0-9]", n)]
+        foreign = [n for n in mentioned if not covered(n, given)]
+        if not foreign:
+            return []
+        asked = concept_tokens(card.question)
+        theirs = [n for n in named(card.answer, self.concepts)
+                  if re.search(r"[A-Z0-9]", n) and not concept_tokens(n) <= asked]
+        tokens = set(tokenize(answer))
+        lost = [n for n in theirs if not covered(n, tokens)]
+        if lost:
+            return [f"names {', '.join(foreign[:2])} where the notes name {', '.join(lost[:2])}"]
+        if not any(covered(n, tokens) for n in [*theirs, *named(card.question, self.concepts)]):
+            return [f"is about {', '.join(foreign[:2])}, which the notes do not name here"]
+        return []
 
 
 def combine(similarity: float, best_unit: float, lexical: float | None, t: Thresholds) -> tuple[float, float]:
@@ -131,8 +247,8 @@ def combine(similarity: float, best_unit: float, lexical: float | None, t: Thres
 
     Args:
         similarity: cosine of answer and whole reference (0 for a non-answer).
-        best_unit: best cosine of the answer with one reference sentence.
-        lexical: share of key concepts mentioned, or None when the card has none.
+        best_unit: best cosine of an answer clause with one reference clause.
+        lexical: share of key concepts given, or None when the card has none.
         t: thresholds.
     """
     if similarity <= 0:

@@ -9,9 +9,10 @@ question already gives away are not key concepts.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from studygraph.ingest.spans import SENTENCE
-from studygraph.ingest.tokenize import STOP_WORDS, tokenize
+from studygraph.ingest.tokenize import STOP_WORDS, normalize, tokenize
 
 BOLD = re.compile(r"\*\*(.+?)\*\*")
 QUOTED = re.compile(r"[\"“]([^\"”]{3,60})[\"”]")
@@ -125,6 +126,56 @@ def question_topics(question: str) -> tuple[str, ...]:
     names = [_clean(m.group(0)) for m in TECHNICAL.finditer(question)]
     names += [_clean(m.group(1)) for m in CAPITALISED.finditer(question)]
     return tuple(dict.fromkeys(n for n in names if n and n.lower() not in STOP_WORDS))
+
+
+MATH = re.compile(r"\$[^$]*\$|\\[A-Za-z]+")
+
+
+def is_concept(phrase: str, known: Collection[str] = ()) -> bool:
+    """Whether a key phrase names a concept a student should be told they missed.
+
+    A concept is one the notes' graph knows, a name (capitals inside it, an
+    acronym of three letters or more, a name with digits: `InfoNCE`, `BM25`), a
+    bolded or multi-word phrase, or a long content word; not a function word, a
+    two-letter abbreviation the graph does not know ("ID") or a short common word
+    ("see").
+    """
+    text = _clean(MATH.sub(" ", phrase))
+    if not text or not concept_tokens(text):
+        return False
+    folded = {normalize(k) for k in known}
+    if normalize(text) in folded:
+        return True
+    words = text.split()
+    if len(words) > 1:
+        return any(w.lower() not in STOP_WORDS and len(w) > 2 for w in words)
+    word = words[0]
+    if re.search(r"\d", word) and re.search(r"[A-Za-z]", word):
+        return True
+    letters = re.sub(r"[^A-Za-z]", "", word)
+    if re.search(r"[a-z][A-Z]|[A-Z].*[A-Z]", word):
+        return len(letters) >= 3
+    return len(letters) >= 6 and word.lower() not in STOP_WORDS
+
+
+def named(text: str, known: Collection[str] = ()) -> list[str]:
+    """Names of concepts a text mentions: known concept names and written names (`CLIP`, `ViT-L/14`)."""
+    tokens = set(tokenize(text))
+    found = [spelled for k in known if (kt := concept_tokens(k)) and kt <= tokens and (spelled := _spelled(k, text))]
+    found += [m.group(0) for m in TECHNICAL.finditer(MATH.sub(" ", text)) if is_concept(m.group(0), known)]
+    found += [_clean(m.group(1)) for m in CAPITALISED.finditer(text)]
+    return list(dict.fromkeys(f for f in found if f))
+
+
+def _spelled(name: str, text: str) -> str:
+    """How the text spells a known name ("" if it does not): its words together, as
+    words; an acronym only in capitals ("CLIP", not "a video clip")."""
+    words = [re.escape(w) for w in re.split(r"[\s-]+", name) if w]
+    if not words:
+        return ""
+    flags = 0 if name.isupper() else re.IGNORECASE
+    match = re.search(r"(?<![\w])" + r"[\s-]*".join(words) + r"(?![\w])", text, flags)
+    return match.group(0) if match else ""
 
 
 def covered(concept: str, answer_tokens: set[str]) -> bool:

@@ -71,7 +71,7 @@ def test_non_answers_score_zero(cards, grader, answer: str) -> None:
     card = cards['What is "SigLIP"?']
     grade = grader.grade(card, answer)
     assert (grade.score, grade.verdict) == (0.0, "wrong")
-    assert grade.missed == card.key_concepts
+    assert "Softmax" in grade.missed and set(grade.missed) <= set(card.key_concepts)
 
 
 def test_grade_json_shape(cards, grader) -> None:

@@ -1,0 +1,272 @@
+"""What a short answer claims, read from its words: clauses, negation, antonyms,
+direction ("X from Y"), which concept each word belongs to, and whether there is
+a claim at all (a bare list of terms has none).
+
+These are the checks an embedding cannot make: "image and text embeddings
+cluster in the same region" and "... in different regions" are near neighbours
+to the model, and so are "CBOW predicts the centre from the context" and its
+reverse. Every check compares the answer with the reference answer; the only
+word lists are of general English (negators, auxiliaries, opposites), never of
+one field's names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from studygraph.ingest.tokenize import STOP_WORDS, stem
+
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*(?:[-/.][A-Za-z0-9]+)*")
+CLAUSE_END = re.compile(r"(?<=[.!?;])\s+|\n+|;\s*|\s+(?:while|whereas|but)\s+|,\s+")
+# "prevent X" and "avoid X" deny X as "not X" does.
+NEGATORS = frozenset(["not", "no", "never", "none", "nothing", "neither", "nor", "cannot", "without", "instead",
+                      "rather", "unable", "lacks", "lack", "fails", "fail", "prevent", "prevents", "avoid", "avoids"])
+# Auxiliaries, modals and subject pronouns: a clause with one of them states something.
+CLAIM_WORDS = frozenset(["is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does",
+                         "did", "can", "could", "will", "would", "should", "may", "might", "must", "it", "they",
+                         "we", "you", "this", "that", "which", "who", "so", "because", "by", "if", "when", "than",
+                         "into", "instead", "rather", "without"])
+# Opposites of general English (stems); "un-", "in-", "non-", ... opposites are found by prefix.
+OPPOSITES = [
+    ("same", "differ"), ("fix", "variabl"), ("increas", "decreas"), ("increas", "reduc"), ("more", "less"),
+    ("more", "fewer"), ("higher", "lower"), ("high", "low"), ("larg", "small"), ("larger", "smaller"),
+    ("big", "small"), ("fast", "slow"), ("faster", "slower"), ("cheap", "expens"), ("cheaper", "costlier"),
+    ("easi", "difficult"), ("easi", "hard"), ("easier", "harder"), ("strong", "weak"), ("stronger", "weaker"),
+    ("befor", "after"), ("togeth", "apart"), ("pull", "push"), ("common", "rare"), ("frequent", "rare"),
+    ("upweight", "downweight"), ("maxim", "minim"), ("add", "remov"), ("includ", "exclud"), ("earli", "late"),
+    ("first", "last"), ("long", "short"), ("wide", "narrow"), ("static", "dynam"), ("better", "wors"),
+    ("best", "worst"), ("good", "bad"), ("robust", "fragil"), ("clean", "noisi"), ("simpl", "complex"),
+    ("shallow", "deep"), ("local", "global"), ("input", "output"), ("posit", "negat"), ("true", "fals"),
+    ("help", "hurt"), ("improv", "degrad"), ("improv", "hurt"), ("gain", "loss"),
+    ("freez", "train"), ("frozen", "trainabl"), ("open", "close"), ("dens", "spars"), ("continu", "discret"),
+    ("explicit", "implicit"), ("singl", "multipl"), ("major", "minor"), ("maximum", "minimum"), ("up", "down"),
+    ("sharpen", "smooth"), ("separ", "joint"), ("independ", "joint"), ("parallel", "sequenti"), ("all", "none"),
+    ("abund", "scarc"), ("expand", "compress"), ("lower", "upper"), ("accur", "inaccur"), ("symmetr", "asymmetr"),
+]
+KEPT = frozenset(w for pair in OPPOSITES for w in pair)  # opposites that are also stop words ("same", "more")
+PREFIXES = ("un", "in", "im", "ir", "il", "dis", "non", "non-", "a", "de")
+SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")
+DIRECTIONS = frozenset(["from", "into", "to", "than", "over", "onto", "toward", "towards"])
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words; "doesn't" -> "does", "not"."""
+    out = []
+    for match in WORD.finditer(text.replace("’", "'")):
+        word = match.group(0).lower()
+        if word.endswith("n't"):
+            out += [word[:-3] or "not", "not"] if word not in ("can't", "won't") else [word[:2], "not"]
+        else:
+            out.append(word.removesuffix("'s").strip("'"))
+    return [w for w in out if w]
+
+
+def content(text: str) -> list[str]:
+    """Stems of the content words, in order (compounds kept whole and split)."""
+    out = []
+    for word in words(text):
+        if (word in STOP_WORDS and stem(word) not in KEPT) or word in NEGATORS:
+            continue
+        parts = re.split(r"[-/.]", word) if re.search(r"[-/.]", word) else []
+        out += [stem(word)] + [stem(p) for p in parts if p and p not in STOP_WORDS]
+    return out
+
+
+def clauses(text: str, min_words: int = 3) -> list[str]:
+    """Sentences and clauses; pieces shorter than `min_words` content words join the
+    one before, unless they negate."""
+    out: list[str] = []
+    for piece in CLAUSE_END.split(text):
+        piece = piece.strip(" ,.-–—*")
+        if not piece:
+            continue
+        negates = any(w in NEGATORS for w in words(piece))  # "cannot be precomputed" keeps its own clause
+        if out and len(content(piece)) < min_words and not negates:
+            out[-1] = f"{out[-1]}, {piece}"
+        else:
+            out.append(piece)
+    if len(out) > 1 and len(content(out[0])) < min_words:
+        out[1] = f"{out[0]}, {out[1]}"
+        out = out[1:]
+    return out
+
+
+def polarities(text: str, reach: int = 2) -> dict[str, set[bool]]:
+    """Per content stem, whether it is said under a negation (True) or not, each time.
+
+    A negator reaches the next `reach` content words of its clause: in "It doesn't
+    predict class ID", "predict" and "class" are negated; in "does not prevent
+    forgetting", "forgetting" is negated twice, so affirmed.
+    """
+    out: dict[str, set[bool]] = {}
+    for clause in clauses(text, min_words=1):
+        open_scopes: list[int] = []
+        for word in words(clause):
+            if word in NEGATORS:
+                open_scopes.append(reach)
+            elif word not in STOP_WORDS or stem(word) in KEPT:
+                out.setdefault(stem(word), set()).add(len(open_scopes) % 2 == 1)
+                open_scopes = [n - 1 for n in open_scopes if n > 1]
+    return out
+
+
+def _opposite(a: str, b: str) -> bool:
+    if (a, b) in _PAIRS:
+        return True
+    return any((a == p + b or b == p + a) and min(len(a), len(b)) >= 4 for p in PREFIXES)
+
+
+_PAIRS = {pair for x, y in OPPOSITES for pair in ((x, y), (y, x))}
+
+
+def negated(text: str) -> bool:
+    """An odd number of negators ("not", "never", "without", "rather than", "prevents")."""
+    return sum(1 for w in words(text) if w in NEGATORS) % 2 == 1
+
+
+def opposites(answer: str, reference: str) -> list[tuple[str, str]]:
+    """(answer word, reference word) opposites said with the same polarity, where
+    neither text also says the other word ("same" for "different", but not "not
+    small" for "large")."""
+    ours, theirs = polarities(answer), polarities(reference)
+    out = []
+    for a in set(ours) - set(theirs):
+        for r in set(theirs) - set(ours):
+            if _opposite(a, r) and ours[a] & theirs[r]:
+                out.append((a, r))
+    return sorted(out)
+
+
+def contradicts(answer: str, reference: str) -> str:
+    """Why an answer clause contradicts the reference clause it restates ("" if it does not)."""
+    if negated(answer) != negated(reference):
+        ours, theirs = set(content(answer)), set(content(reference))
+        if not any(_opposite(a, r) for a in ours - theirs for r in theirs - ours):  # "not small" for "large"
+            return "negates it"
+        return ""
+    flips = opposites(answer, reference)
+    if flips:
+        return "says " + ", ".join(f"{a!r} where the notes say {r!r}" for a, r in flips[:2])
+    return ""
+
+
+def is_claim(text: str) -> bool:
+    """Whether a text states something, rather than listing terms.
+
+    A list is several short comma/semicolon/line-separated items, or four or more
+    words with no function word at all; a clause with an auxiliary, a pronoun or a
+    linking word (is, it, by, so, than, ...) is a claim.
+    """
+    all_words = words(text)
+    if not all_words:
+        return False
+    items = [i for i in re.split(r"[,;\n]|\s+[-–—]\s+", text) if i.strip()]
+    lengths = [len(words(i)) for i in items]
+    has_claim_word = any(w in CLAIM_WORDS or w in NEGATORS for w in all_words)
+    if len(items) >= 3 and sum(lengths) / len(lengths) <= 3.5 and not has_claim_word:
+        return False
+    return not (len(all_words) >= 4 and not any(w in STOP_WORDS or w in NEGATORS for w in all_words))
+
+
+@dataclass(frozen=True)
+class Mention:
+    concept: str
+    at: int  # index into the content stems of the text
+
+
+def owners(stems: list[str], mentions: list[Mention]) -> list[str]:
+    """Per content stem, the concept it belongs to: the nearest mention before it in
+    the same text, else the first mention after it ("" when the text names none)."""
+    out = []
+    ordered = sorted(mentions, key=lambda m: m.at)
+    for i in range(len(stems)):
+        before = [m for m in ordered if m.at <= i]
+        owner = before[-1] if before else (ordered[0] if ordered else None)
+        out.append(owner.concept if owner else "")
+    return out
+
+
+def _mentions(stems: list[str], names: Iterable[str], read: Callable[[str], list[str]]) -> list[Mention]:
+    out = []
+    for name in names:
+        forms = read(name)
+        if not forms:
+            continue
+        for i in range(len(stems) - len(forms) + 1):
+            if stems[i : i + len(forms)] == forms:
+                out.append(Mention(name, i))
+    return out
+
+
+def _plain(text: str) -> list[str]:
+    return [stem(w) for w in words(text) if w not in STOP_WORDS or w in DIRECTIONS or stem(w) in KEPT]
+
+
+def triples(text: str, names: Iterable[str] = ()) -> set[tuple[str, str, str, str]]:
+    """(concept, left stem, direction word, right stem) around "from", "into", "than", ...
+
+    The concept is the one the words belong to ("" when the sentence names none),
+    so "CBOW (predict center from context) and Skip-gram (predict context from
+    center)" holds both directions, each for its own concept.
+    """
+    names = list(names)
+    out = set()
+    for sentence in SENTENCES.split(text):
+        kept = [w for w in _plain(sentence) if w not in NEGATORS]
+        own = owners(kept, _mentions(kept, names, _plain))
+        for i, w in enumerate(kept):
+            if w not in DIRECTIONS:
+                continue
+            left = next((x for x in reversed(kept[max(0, i - 3) : i]) if x not in DIRECTIONS), "")
+            right = next((x for x in kept[i + 1 : i + 4] if x not in DIRECTIONS), "")
+            if left and right and left != right:
+                out.add((own[i], left, w, right))
+    return out
+
+
+def reversed_direction(answer: str, reference: str, names: Iterable[str] = ()) -> str:
+    """A direction the answer turns round ("context from centre" for "centre from context")."""
+    names = list(names)
+    ref = triples(reference, names)
+    for owner, left, word, right in triples(answer, names):
+        if (owner, right, word, left) in ref and (owner, left, word, right) not in ref:
+            return f"turns round {right!r} {word} {left!r}" + (f" for {owner}" if owner else "")
+    return ""
+
+
+def bound(text: str, names: Iterable[str]) -> dict[str, set[str]]:
+    """Per named concept, the content stems of the sentences that name it alone
+    ("Encoder-only (BERT): bidirectional" gives BERT "encoder-only", "bidirectional")."""
+    out: dict[str, set[str]] = {}
+    names = [n for n in names if n]
+    for sentence in SENTENCES.split(text):
+        stems = content(sentence)
+        mentions = _mentions(stems, names, content)
+        if len({m.concept for m in mentions}) != 1:
+            continue  # one concept per sentence, as in "A: ..., B: ...": only then is it clear whose words they are
+        name_stems = {s for m in mentions for s in content(m.concept)}
+        for s, owner in zip(stems, owners(stems, mentions)):
+            if owner and s not in name_stems:
+                out.setdefault(owner, set()).add(s)
+    return out
+
+
+def misbound(answer: str, reference: str, names: Iterable[str]) -> str:
+    """A concept the answer gives what the reference gives another concept
+    ("Decoder-only (BERT)" where the notes say "Encoder-only (BERT)")."""
+    names = list(names)
+    ref = bound(reference, names)
+    if len(ref) < 2:
+        return ""
+    ans = bound(answer, names)
+    for concept, stems in ans.items():
+        if concept not in ref:
+            continue
+        others = set().union(*(v for k, v in ref.items() if k != concept))
+        borrowed = sorted(s for s in stems - ref[concept] if s in others)
+        own = stems & ref[concept]
+        if len(borrowed) >= 2 and len(borrowed) >= len(own - others):
+            return f"gives {concept} what the notes say of another concept"
+    return ""
