@@ -12,8 +12,6 @@ import json
 import logging
 from pathlib import Path
 
-import networkx as nx
-
 from studygraph.atomic import write_bytes, write_with
 from studygraph.graph.concept_graph import ConceptGraph
 from studygraph.graph.model import Concept, Evidence, Relation
@@ -110,6 +108,8 @@ def load_graph(path: Path) -> ConceptGraph:
 
 def export_graphml(graph: ConceptGraph, path: Path) -> None:
     """Write GraphML for Gephi: list attributes become `; `-joined strings."""
+    import networkx as nx  # only here: a cold `ask` reads the graph without networkx
+
     g = nx.MultiDiGraph()
     for c in graph.concepts.values():
         g.add_node(
