@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from studygraph.assistant.types import Answer, Hit
+from studygraph.ingest.units import place
 
 
 def display_path(path: str) -> str:
@@ -32,6 +33,8 @@ def hits_json(query: str, mode: str, hits: Sequence[Hit]) -> dict:
                 "source": display_path(h.chunk.source),
                 "start_line": h.chunk.start_line,
                 "end_line": h.chunk.end_line,
+                # A PDF page, slide or notebook cell: "page"/"cell" and lines counted in it.
+                **place(h.chunk.units, h.chunk.start_line, h.chunk.end_line),
                 "heading": h.chunk.heading,
                 "text": h.chunk.text,
                 "score": round(float(h.score), 6),
@@ -42,6 +45,7 @@ def hits_json(query: str, mode: str, hits: Sequence[Hit]) -> dict:
 
 
 def answer_json(answer: Answer) -> dict:
+    units = {h.chunk.id: h.chunk.units for h in answer.hits}
     out = {
         "question": answer.question,
         "answer": answer.text,
@@ -52,6 +56,7 @@ def answer_json(answer: Answer) -> dict:
                 "source": display_path(c.source),
                 "start_line": c.start_line,
                 "end_line": c.end_line,
+                **place(units.get(c.chunk_id, ""), c.start_line, c.end_line),
                 "heading": c.heading,
                 "quote": c.quote,
             }

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from studygraph.ingest.blocks import Atom, Heading, parse
 from studygraph.ingest.note import Chunk, Note, chunk_id, split_lines
+from studygraph.ingest.units import clip, decode, starts
 from studygraph.settings import CHUNK_MAX_CHARS, CHUNK_MIN_CHARS
 
 # One of four sentence splitters, kept apart on purpose: see ingest/spans.py at SENTENCE.
@@ -113,6 +114,9 @@ def split_note(note: Note, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHAR
     pieces: list[tuple[int, int, str | None, str, str]] = []  # start, end, text, heading, kind
     current: list[_Span] = []
     current_heading = ""
+    # A chunk never runs onto the next page or slide unless one paragraph does
+    # (a sentence continued overleaf is one atom); notebook cells pack together.
+    page_starts = starts(note.units) if decode(note.units)[0] == "page" else set()
 
     def flush() -> None:
         nonlocal current
@@ -136,7 +140,8 @@ def split_note(note: Note, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHAR
             # A tiny preamble without a heading (an RST label like ".. _intro:")
             # belongs to the section it precedes.
             headless = not any(s.heading_level for s in current)
-            if not (current and (only_headings or (size < min_chars and (deeper or headless)))):
+            overleaf = span.start in page_starts and not only_headings
+            if overleaf or not (current and (only_headings or (size < min_chars and (deeper or headless)))):
                 flush()
             while stack and stack[-1][0] >= span.heading_level:
                 stack.pop()
@@ -146,6 +151,8 @@ def split_note(note: Note, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHAR
             continue
         atom_size = _size(lines, span.start, span.end)
         only_headings = bool(current) and all(s.heading_level for s in current)
+        if span.start in page_starts and not only_headings:
+            flush()
         if atom_size > max_chars:
             # A heading never stands alone: it joins the first piece of a long atom.
             lead = current[0].start if only_headings else None
@@ -163,7 +170,10 @@ def split_note(note: Note, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHAR
             flush()
         current.append(span)
     flush()
-    return _to_chunks(note.path, lines, pieces)
+    chunks = _to_chunks(note.path, lines, pieces)
+    if note.units:
+        chunks = [replace(c, units=clip(note.units, c.start_line, c.end_line)) for c in chunks]
+    return chunks
 
 
 def _to_chunks(source: str, lines: list[str], pieces: list[tuple[int, int, str | None, str, str]]) -> list[Chunk]:

@@ -21,6 +21,9 @@ class Note:
     size: int
     mtime: float
     warnings: tuple[str, ...] = field(default=())
+    # The pages, slides or cells of a PDF, deck or notebook, as lines of `text`
+    # (ingest/units.py); "" for a note that is text on disk.
+    units: str = ""
 
     @property
     def lines(self) -> list[str]:
@@ -51,19 +54,23 @@ class Chunk:
     end_line: int
     heading: str = ""
     kind: str = "text"
+    units: str = ""  # the pages, slides or cells it overlaps (ingest/units.py); "" in a text note
 
     def embedding_text(self) -> str:
         """What the dense model sees: the heading path gives a passage its context."""
         return f"{self.heading}\n{self.text}" if self.heading else self.text
 
     def metadata(self) -> dict[str, str | int]:
-        return {
+        meta: dict[str, str | int] = {
             "source": self.source,
             "start_line": self.start_line,
             "end_line": self.end_line,
             "heading": self.heading,
             "kind": self.kind,
         }
+        if self.units:
+            meta["units"] = self.units
+        return meta
 
     @classmethod
     def from_record(cls, chunk_id: str, text: str, meta: dict) -> Chunk:
@@ -75,6 +82,7 @@ class Chunk:
             end_line=int(meta["end_line"]),
             heading=str(meta.get("heading", "")),
             kind=str(meta.get("kind", "text")),
+            units=str(meta.get("units", "")),
         )
 
 

@@ -28,7 +28,7 @@ from studygraph.ingest.terms import TermCounts, chunk_terms
 
 logger = logging.getLogger(__name__)
 COMMIT_WINDOW_SECONDS = 2.0  # a writer writes its snapshot within moments of its commit
-FIELDS = ("id", "source", "text", "start_line", "end_line", "heading", "kind")
+FIELDS = ("id", "source", "text", "start_line", "end_line", "heading", "kind", "units")
 
 
 @dataclass(frozen=True)
