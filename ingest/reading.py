@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studygraph.errors import NoteError
+from studygraph.ingest.formats import READERS, read_document
 from studygraph.ingest.note import Note
 from studygraph.settings import SUFFIXES
 
@@ -36,6 +37,12 @@ KINDS = (
     ("missing", "does not exist"),
     ("link", "link"),
     ("not a file", "is not a regular file"),
+    ("no text layer", "no text layer"),
+    ("encrypted", "needs a password"),
+    ("damaged", "is not a readable"),
+    ("too large", "-page limit"),
+    ("too large", "zip bomb"),
+    ("empty", "contains no text"),
 )
 
 
@@ -137,7 +144,12 @@ def read_note(path: Path, max_bytes: int) -> Note:
         raise NoteError(shown, f"cannot be read ({exc.strerror or exc})") from exc
     if not data.strip():
         raise NoteError(shown, "is empty" if not data else "contains only whitespace")
-    text, warnings = decode(data, shown)
+    units = ""
+    if path.suffix.lower() in READERS:
+        document = read_document(path.suffix.lower(), data, shown, max_bytes)
+        text, units, warnings = document.text, document.units, document.warnings
+    else:
+        text, warnings = decode(data, shown)
     if not text.strip():
         raise NoteError(shown, "contains only whitespace")
     return Note(
@@ -147,6 +159,7 @@ def read_note(path: Path, max_bytes: int) -> Note:
         size=stat.st_size,
         mtime=stat.st_mtime,
         warnings=warnings,
+        units=units,
     )
 
 

@@ -21,8 +21,8 @@ class NoModel:
 
 def slides(folder: Path) -> Path:
     folder.mkdir()
-    for name in ("lecture1.pdf", "lecture2.pdf", "deck.pptx"):
-        (folder / name).write_bytes(b"PK\x03\x04" if name.endswith("pptx") else b"%PDF-1.4\n")
+    for name in ("lecture1.epub", "lecture2.epub", "deck.key"):
+        (folder / name).write_bytes(b"PK\x03\x04")
     (folder / "todo.md").write_text("", encoding="utf-8")
     return folder
 
@@ -36,7 +36,7 @@ def test_a_first_ingest_of_a_folder_with_nothing_readable_says_so(tmp_path: Path
         sg.ingest([folder])
 
     assert str(raised.value) == (f"nothing to index in {folder.resolve()}: 4 files skipped (3 type not supported: "
-                                 ".pdf, .pptx; 1 empty); Studygraph reads .md, .markdown, .txt, .rst files")
+                                 ".epub, .key; 1 empty); Studygraph reads .md, .markdown, .txt, .rst, .pdf, .ipynb, .docx, .pptx files")
     assert isinstance(raised.value, IndexMissingError)  # there is still no index, as callers that catch that expect
     assert load_manifest(studygraph_home) is None
 
@@ -58,5 +58,5 @@ def test_with_an_index_a_folder_with_nothing_readable_is_reported_not_refused(tm
     report = sg.ingest([slides(tmp_path / "slides")])
 
     assert not report.added and not report.changed and report.generation == generation
-    assert sorted(Path(s.path).name for s in report.skipped) == ["deck.pptx", "lecture1.pdf", "lecture2.pdf", "todo.md"]
+    assert sorted(Path(s.path).name for s in report.skipped) == ["deck.key", "lecture1.epub", "lecture2.epub", "todo.md"]
     assert sg.status().notes == 1

@@ -107,8 +107,7 @@ def test_ingest_of_a_folder_with_nothing_readable_names_it_and_counts_what_it_sk
     (slides / ".DS_Store").write_bytes(b"\0")  # hidden: not counted
     result = run("ingest", str(slides), home=tmp_path / "home", STUDYGRAPH_MAX_NOTE_BYTES="1000")
     assert result.returncode == 2, result.stderr
-    assert result.stderr.strip() == (f"error: nothing to index in {slides.resolve()}: 4 files skipped (3 type not supported: .pdf; "
-                                     "1 too large); Studygraph reads .md, .markdown, .txt, .rst files")
+    assert result.stderr.strip() == f"error: nothing to index in {slides.resolve()}: 4 files skipped (3 damaged; 1 too large)"
     assert result.stdout == "" and not (tmp_path / "home" / "manifest.json").exists()
 
 

@@ -70,7 +70,7 @@ def test_discover_reports_what_it_skips_and_why(tmp_path: Path) -> None:
     outside = write(tmp_path / "outside" / "secret.md", "secret")
     write(notes / "a.md", "# A")
     write(notes / "sub" / "b.txt", "B")
-    write(notes / "paper.pdf", b"%PDF-1.4")
+    write(notes / "paper.epub", b"PK\x03\x04")
     write(notes / ".hidden.md", "hidden")
     write(notes / ".git" / "c.md", "vcs")
     (notes / "inside-link.md").symlink_to(notes / "a.md")
@@ -86,7 +86,7 @@ def test_discover_reports_what_it_skips_and_why(tmp_path: Path) -> None:
 
     assert [f.relative_to(notes).as_posix() for f in files] == ["a.md", "sub/b.txt"]
     reasons = {Path(s.path).name: s.reason for s in skipped}
-    assert reasons["paper.pdf"] == "has the extension .pdf; Studygraph reads .md, .markdown, .txt, .rst files"
+    assert reasons["paper.epub"] == "has the extension .epub; Studygraph reads .md, .markdown, .txt, .rst, .pdf, .ipynb, .docx, .pptx files"
     assert reasons["outside-link.md"].startswith("is a link pointing outside")
     assert reasons["loop1.md"] == reasons["loop2.md"] == reasons["dangling.md"] == "is a broken link or a symlink loop"
     assert reasons["far"].startswith("is a link to a folder outside")
@@ -100,13 +100,13 @@ def test_discover_of_missing_and_unsupported_paths(tmp_path: Path) -> None:
     assert files == []
     assert [(Path(s.path).name, s.reason) for s in skipped] == [
         ("missing", "does not exist"),
-        ("photo.png", "has the extension .png; Studygraph reads .md, .markdown, .txt, .rst files"),
+        ("photo.png", "has the extension .png; Studygraph reads .md, .markdown, .txt, .rst, .pdf, .ipynb, .docx, .pptx files"),
     ]
 
 
 def test_every_skip_reason_has_a_kind_for_summaries(tmp_path: Path) -> None:
     folder = tmp_path / "course"
-    for name, data in [("slides.pdf", b"%PDF-1.4"), ("Makefile", b"all:"), ("empty.md", b""), ("blank.md", b" \n"),
+    for name, data in [("slides.epub", b"PK\x03\x04"), ("Makefile", b"all:"), ("empty.md", b""), ("blank.md", b" \n"),
                        ("image.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), ("latin.md", bytes(range(0x80, 0x100)) * 4),
                        ("big.md", b"x" * 5000)]:
         write(folder / name, data)
@@ -123,7 +123,7 @@ def test_every_skip_reason_has_a_kind_for_summaries(tmp_path: Path) -> None:
     kinds = {Path(s.path).name: s.kind for s in skipped}
 
     assert kinds == {
-        "slides.pdf": "type not supported", "Makefile": "type not supported", "empty.md": "empty", "blank.md": "empty",
+        "slides.epub": "type not supported", "Makefile": "type not supported", "empty.md": "empty", "blank.md": "empty",
         "image.md": "binary", "latin.md": "not UTF-8", "big.md": "too large", "dangling.md": "link",
         "pipe.md": "not a file", "missing": "missing", "gone.md": "removed from the index",
     }
@@ -141,6 +141,6 @@ def test_what_was_skipped_is_counted_by_kind_largest_group_first() -> None:
 def test_nothing_to_index_names_the_folder(tmp_path: Path) -> None:
     assert nothing_to_index([tmp_path], [Skipped(str(tmp_path / "a.pdf"), "has the extension .pdf; Studygraph reads .md")]) == (
         f"nothing to index in {tmp_path.resolve()}: 1 file skipped (1 type not supported: .pdf); "
-        "Studygraph reads .md, .markdown, .txt, .rst files")
+        "Studygraph reads .md, .markdown, .txt, .rst, .pdf, .ipynb, .docx, .pptx files")
     assert nothing_to_index([tmp_path], []) == (
-        f"nothing to index in {tmp_path.resolve()}: no files found (Studygraph reads .md, .markdown, .txt, .rst files)")
+        f"nothing to index in {tmp_path.resolve()}: no files found (Studygraph reads .md, .markdown, .txt, .rst, .pdf, .ipynb, .docx, .pptx files)")

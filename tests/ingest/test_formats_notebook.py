@@ -1,0 +1,109 @@
+"""Jupyter notebooks: nbsphinx's real example notebooks from Debian, and small ones made with nbformat."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from studygraph.errors import NoteError
+from studygraph.ingest.chunking import split_note
+from studygraph.ingest.reading import Skipped, read_note
+from studygraph.ingest.spans import split_spans
+from studygraph.ingest.units import decode, place
+
+ROOT = Path(__file__).resolve().parents[2]
+LIMIT = 20 * 1024 * 1024
+
+
+@pytest.fixture(scope="session")
+def notebooks() -> dict[str, Path]:
+    spec = importlib.util.spec_from_file_location("sources_fetch", ROOT / "benchmarks" / "sources_fetch.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {p.name: p for p in module.notebooks()}
+
+
+def sources(path: Path) -> list[list[str]]:
+    """Each cell's source lines, read with json alone."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [("".join(c["source"]) if isinstance(c["source"], list) else c["source"]).rstrip("\n").split("\n") for c in cells]
+
+
+def test_cells_are_units_whose_lines_are_the_cells_source(notebooks: dict[str, Path]) -> None:
+    assert len(notebooks) >= 10
+    for path in notebooks.values():
+        note = read_note(path, LIMIT)
+        kind, units = decode(note.units)
+        cells = sources(path)
+        assert kind == "cell"
+        assert {u.number for u in units} == {n for n, lines in enumerate(cells, 1) if "".join(lines).strip()}
+        for unit in units:
+            assert note.lines[unit.first - 1 : unit.last] == cells[unit.number - 1], (path.name, unit)
+
+
+def test_code_is_quoted_as_code_and_every_span_is_placed_in_its_cell(notebooks: dict[str, Path]) -> None:
+    path = notebooks["code-cells.ipynb"]
+    note = read_note(path, LIMIT)
+
+    spans = [(chunk, s) for chunk in split_note(note) for s in split_spans(chunk)]
+    code = [s.text for _, s in spans if s.kind == "code"]
+    assert "print('Hello, world!')" in code
+    assert "6 * 7" in code
+    cells = sources(path)
+    for chunk, span in spans:
+        where = place(chunk.units, span.start_line, span.end_line)
+        assert where, span
+        cell = where["cell"]
+        lines = cells[cell - 1][where["start_line"] - 1 : where["end_line"]] if "end_cell" not in where else (
+            cells[cell - 1][where["start_line"] - 1 :] + cells[where["end_cell"] - 1][: where["end_line"]])
+        assert span.text in "\n".join(lines), (span, where)
+
+
+def test_a_fence_left_open_in_a_markdown_cell_does_not_swallow_the_next_cells(tmp_path: Path) -> None:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# Sorting\n\nQuicksort picks a pivot.\n```python\nsorted(xs)"),
+        nbformat.v4.new_code_cell("xs = [3, 1, 2]\nprint(sorted(xs))", outputs=[nbformat.v4.new_output("stream", text="[1, 2, 3]\n")]),
+        nbformat.v4.new_markdown_cell("Merge sort is stable."),
+    ]
+    path = tmp_path / "sorting.ipynb"
+    nbformat.write(notebook, str(path))
+
+    note = read_note(path, LIMIT)
+    spans = {s.text: (chunk, s) for chunk in split_note(note) for s in split_spans(chunk)}
+
+    chunk, merge = spans["Merge sort is stable."]
+    assert merge.kind == "sentence"
+    assert place(chunk.units, merge.start_line, merge.end_line) == {"cell": 3, "start_line": 1, "end_line": 1}
+    chunk, code = spans["print(sorted(xs))"]
+    assert code.kind == "code" and place(chunk.units, code.start_line, code.end_line) == {"cell": 2, "start_line": 2, "end_line": 2}
+    assert "[1, 2, 3]" not in note.text
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"this is not json {", "is not a readable notebook (not JSON)"),
+        (b'{"cells": 5, "nbformat": 4, "nbformat_minor": 5, "metadata": {}}', "is not a readable notebook (TypeError: "),
+        (b"\xff\xfe{}", "is not a readable notebook (not UTF-8 JSON: "),
+    ],
+)
+def test_a_notebook_that_is_not_one_is_refused_with_the_reason(tmp_path: Path, data: bytes, reason: str) -> None:
+    path = tmp_path / "broken.ipynb"
+    path.write_bytes(data)
+    with pytest.raises(NoteError) as raised:
+        read_note(path, LIMIT)
+    assert raised.value.reason.startswith(reason)
+    assert Skipped(str(path), raised.value.reason).kind == "damaged"
+    assert path.read_bytes() == data
+
+
+def test_a_notebook_without_text_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "empty.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")]), str(path))
+    with pytest.raises(NoteError, match="contains no text"):
+        read_note(path, LIMIT)

@@ -1,0 +1,189 @@
+"""PDF notes: real LaTeX-made vignettes from Debian, read page by page with page-local lines."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import itertools
+from pathlib import Path
+
+import pypdf
+import pypdfium2 as pdfium
+import pytest
+
+from studygraph.errors import NoteError
+from studygraph.ingest.chunking import split_note
+from studygraph.ingest.formats import pdf as pdf_format
+from studygraph.ingest.reading import Skipped, read_note
+from studygraph.ingest.spans import split_spans
+from studygraph.ingest.units import decode, place
+
+ROOT = Path(__file__).resolve().parents[2]
+LIMIT = 20 * 1024 * 1024
+
+
+def _fetch_module():
+    spec = importlib.util.spec_from_file_location("sources_fetch", ROOT / "benchmarks" / "sources_fetch.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def vignettes() -> dict[str, Path]:
+    """The R vignettes Debian ships (fetched once per machine with apt-get download, never committed)."""
+    return {p.name: p for p in _fetch_module().fetch()}
+
+
+def page_texts(path: Path) -> list[list[str]]:
+    """Each page's lines as citations count them, read again from the file."""
+    return pdf_format.page_lines(pdf_format.raw_pages(path.read_bytes(), str(path)))
+
+
+def test_pages_are_units_whose_lines_are_the_pages_lines(vignettes: dict[str, Path]) -> None:
+    path = vignettes["sandwich.pdf"]
+    note = read_note(path, LIMIT)
+    kind, units = decode(note.units)
+    lines = note.lines
+    pages = page_texts(path)
+
+    assert kind == "page"
+    assert [u.number for u in units] == list(range(1, 22))  # 21 pages, each with text
+    for unit in units:
+        assert lines[unit.first - 1 : unit.last] == pages[unit.number - 1]
+    # Between two pages: nothing, or one blank line when the page ended a sentence.
+    for before, after in itertools.pairwise(units):
+        gap = lines[before.last : after.first - 1]
+        assert gap in ([], [""])
+        if not gap:
+            assert not lines[before.last - 1].rstrip().endswith((".", "?", "!", ":"))
+
+
+def test_running_headers_and_page_numbers_are_left_out_and_never_quoted(vignettes: dict[str, Path]) -> None:
+    path = vignettes["sandwich.pdf"]
+    raw = pdf_format.raw_pages(path.read_bytes(), str(path))
+    note = read_note(path, LIMIT)
+
+    assert raw[1].startswith("2 Econometric Computing with HC and HAC Covariance Matrix Estimators\n")
+    assert raw[2].startswith("Achim Zeileis 3\n")
+    assert "Achim Zeileis 3" not in note.text
+    assert "2 Econometric Computing with HC" not in note.text
+    quoted = [s.text for c in split_note(note) for s in split_spans(c)]
+    assert not [q for q in quoted if q.startswith(("Achim Zeileis", "Econometric Computing with HC and HAC Covariance")) and q[-1].isdigit()]
+    # The text of every page is kept otherwise: the page's raw lines minus its edges, in order.
+    for number, page in enumerate(page_texts(path), 1):
+        raw_lines = raw[number - 1].split("\n")
+        at = raw_lines.index(page[0])
+        assert raw_lines[at : at + len(page)] == page
+
+
+def test_ligature_codes_and_removed_hyphens_are_cleaned(vignettes: dict[str, Path]) -> None:
+    note = read_note(vignettes["strucchange-intro.pdf"], LIMIT)
+    assert "significance" in note.text and "regression models" in note.text
+    assert not any(ch in note.text for ch in "\x1b\x1c\x1d\x1e\x1f\ufffe")
+
+
+def test_chunks_stay_on_their_page_unless_a_sentence_runs_on(vignettes: dict[str, Path]) -> None:
+    for name in ("sandwich.pdf", "zoo.pdf", "zoo-quickref.pdf"):
+        note = read_note(vignettes[name], LIMIT)
+        lines = note.lines
+        chunks = split_note(note)
+        assert all(c.units for c in chunks)
+        for chunk in chunks:
+            _, units = decode(chunk.units)
+            for before, after in itertools.pairwise(units):
+                # The chunk crosses from `before` to `after`: only through a sentence left open.
+                assert after.first == before.last + 1, (name, chunk.start_line, chunk.end_line)
+                assert not lines[before.last - 1].rstrip().endswith((".", "?", "!"))
+
+
+def test_a_span_of_the_note_is_placed_on_its_page(vignettes: dict[str, Path]) -> None:
+    note = read_note(vignettes["sandwich.pdf"], LIMIT)
+    pages = page_texts(vignettes["sandwich.pdf"])
+    for chunk in split_note(note):
+        for span in split_spans(chunk):
+            where = place(chunk.units, span.start_line, span.end_line)
+            page = where["page"]
+            end_page = where.get("end_page", page)
+            if end_page == page:
+                text = "\n".join(pages[page - 1][where["start_line"] - 1 : where["end_line"]])
+            else:
+                text = "\n".join(pages[page - 1][where["start_line"] - 1 :] + pages[end_page - 1][: where["end_line"]])
+            assert span.text in text, (span, where)
+
+
+def scanned(source: Path, pages: int = 1) -> bytes:
+    """A PDF of images of `source`'s first pages: what a scanner makes, no text layer."""
+    original = pdfium.PdfDocument(str(source))
+    out = pdfium.PdfDocument.new()
+    for index in range(pages):
+        page = original[index]
+        width, height = page.get_size()
+        bitmap = page.render(scale=1).to_pil()
+        image = pdfium.PdfImage.new(out)
+        image.set_bitmap(pdfium.PdfBitmap.from_pil(bitmap))
+        image.set_matrix(pdfium.PdfMatrix().scale(width, height))
+        new = out.new_page(width, height)
+        new.insert_obj(image)
+        new.gen_content()
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_scanned_pdf_is_reported_as_such(vignettes: dict[str, Path], tmp_path: Path) -> None:
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(scanned(vignettes["zoo-design.pdf"], pages=2))
+    with pytest.raises(NoteError) as raised:
+        read_note(path, LIMIT)
+    assert raised.value.reason == ("has no text layer on any of its 2 page(s) (a scanned PDF?); "
+                                   "only PDFs with a text layer can be read (no OCR)")
+    assert Skipped(str(path), raised.value.reason).kind == "no text layer"
+
+
+def test_a_scanned_page_among_text_pages_is_left_out_with_a_warning(vignettes: dict[str, Path], tmp_path: Path) -> None:
+    writer = pypdf.PdfWriter()
+    writer.append(str(vignettes["zoo-design.pdf"]))
+    writer.append(pypdf.PdfReader(io.BytesIO(scanned(vignettes["zoo.pdf"]))))
+    path = tmp_path / "mixed.pdf"
+    writer.write(str(path))
+    pages = len(pypdf.PdfReader(str(path)).pages)
+
+    note = read_note(path, LIMIT)
+
+    assert [u.number for u in decode(note.units)[1]] == list(range(1, pages))
+    assert note.warnings == (f"1 of {pages} page(s) have no text layer (scanned or images only) and were left out: {pages}",)
+
+
+def test_an_encrypted_pdf_is_refused_with_the_reason(vignettes: dict[str, Path], tmp_path: Path) -> None:
+    writer = pypdf.PdfWriter(clone_from=str(vignettes["zoo-design.pdf"]))
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
+    path = tmp_path / "locked.pdf"
+    writer.write(str(path))
+    with pytest.raises(NoteError) as raised:
+        read_note(path, LIMIT)
+    assert raised.value.reason == "is an encrypted PDF that needs a password; save a copy without the password and ingest that"
+    assert Skipped(str(path), raised.value.reason).kind == "encrypted"
+
+
+def test_a_damaged_pdf_is_refused_and_the_file_left_alone(vignettes: dict[str, Path], tmp_path: Path) -> None:
+    path = tmp_path / "cut.pdf"
+    data = b"%PDF-1.7\n" + vignettes["zoo.pdf"].read_bytes()[9:2000]
+    path.write_bytes(data)
+    with pytest.raises(NoteError, match=r"^.*is not a readable PDF \(") as raised:
+        read_note(path, LIMIT)
+    assert Skipped(str(path), raised.value.reason).kind == "damaged"
+    assert path.read_bytes() == data
+
+
+def test_too_many_pages_or_too_much_text_is_refused(vignettes: dict[str, Path], tmp_path: Path, monkeypatch) -> None:
+    pdf = pdfium.PdfDocument.new()
+    for _ in range(6):
+        pdf.new_page(200, 200)
+    path = tmp_path / "many.pdf"
+    pdf.save(str(path))
+    monkeypatch.setattr(pdf_format, "MAX_PAGES", 5)
+    with pytest.raises(NoteError, match="has 6 pages, over the 5-page limit"):
+        read_note(path, LIMIT)
+    with pytest.raises(NoteError, match="over the 10,000-byte limit"):
+        read_note(vignettes["zoo.pdf"], 10_000)
