@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from studygraph.atomic import write_bytes
 from studygraph.errors import NoteError
+from studygraph.ingest.formats import READERS, read_document
 from studygraph.ingest.pipeline import IngestReport, ProgressFn
 from studygraph.ingest.reading import decode
 from studygraph.settings import SUFFIXES
@@ -124,6 +125,9 @@ def check_content(name: str, data: bytes, max_bytes: int) -> str:
         raise NoteError(name, f"is {len(data):,} bytes, over the {max_bytes:,}-byte limit (STUDYGRAPH_MAX_NOTE_BYTES)")
     if not data.strip():
         raise NoteError(name, "is empty" if not data else "contains only whitespace")
+    suffix = Path(name).suffix.lower()
+    if suffix in READERS:  # a PDF, notebook, Word or PowerPoint file: read as ingest will read it
+        return read_document(suffix, data, name, max_bytes).text
     text, _ = decode(data, name)
     if not text.strip():
         raise NoteError(name, "contains only whitespace")

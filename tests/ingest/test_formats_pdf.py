@@ -187,3 +187,14 @@ def test_too_many_pages_or_too_much_text_is_refused(vignettes: dict[str, Path], 
         read_note(path, LIMIT)
     with pytest.raises(NoteError, match="over the 10,000-byte limit"):
         read_note(vignettes["zoo.pdf"], 10_000)
+
+
+def test_a_pdf_added_from_the_app_is_checked_as_ingest_reads_it(vignettes: dict[str, Path], tmp_path: Path) -> None:
+    from studygraph.assistant.library import save_note
+
+    data = vignettes["zoo-design.pdf"].read_bytes()
+    saved = save_note(tmp_path / "notes", "design.pdf", data, LIMIT)
+    assert saved.read_bytes() == data
+    with pytest.raises(NoteError, match="is not a readable PDF"):
+        save_note(tmp_path / "notes", "broken.pdf", b"%PDF-1.4\n", LIMIT)
+    assert not (tmp_path / "notes" / "broken.pdf").exists()
