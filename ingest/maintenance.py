@@ -18,6 +18,7 @@ from studygraph.ingest.journal import Journal, write_journal
 from studygraph.ingest.lock import sweep_temp_files
 from studygraph.ingest.manifest import Manifest, load_manifest
 from studygraph.ingest.pipeline import IngestReport, ProgressFn, commit, locked, rebuild_locked, recover_locked
+from studygraph.ingest.reading import file_digest
 from studygraph.ingest.store import ChunkStore
 from studygraph.settings import Settings
 
@@ -47,13 +48,22 @@ def remove_notes(
         keys = sorted({key for target in targets for key in match_notes(manifest, target)})
         write_journal(settings.home, keys)
         notes = {k: v for k, v in manifest.notes.items() if k not in keys}
-        excluded = {**manifest.excluded, **{k: manifest.notes[k].sha256 for k in keys}}
+        # The file as it is now, not as last ingested: an edit made before `remove` must not
+        # count as a change that brings the note back at the next folder ingest.
+        excluded = {**manifest.excluded, **{k: _digest_now(k, manifest.notes[k].sha256) for k in keys}}
         new_manifest = replace(manifest.with_notes(notes), excluded=excluded)
         commit(settings.home, manifest, new_manifest, store, Journal(), {}, {})
         return IngestReport(
             removed=tuple(keys), chunks=len(new_manifest.chunk_ids()), generation=new_manifest.generation,
             seconds=time.perf_counter() - started,
         )
+
+
+def _digest_now(key: str, indexed: str) -> str:
+    try:
+        return file_digest(Path(key))
+    except OSError:
+        return indexed  # gone or unreadable: folder ingests forget or skip it anyway
 
 
 def match_notes(manifest: Manifest, target: str) -> list[str]:

@@ -14,6 +14,7 @@ a journal of an interrupted rebuild makes the next writer finish the rebuild.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -272,7 +273,9 @@ def _embed_changed(
     fresh_vectors, kept = _embed_new(fresh, store, embedder, emit)
     if kept:
         # Same text, new place in the note: refresh line numbers, keep the vectors.
-        store.update_metadata([fresh[cid] for cid in kept], [len(fresh_vectors[cid][1]) for cid in kept])
+        moved = sorted(kept)
+        store.update_metadata([fresh[c] for c in moved], [len(fresh_vectors[c][1]) for c in moved],
+                              [embedded_key(fresh[c]) for c in moved])
     return fresh, fresh_vectors, kept
 
 
@@ -359,7 +362,9 @@ def _embed_new(
     """
     if not fresh:
         return {}, set()
-    stored = store.existing(list(fresh))
+    keys = {cid: embedded_key(c) for cid, c in fresh.items()}
+    # Kept only if its vectors are of the span texts it has now (a new heading changes them).
+    stored = {cid for cid, key in store.embedded_as(list(fresh)).items() if key == keys[cid]}
     kept_spans = store.fetch_spans(sorted(stored)) if stored else {}
     # A chunk whose spans a crash cut short is embedded again, not kept.
     have = {cid for cid in stored if cid in kept_spans and len(kept_spans[cid]) == len(indexed_spans(fresh[cid]))}
@@ -374,7 +379,7 @@ def _embed_new(
         span_rows = [encoded[bounds[i] : bounds[i + 1]] for i in range(len(part))]
         means = np.vstack([rows.mean(axis=0) for rows in span_rows])
         means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
-        store.upsert(part, means, span_rows)
+        store.upsert(part, means, span_rows, [keys[c.id] for c in part])
         vectors.update({c.id: (m, rows) for c, m, rows in zip(part, means, span_rows)})
         emit(Progress("embed", min(start + EMBED_BATCH, len(todo)), len(todo)))
     if have:
@@ -382,6 +387,12 @@ def _embed_new(
         kept, kept_vectors = store.fetch(sorted(have))
         vectors.update({c.id: (v, kept_spans[c.id]) for c, v in zip(kept, kept_vectors)})
     return vectors, have
+
+
+def embedded_key(chunk: Chunk) -> str:
+    """Identity of what the model reads of a chunk: its span texts, headings and questions included."""
+    texts = "\x00".join(span_embedding_text(s) for s in indexed_spans(chunk))
+    return hashlib.sha256(texts.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def rebuild_locked(

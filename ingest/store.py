@@ -89,14 +89,16 @@ class ChunkStore:
     def ids(self) -> set[str]:
         return set(self.collection.get(include=[])["ids"])
 
-    def existing(self, ids: Sequence[str]) -> set[str]:
-        found: set[str] = set()
-        for batch in _batches(list(ids)):
-            found.update(self.collection.get(ids=list(batch), include=[])["ids"])
-        return found
+    def upsert(
+        self, chunks: Sequence[Chunk], vectors: np.ndarray, span_vectors: Sequence[np.ndarray],
+        embedded: Sequence[str] = (),
+    ) -> None:
+        """Write chunks with their vectors; spans first, so a chunk never lacks its spans.
 
-    def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray, span_vectors: Sequence[np.ndarray]) -> None:
-        """Write chunks with their vectors; spans first, so a chunk never lacks its spans."""
+        Args:
+            embedded: per chunk, the key of the span texts its vectors are of (see `embedded_as`).
+        """
+        keys = list(embedded) or [""] * len(chunks)
         ids = [f"{c.id}:{i}" for c, rows in zip(chunks, span_vectors) for i in range(len(rows))]
         owners = [{"chunk_id": c.id, "position": i} for c, rows in zip(chunks, span_vectors) for i in range(len(rows))]
         flat = np.vstack(span_vectors) if span_vectors else np.zeros((0, vectors.shape[1]), dtype=np.float32)
@@ -109,17 +111,32 @@ class ChunkStore:
             self.collection.upsert(
                 ids=[c.id for c in part],
                 documents=[c.text for c in part],
-                metadatas=[{**c.metadata(), "spans": len(rows)} for c, rows in zip(part, span_vectors[start : start + BATCH])],
+                metadatas=[
+                    {**c.metadata(), "spans": len(rows), "embedded": key}
+                    for c, rows, key in zip(part, span_vectors[start : start + BATCH], keys[start : start + BATCH])
+                ],
                 embeddings=vectors[start : start + BATCH],
             )
 
-    def update_metadata(self, chunks: Sequence[Chunk], span_counts: Sequence[int]) -> None:
+    def update_metadata(self, chunks: Sequence[Chunk], span_counts: Sequence[int], embedded: Sequence[str]) -> None:
+        """New line numbers (and heading) for chunks whose vectors stay."""
         for start in range(0, len(chunks), BATCH):
-            part = chunks[start : start + BATCH]
-            counts = span_counts[start : start + BATCH]
-            self.collection.update(
-                ids=[c.id for c in part], metadatas=[{**c.metadata(), "spans": n} for c, n in zip(part, counts)]
-            )
+            rows = zip(chunks[start : start + BATCH], span_counts[start : start + BATCH], embedded[start : start + BATCH])
+            metadatas = [{**c.metadata(), "spans": n, "embedded": key} for c, n, key in rows]
+            self.collection.update(ids=[c.id for c in chunks[start : start + BATCH]], metadatas=metadatas)
+
+    def embedded_as(self, ids: Sequence[str]) -> dict[str, str]:
+        """Stored chunk id -> the key of the span texts its vectors were made of ("" if unrecorded).
+
+        A chunk id covers its text only; the model also reads the heading or the
+        question a span sits under, so an unchanged passage under a new heading
+        needs new vectors although Chroma holds its id.
+        """
+        found: dict[str, str] = {}
+        for batch in _batches(list(ids)):
+            got = self.collection.get(ids=list(batch), include=["metadatas"])
+            found.update({cid: str((meta or {}).get("embedded", "")) for cid, meta in zip(got["ids"], got["metadatas"])})
+        return found
 
     def drop(self) -> None:
         """Delete both collections (a rebuild starts from nothing)."""
