@@ -95,11 +95,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--blind", action="store_true", help=f"also grade {BLIND.relative_to(ROOT)}")
     parser.add_argument("--verbose", action="store_true", help="print every miss")
+    parser.add_argument("--set", type=Path, action="append", default=[], help="also grade this set")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     args = parser.parse_args()
     embedder = Embedder(load_settings().model)
     grader = Grader(embedder.encode, concepts=seed_concepts())
     results = {"dev": report("dev (calibration)", load(DEV), grader, args.verbose)}
+    for extra in args.set:
+        results[extra.stem] = report(extra.name, load(extra), grader, args.verbose)
     if args.blind:
         results["blind"] = report("blind", load(BLIND), grader, args.verbose)
     if args.json:

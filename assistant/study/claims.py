@@ -43,10 +43,14 @@ OPPOSITES = [
     ("freez", "train"), ("frozen", "trainabl"), ("open", "close"), ("dens", "spars"), ("continu", "discret"),
     ("explicit", "implicit"), ("singl", "multipl"), ("major", "minor"), ("maximum", "minimum"), ("up", "down"),
     ("sharpen", "smooth"), ("separ", "joint"), ("independ", "joint"), ("parallel", "sequenti"), ("all", "none"),
-    ("abund", "scarc"), ("expand", "compress"), ("lower", "upper"), ("accur", "inaccur"), ("symmetr", "asymmetr"),
+    ("abund", "scarc"), ("separ", "share"), ("rais", "reduc"), ("rais", "lower"), ("spread", "cluster"), ("expand", "compress"), ("lower", "upper"), ("accur", "inaccur"), ("symmetr", "asymmetr"),
 ]
 KEPT = frozenset(w for pair in OPPOSITES for w in pair)  # opposites that are also stop words ("same", "more")
 PREFIXES = ("un", "in", "im", "ir", "il", "dis", "non", "non-", "a", "de")
+SCOPE_END = frozenset(["with", "by", "for", "to", "from", "in", "on", "at", "of", "because", "so", "and", "or", "but",
+                       "which", "that", "when", "while", "as", "via", "through", "into", "using"])
+PRONOUNS = frozenset(["it", "them", "this", "that", "these", "those", "they", "him", "her"])
+COMPARING = frozenset(["than", "vs", "versus", "compared", "whereas"])  # two sides: an opposite may only swap them
 SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")
 DIRECTIONS = frozenset(["from", "into", "to", "than", "over", "onto", "toward", "towards"])
 
@@ -106,8 +110,12 @@ def polarities(text: str, reach: int = 2) -> dict[str, set[bool]]:
         for word in words(clause):
             if word in NEGATORS:
                 open_scopes.append(reach)
+            elif word in SCOPE_END:
+                open_scopes = [n for n in open_scopes if n == reach]  # "prevent it with X": X is not denied
             elif word not in STOP_WORDS or stem(word) in KEPT:
                 out.setdefault(stem(word), set()).add(len(open_scopes) % 2 == 1)
+                open_scopes = [n - 1 for n in open_scopes if n > 1]
+            elif open_scopes and word in PRONOUNS:
                 open_scopes = [n - 1 for n in open_scopes if n > 1]
     return out
 
@@ -140,13 +148,21 @@ def opposites(answer: str, reference: str) -> list[tuple[str, str]]:
 
 
 def contradicts(answer: str, reference: str) -> str:
-    """Why an answer clause contradicts the reference clause it restates ("" if it does not)."""
-    if negated(answer) != negated(reference):
-        ours, theirs = set(content(answer)), set(content(reference))
-        if not any(_opposite(a, r) for a in ours - theirs for r in theirs - ours):  # "not small" for "large"
-            return "negates it"
+    """Why an answer clause contradicts the reference clause it restates ("" if it does not).
+
+    A word both say, negated in one and not in the other ("not robust" for
+    "robust"), or an opposite said the same way ("same" for "different"); a
+    negated opposite ("not small" for "large") restates.
+    """
+    if COMPARING & set(words(answer) + words(reference)):
         return ""
     flips = opposites(answer, reference)
+    ours, theirs = polarities(answer), polarities(reference)
+    denied = [w for w, said in ours.items()
+              if len(w) > 2 and len(said) == 1 and len(theirs.get(w, ())) == 1 and said != theirs[w]]
+    if denied and not any(_opposite(a, r) for a in set(ours) - set(theirs) for r in set(theirs) - set(ours)):
+        shown = next((w for w in words(answer) if stem(w) == denied[0]), denied[0])
+        return f"says {shown!r} the other way round"
     if flips:
         return "says " + ", ".join(f"{a!r} where the notes say {r!r}" for a, r in flips[:2])
     return ""
@@ -155,19 +171,21 @@ def contradicts(answer: str, reference: str) -> str:
 def is_claim(text: str) -> bool:
     """Whether a text states something, rather than listing terms.
 
-    A list is several short comma/semicolon/line-separated items, or four or more
-    words with no function word at all; a clause with an auxiliary, a pronoun or a
-    linking word (is, it, by, so, than, ...) is a claim.
+    A list is several short comma/semicolon/line-separated items, or three or
+    more words with no function word at all; a clause with an auxiliary, a
+    pronoun or a linking word (is, it, by, so, than, ...) is a claim.
     """
     all_words = words(text)
     if not all_words:
         return False
-    items = [i for i in re.split(r"[,;\n]|\s+[-–—]\s+", text) if i.strip()]
+    items = [i for i in re.split(r"[;\n]", text) if i.strip()]
+    if len(items) < 2:
+        items = [i for i in re.split(r"[,;\n]|\s+[-–—]\s+", text) if i.strip()]
     lengths = [len(words(i)) for i in items]
     has_claim_word = any(w in CLAIM_WORDS or w in NEGATORS for w in all_words)
     if len(items) >= 3 and sum(lengths) / len(lengths) <= 3.5 and not has_claim_word:
         return False
-    return not (len(all_words) >= 4 and not any(w in STOP_WORDS or w in NEGATORS for w in all_words))
+    return not (len(all_words) >= 3 and not any(w in STOP_WORDS or w in NEGATORS for w in all_words))
 
 
 @dataclass(frozen=True)
@@ -241,7 +259,7 @@ def bound(text: str, names: Iterable[str]) -> dict[str, set[str]]:
     ("Encoder-only (BERT): bidirectional" gives BERT "encoder-only", "bidirectional")."""
     out: dict[str, set[str]] = {}
     names = [n for n in names if n]
-    for sentence in SENTENCES.split(text):
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
         stems = content(sentence)
         mentions = _mentions(stems, names, content)
         if len({m.concept for m in mentions}) != 1:
@@ -251,6 +269,14 @@ def bound(text: str, names: Iterable[str]) -> dict[str, set[str]]:
             if owner and s not in name_stems:
                 out.setdefault(owner, set()).add(s)
     return out
+
+
+LABEL = re.compile(r"(?:^|(?<=[.!?;])\s+|\n)\s*([A-Za-z][\w /-]{1,40}?)\s*(?:\([^)]*\))?:\s")
+
+
+def labels(text: str) -> list[str]:
+    """Terms a text describes one by one: the heads of "Cosine: normalized. Dot product: ..." """
+    return list(dict.fromkeys(m.group(1).strip() for m in LABEL.finditer(text) if len(m.group(1).split()) <= 4))
 
 
 def misbound(answer: str, reference: str, names: Iterable[str]) -> str:

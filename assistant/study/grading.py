@@ -202,7 +202,8 @@ class Grader:
                     wrong.append(f"{reason}: the notes say \"{slot.ref_clauses[j]}\"")
         names = self._names(card.answer + "\n" + card.question)
         for check in (claims.reversed_direction(answer, card.answer, names),
-                      claims.misbound(answer, card.answer, names)):
+                      claims.misbound(answer, card.answer, names)
+                      or claims.misbound(answer, card.answer, claims.labels(card.answer))):
             if check:
                 wrong.append(check)
         wrong += self._foreign(card, answer)
@@ -216,9 +217,11 @@ class Grader:
         """Names the text gives concepts: written as names (`CLIP`, `ViT-L/14`), or
         capitalised where no sentence starts ("in Flamingo"), not generic terms."""
         out = []
+        proper = {n.casefold() for n in self.concepts if n[:1].isupper()}  # the graph writes it as a name
         for name in named(text, self.concepts):
-            written = re.search(r"\d|.[A-Z]", name)
-            inside = name[:1].isupper() and re.search(r"[^.!?:\s]\s+" + re.escape(name) + r"\b", text)
+            written = re.search(r"\d|[a-z][A-Z]|[A-Z]{2}", name)
+            inside = (name[:1].isupper() and name.casefold() in proper
+                      and re.search(r"[^.!?:\s]\s+" + re.escape(name) + r"\b", text))
             if written or inside:
                 out.append(name)
         return list(dict.fromkeys(out))
@@ -226,20 +229,27 @@ class Grader:
     def _foreign(self, card: Card, answer: str) -> list[str]:
         """Concepts the answer names where the reference names others."""
         given = set(tokenize(card.answer + " " + card.question))
-        mentioned = [n for n in named(answer, self.concepts) if re.search(r"[A-Z0-9]", n)]
-        foreign = [n for n in mentioned if not covered(n, given)]
+        foreign = [n for n in self._names(answer) if not covered(n, given)]
         if not foreign:
             return []
         asked = concept_tokens(card.question)
-        theirs = [n for n in named(card.answer, self.concepts)
-                  if re.search(r"[A-Z0-9]", n) and not concept_tokens(n) <= asked]
+        theirs = [n for n in self._names(card.answer) if not concept_tokens(n) <= asked]
         tokens = set(tokenize(answer))
         lost = [n for n in theirs if not covered(n, tokens)]
+        foreign = [n for n in foreign if not any(_spells_out(n, t) for t in theirs)]  # "Continuous bag-of-words"
+        if not foreign:
+            return []
         if lost:
             return [f"names {', '.join(foreign[:2])} where the notes name {', '.join(lost[:2])}"]
         if not any(covered(n, tokens) for n in [*theirs, *named(card.question, self.concepts)]):
             return [f"is about {', '.join(foreign[:2])}, which the notes do not name here"]
         return []
+
+
+def _spells_out(name: str, acronym: str) -> bool:
+    """Whether a name is the long form of an acronym ("Continuous bag-of-words", "CBOW")."""
+    initials = "".join(w[0] for w in re.split(r"[\s-]+", name) if w).upper()
+    return acronym.isupper() and len(acronym) >= 2 and (initials == acronym or name.upper() == acronym)
 
 
 def combine(similarity: float, best_unit: float, lexical: float | None, t: Thresholds) -> tuple[float, float]:

@@ -33,16 +33,20 @@ def card_of(question: str, reference: str) -> Card:
                 key_concepts=key_concepts(units, question))
 
 
-def test_every_dev_answer_gets_its_kind_of_verdict(grader) -> None:
+def test_dev_answers_meet_the_issue_bars_per_kind(grader) -> None:
+    """Right paraphrases accepted, the three tricks not graded right (issue #20's bars)."""
     rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
     grades = grader.grade_many([(card_of(r["question"], r["reference"]), r["answer"]) for r in rows])
-    failures = defaultdict(list)
+    passed: dict[str, list[bool]] = defaultdict(list)
+    failures = []
     for row, grade in zip(rows, grades):
         ok = grade.verdict == "right" if row["verdict"] == "right" else grade.verdict != "right"
+        passed[row["kind"]].append(ok)
         if not ok:
-            failures[row["kind"]].append((row["answer"], grade.verdict, round(grade.score, 2), grade.problems))
-    assert {r["kind"] for r in rows} == {"paraphrase", "confident_wrong", "keyword_list", "negation"}
-    assert not failures, failures
+            failures.append((row["kind"], row["answer"], grade.verdict, round(grade.score, 2), grade.problems))
+    bars = {"paraphrase": 0.9, "confident_wrong": 0.9, "keyword_list": 0.9, "negation": 0.8}
+    assert set(passed) == set(bars)
+    assert all(sum(passed[k]) / len(passed[k]) >= bar for k, bar in bars.items()), failures
 
 
 def test_the_issue_examples(grader) -> None:
@@ -65,7 +69,7 @@ def test_the_issue_examples(grader) -> None:
 
 @pytest.mark.parametrize(("answer", "reference", "why"), [
     ("Embeddings cluster in the same region.", "Embeddings cluster in different regions.", "'same'"),
-    ("It is not robust to noise.", "Robust to accents and noise.", "negates"),
+    ("It is not robust to noise.", "Robust to accents and noise.", "'robust' the other way round"),
     ("Takes a fixed number of tokens.", "Takes a variable number of tokens.", "'fix'"),
 ])
 def test_contradictions_are_named(answer: str, reference: str, why: str) -> None:
