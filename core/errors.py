@@ -33,6 +33,14 @@ class IndexBusyError(StudygraphError):
     """Another process holds the ingest lock."""
 
 
+class StoreUnavailableError(StudygraphError):
+    """The Chroma server cannot be reached or did not answer in time."""
+
+
+class StoreOwnedError(StudygraphError):
+    """The Chroma collection belongs to another data directory (another machine's index)."""
+
+
 class QueryError(StudygraphError):
     """A query or its options are unusable (empty query, unknown mode, bad k)."""
 

@@ -61,6 +61,7 @@ class Settings:
     max_note_bytes: int = 20 * 1024 * 1024
     answer_max_chars: int = 700
     chroma_url: str = ""
+    chroma_timeout: float = 30.0  # seconds a Chroma server may take to answer one request
     collection: str = "chunks"
     llm_url: str = ""
     llm_model: str = ""
@@ -86,6 +87,8 @@ class Settings:
                 "chunk sizes must satisfy 50 <= chunk_min_chars < chunk_max_chars, got "
                 f"{self.chunk_min_chars} and {self.chunk_max_chars}"
             )
+        if self.chroma_timeout <= 0:
+            raise ConfigError(f"chroma_timeout must be > 0 seconds, got {self.chroma_timeout}")
         if self.max_note_bytes <= 0:
             raise ConfigError(f"max_note_bytes must be > 0, got {self.max_note_bytes}")
 
