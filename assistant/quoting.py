@@ -54,6 +54,7 @@ NUMBERED = re.compile(r"^\s*(?:[-*+]\s+)?\d{1,4}[.)]\s+")
 STATES_NUMBER = 0.06
 MAX_HITS = 4
 GROUP_SPANS = 8
+RUNNERS_UP = 3  # best spans of a long section quoted with the best one, wherever they stand
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,8 @@ def _group(best: Scored, scored: Sequence[Scored], budget: int) -> list[Scored]:
         return same
     floor = best.score - 0.1
     near = {id(s) for s in same if s.score >= floor and abs(s.span.start_line - best.span.start_line) <= 6}
+    # The group's runners-up answer with it wherever they stand (a section's third sentence).
+    near |= {id(s) for s in sorted(same, key=lambda s: -s.score)[:RUNNERS_UP] if s.score >= best.score - 0.05}
     # The sentences the best one needs: the next one, which often completes it ("There is no Div
     # class. Instead, division is a power."), and the one before when the best leans back on it.
     at = next(i for i, s in enumerate(same) if s is best)
