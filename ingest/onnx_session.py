@@ -17,7 +17,12 @@ workers a busy machine can only slow ingest towards one free core, never below
 one thread. The count is therefore the cores this process may use
 (`sched_getaffinity`), not a guess of the free ones from the load average: the
 1-minute average lags a busy spell by a minute and read 4-7 here while two
-workers still did 1.5x better than one.
+workers still did 1.5x better than one. Measured again with the load average at
+9-10 (other sessions' tests; fp32, 600 seed spans, median of 3): 1, 2 and 3
+workers did 34, 30 and 33 sentences/s, and 17, 27 and 28 with a busy loop on one
+core more. Fewer workers on a busy machine would only give up our share of the
+cores; `free_cores()` is reported beside the benchmark numbers, not obeyed.
+tests/test_speed_threads.py checks the choice on this machine's real affinity.
 """
 
 from __future__ import annotations
