@@ -22,6 +22,7 @@ UNDERLINE = re.compile(r"^([=\-~^\"'`#*+:.<>_])\1{2,}\s*$")
 # "A. Bag of words and TF-IDF", "IV. Results": lettered section titles.
 LETTER_TITLE = re.compile(r"^\s*(?:[A-Z]|[IVX]{1,4})[.)]\s+([^?]{1,70})$")
 TERMINAL = ".,;:?!)]}\"'*`|"
+YAML_KEY = re.compile(r"^[A-Za-z_][\w -]*:(?:\s|$)")
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Heading:
 class Atom:
     start: int  # 0-based, inclusive
     end: int  # 0-based, inclusive
-    kind: str  # "text" | "list" | "table" | "code" | "quote" | "rule"
+    kind: str  # "text" | "list" | "table" | "code" | "quote" | "rule" | "meta" (front matter)
 
 
 def _is_blank(line: str) -> bool:
@@ -73,12 +74,33 @@ def _title_line(lines: list[str], i: int) -> bool:
     return bool(letter and not lines[i].rstrip().endswith(".")) or _short_title(lines, i)
 
 
+def front_matter_end(lines: list[str]) -> int:
+    """Last line (0-based) of YAML front matter opening the note (Obsidian, Jekyll, Hugo), or -1.
+
+    `---` on the first line, `key:` lines, and `---` or `...` closing within 200 lines.
+    """
+    if not lines or lines[0].rstrip() != "---" or len(lines) < 3 or not YAML_KEY.match(lines[1]):
+        return -1
+    for j in range(2, min(len(lines), 200)):
+        if lines[j].rstrip() in ("---", "..."):
+            return j
+    return -1
+
+
 def parse(lines: list[str]) -> tuple[list[Heading], list[Atom]]:
-    """Split lines into headings and atoms (blank lines belong to neither)."""
+    """Split lines into headings and atoms (blank lines belong to neither).
+
+    Front matter is one atom of kind "meta": its `---` lines are no rules or
+    heading underlines, its keys no paragraph.
+    """
     headings: list[Heading] = []
     atoms: list[Atom] = []
     levels: dict[tuple[str, bool], int] = {}
     i = 0
+    meta = front_matter_end(lines)
+    if meta > 0:
+        atoms.append(Atom(0, meta, "meta"))
+        i = meta + 1
     while i < len(lines):
         if _is_blank(lines[i]):
             i += 1

@@ -123,7 +123,7 @@ def split_note(note: Note, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHAR
         if not current:
             return
         start, end = current[0].start, current[-1].end
-        kinds = [s.kind for s in current if s.kind != "heading"]
+        kinds = [s.kind for s in current if s.kind not in ("heading", "meta")]
         # The most common kind; a tie goes to the kind that comes first (max over a set
         # followed the hash seed: the same note got another kind from run to run).
         kind = Counter(kinds).most_common(1)[0][0] if kinds else "text"

@@ -5,6 +5,9 @@ characters), but `:ref:`awaitable objects <asyncio-awaitables>`` or
 `[CLIP](https://...)` spend the model's tokens on role names, link targets and
 asterisks. `plain` keeps the text a reader sees rendered. Block structure
 (headings, lists, code) is left alone: spans and chunks already follow it.
+Obsidian/Logseq vaults: `[[note|label]]` reads as its label, `[[note]]` and
+`![[embed]]` as the note's name, `[[note#part]]` as "note > part"; a callout's
+`[!type]` marker is dropped and its text kept; `#tags` stay words to search.
 """
 
 from __future__ import annotations
@@ -24,6 +27,16 @@ MD_CODE = re.compile(r"(?<!`)`(?P<body>[^`\n]+)`(?!`)")
 STRONG = re.compile(r"(?<![\w*])\*\*(?P<body>[^*\n]+?)\*\*(?![\w*])")
 EMPHASIS = re.compile(r"(?<![\w*])\*(?P<body>[^*\s](?:[^*\n]*?[^*\s])?)\*(?![\w*])")
 TARGET = re.compile(r"\s*<[^<>\n]*>$")
+WIKILINK = re.compile(r"!?\[\[(?P<target>[^\[\]\n|#]*)(?:#(?P<part>[^\[\]\n|]*))?(?:\|(?P<label>[^\[\]\n]*))?\]\]")
+CALLOUT = re.compile(r"(?m)^(?P<lead>[ \t]*(?:>[ \t]*)+)\[![\w-]+\][+-]?[ \t]*")
+
+
+def _wikilink(match: re.Match[str]) -> str:
+    """What Obsidian shows for a link: its label, else the note (and the part linked to)."""
+    label, target, part = match.group("label"), match.group("target").strip(), (match.group("part") or "").strip()
+    if label and label.strip():
+        return label.strip()
+    return " > ".join(x for x in (target, part.lstrip("^")) if x)
 
 
 def _shown(body: str) -> str:
@@ -38,6 +51,8 @@ def plain(text: str) -> str:
     if not any(ch in text for ch in "`*[\\"):
         return text
     text = text.replace("\\ ", "")  # reStructuredText's escaped space joins, it shows nothing
+    if "[[" in text or "[!" in text:
+        text = CALLOUT.sub(lambda m: m.group("lead"), WIKILINK.sub(_wikilink, text))
     text = RST_ROLE.sub(lambda m: _shown(m.group("body")), text)
     text = RST_LITERAL.sub(lambda m: m.group("body"), text)
     text = RST_LINK.sub(lambda m: _shown(m.group("body")), text)

@@ -31,8 +31,11 @@ class Note:
 
     @property
     def title(self) -> str:
-        """First heading or first non-blank line, for display."""
-        for line in self.lines:
+        """First heading or first non-blank line after any front matter, for display."""
+        from studygraph.ingest.blocks import front_matter_end
+
+        lines = self.lines
+        for line in lines[front_matter_end(lines) + 1 :]:
             stripped = line.strip().lstrip("#").strip()
             if stripped:
                 return stripped[:120]
