@@ -198,3 +198,25 @@ def test_a_pdf_added_from_the_app_is_checked_as_ingest_reads_it(vignettes: dict[
     with pytest.raises(NoteError, match="is not a readable PDF"):
         save_note(tmp_path / "notes", "broken.pdf", b"%PDF-1.4\n", LIMIT)
     assert not (tmp_path / "notes" / "broken.pdf").exists()
+
+
+def test_a_folder_of_pdfs_none_readable_names_the_folder_and_why(vignettes: dict[str, Path], tmp_path: Path) -> None:
+    from studygraph.assistant.facade import Studygraph
+    from studygraph.errors import NothingToIndexError
+    from studygraph.settings import load_settings
+
+    folder = tmp_path / "slides"
+    folder.mkdir()
+    (folder / "scan.pdf").write_bytes(scanned(vignettes["zoo-design.pdf"]))
+    writer = pypdf.PdfWriter(clone_from=str(vignettes["zoo-design.pdf"]))
+    writer.encrypt(user_password="secret", algorithm="RC4-128")
+    writer.write(str(folder / "locked.pdf"))
+    (folder / "cut.pdf").write_bytes(b"%PDF-1.7\n")
+    (folder / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+
+    with pytest.raises(NothingToIndexError) as raised:
+        Studygraph(load_settings()).ingest([folder])
+    assert str(raised.value) == (
+        f"nothing to index in {folder.resolve()}: 4 files skipped (1 damaged; 1 encrypted; 1 no text layer; "
+        "1 type not supported: .png); Studygraph reads .md, .markdown, .txt, .rst, .pdf, .ipynb, .docx, .pptx files"
+    )
