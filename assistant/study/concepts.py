@@ -7,11 +7,13 @@ can be built and tested from literals.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from studygraph.assistant.study.cards import Card, card_id, clean_markup, normalise_question
-from studygraph.assistant.study.keyterms import key_concepts
+from studygraph.assistant.study.keyterms import concept_tokens, key_concepts
+from studygraph.ingest.tokenize import normalize
 
 # How a typed relation reads in a sentence; unknown types read as "is linked to".
 PHRASES = {
@@ -31,6 +33,7 @@ PHRASES = {
     "extends": "extends",
 }
 UNTYPED = {"related", "co-occurs", "cooccurs", ""}
+LEAD_QUESTION = re.compile(r"^\s*(?:\d{1,4}[.)]\s+)?[^?\n]{3,200}\?\s+(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -102,17 +105,45 @@ def concept_cards(definitions: Iterable[Definition], taken: Iterable[Card] = ())
     return cards
 
 
+def strip_question(quote: str) -> str:
+    """A quote without the numbered question it opens with ("8. What is X? Used in Y." -> "Used in Y.")."""
+    return LEAD_QUESTION.sub("", quote, count=1).strip() or quote.strip()
+
+
+def teaches(link: Link, quote: str) -> bool:
+    """Whether a relation card would teach something beyond the two names.
+
+    Not when the names share a word ("Gated Cross-Attention uses Cross-Attention",
+    "CLIP-T" and "CLIP") or a stem ("SigLIP" and "Sigmoid"), nor when the evidence
+    says little more than the names ("Used in Flamingo.").
+    """
+    a, b = concept_tokens(link.a), concept_tokens(link.b)
+    if a & b or _kin(link.a, link.b):
+        return False
+    said = concept_tokens(quote) - a - b
+    return len(said) >= 2
+
+
+def _kin(a: str, b: str) -> bool:
+    """Names built on one stem: a coined name (capitals inside, "SigLIP") that opens
+    with the first three letters of the other ("Sigmoid")."""
+    coined = any(re.search(r"[a-z][A-Z]", n) for n in (a, b))
+    x, y = normalize(a).replace(" ", ""), normalize(b).replace(" ", "")
+    return coined and len(x) >= 4 and len(y) >= 4 and x[:3] == y[:3]
+
+
 def relation_cards(links: Iterable[Link]) -> list[Card]:
-    """"How are A and B related?" cards from typed links (untyped co-occurrence is skipped)."""
+    """"How are A and B related?" cards from typed links whose evidence teaches
+    something (untyped co-occurrence and trivia are skipped)."""
     cards: dict[str, Card] = {}
     for link in links:
         if link.relation.strip().lower() in UNTYPED or not link.quote.strip() or link.a == link.b:
             continue
         question = f"How are {link.a} and {link.b} related?"
         cid = card_id("relation", " ".join(sorted((link.a.lower(), link.b.lower()))))
-        if cid in cards:
+        quote = strip_question(clean_markup(link.quote))
+        if cid in cards or not teaches(link, quote):
             continue  # the first evidence of a pair is enough for one card
-        quote = clean_markup(link.quote)
         cards[cid] = Card(
             id=cid,
             question=question,

@@ -11,6 +11,8 @@ from studygraph.assistant.study.concepts import mentions
 from studygraph.errors import SelectionError
 from studygraph.ingest.note import Chunk
 
+KIND_ORDER = {"qa": 0, "own": 0, "concept": 1, "relation": 2}
+
 
 def in_note(cards: Iterable[Card], note: str) -> list[Card]:
     """Cards whose question comes from `note`.
@@ -56,5 +58,6 @@ def due_first(cards: Iterable[Card], due: dict[str, datetime], now: datetime, du
     """Reviewed cards that are due (most overdue first), then new cards in note order."""
     cards = list(cards)
     reviewed = sorted((c for c in cards if c.id in due and (not due_only or due[c.id] <= now)), key=lambda c: due[c.id])
-    new = [c for c in cards if c.id not in due]
+    # New cards in note order, the notes' own questions before concept and relation cards.
+    new = sorted((c for c in cards if c.id not in due), key=lambda c: KIND_ORDER.get(c.kind, len(KIND_ORDER)))
     return reviewed + new

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,3 +139,31 @@ def test_relation_cards_from_the_real_graph_quote_their_lines(seeds_copy: Path) 
         cited = " ".join(lines).casefold()
         quote = card.answer.splitlines()[-1]
         assert all(word.casefold() in cited for word in quote.split()[:6]), (card.question, quote)
+
+
+def test_relation_cards_only_where_the_relation_teaches_something() -> None:
+    numbered = Link("Gated Cross-Attention", "Flamingo", "part_of",
+                    '8. What is "Gated Cross-Attention"? Used in Flamingo. Adds cross-attention to visual tokens.',
+                    "/a.md", 8, 8)
+    stem = Link("SigLIP", "Sigmoid", "uses", "Sigmoid Loss for Language Image Pre-training.", "/a.md", 3, 3)
+    shared = Link("Gated Cross-Attention", "Cross-Attention", "uses", "Adds cross-attention to visual tokens.",
+                  "/a.md", 9, 9)
+    thin = Link("Perceiver Resampler", "Flamingo", "part_of", "Used in Flamingo.", "/a.md", 4, 4)
+    (card,) = relation_cards([numbered, stem, shared, thin])
+    assert card.answer == ("Gated Cross-Attention is part of Flamingo.\n"
+                           "Used in Flamingo. Adds cross-attention to visual tokens.")
+
+
+def test_real_relation_cards_carry_no_note_numbering_and_come_after_the_notes_questions(seeds_copy: Path) -> None:
+    from studygraph.graph import build_graph
+
+    chunks = chunks_of(seeds_copy)
+    definitions, links = from_graph(build_graph(chunks), chunks)
+    relations = relation_cards(links)
+    assert relations and not any(re.search(r"(^|\n)\d{1,3}\.\s", c.answer) for c in relations)
+    assert not any({"SigLIP", "Sigmoid"} <= set(c.topics) for c in relations)
+    deck = Deck.open(seeds_copy.parent / "home", no_embed)
+    deck.sync(chunks, definitions, links)
+    kinds = [c.kind for c in deck.select(due_only=True)]
+    assert kinds[0] == "qa" and kinds.index("relation") > kinds.index("concept") > max(
+        i for i, k in enumerate(kinds) if k == "qa")
