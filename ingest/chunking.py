@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from studygraph.ingest.blocks import Atom, Heading, parse
 from studygraph.ingest.note import Chunk, Note, chunk_id, split_lines
-from studygraph.ingest.units import clip, decode, starts
+from studygraph.ingest.units import breaks, clip
 from studygraph.settings import CHUNK_MAX_CHARS, CHUNK_MIN_CHARS
 
 # One of four sentence splitters, kept apart on purpose: see ingest/spans.py at SENTENCE.
@@ -114,9 +114,10 @@ def split_note(note: Note, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHAR
     pieces: list[tuple[int, int, str | None, str, str]] = []  # start, end, text, heading, kind
     current: list[_Span] = []
     current_heading = ""
-    # A chunk never runs onto the next page or slide unless one paragraph does
-    # (a sentence continued overleaf is one atom); notebook cells pack together.
-    page_starts = starts(note.units) if decode(note.units)[0] == "page" else set()
+    # A chunk never runs onto the next page, slide or cell unless one paragraph
+    # does (a sentence continued overleaf is one atom): a citation then reads
+    # "p. 3, lines 2-4" or "cell 7, lines 2-4", never lines of several cells.
+    unit_breaks = breaks(note.units)
 
     def flush() -> None:
         nonlocal current
@@ -140,8 +141,7 @@ def split_note(note: Note, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHAR
             # A tiny preamble without a heading (an RST label like ".. _intro:")
             # belongs to the section it precedes.
             headless = not any(s.heading_level for s in current)
-            overleaf = span.start in page_starts and not only_headings
-            if overleaf or not (current and (only_headings or (size < min_chars and (deeper or headless)))):
+            if span.start in unit_breaks or not (current and (only_headings or (size < min_chars and (deeper or headless)))):
                 flush()
             while stack and stack[-1][0] >= span.heading_level:
                 stack.pop()
@@ -149,10 +149,10 @@ def split_note(note: Note, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHAR
             current_heading = " > ".join(title for _, title in stack)
             current.append(span)
             continue
+        if span.start in unit_breaks:
+            flush()
         atom_size = _size(lines, span.start, span.end)
         only_headings = bool(current) and all(s.heading_level for s in current)
-        if span.start in page_starts and not only_headings:
-            flush()
         if atom_size > max_chars:
             # A heading never stands alone: it joins the first piece of a long atom.
             lead = current[0].start if only_headings else None

@@ -15,6 +15,7 @@ what a citation shows ("paper.pdf p. 3, lines 5-7").
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -54,9 +55,11 @@ def clip(encoded: str, start: int, end: int) -> str:
     return encode(kind, [u for u in units if u.first <= end and start <= u.last])
 
 
-def starts(encoded: str) -> set[int]:
-    """0-based line indexes where a unit begins."""
-    return {u.first - 1 for u in decode(encoded)[1]}
+def breaks(encoded: str) -> set[int]:
+    """0-based indexes of the lines where a block starts a new unit: each unit's
+    first line and the lines between it and the unit before (a code cell's fence)."""
+    units = decode(encoded)[1]
+    return {i for before, unit in itertools.pairwise(units) for i in range(before.last, unit.first)}
 
 
 def place(encoded: str, start: int, end: int) -> dict[str, int]:

@@ -43,6 +43,8 @@ def test_cells_are_units_whose_lines_are_the_cells_source(notebooks: dict[str, P
         assert {u.number for u in units} == {n for n, lines in enumerate(cells, 1) if "".join(lines).strip()}
         for unit in units:
             assert note.lines[unit.first - 1 : unit.last] == cells[unit.number - 1], (path.name, unit)
+        # A chunk stays in its cell, so each citation is "cell n, lines a-b".
+        assert all(len(decode(chunk.units)[1]) == 1 for chunk in split_note(note)), path.name
 
 
 def test_code_is_quoted_as_code_and_every_span_is_placed_in_its_cell(notebooks: dict[str, Path]) -> None:
