@@ -60,7 +60,7 @@ def comparison_sides(question: str) -> list[str]:
         last = LEADING.sub("", m.group("b").strip()).rstrip(" .?")
         sides = [*first, last] if first else []
         sides = _share_head(sides)
-        sides = [s.strip(" \"'`*") for s in sides]
+        sides = list({s.strip(" \"'`*").casefold(): s.strip(" \"'`*") for s in sides}.values())
         if 2 <= len(sides) <= MAX_SIDES and all(tokenize(s) and len(s.split()) <= MAX_SIDE_WORDS for s in sides):
             return sides
     return []

@@ -30,7 +30,8 @@ def test_the_sides_of_a_comparison_are_read_from_its_wording(question: str, side
 @pytest.mark.parametrize(
     "question",
     ["What is CLIP?", "How does the loss differ?", "How do I compare two branches?",
-     "Why use sigmoid instead of softmax in SigLIP?", "What are the pros and cons of late fusion?"],
+     "Why use sigmoid instead of softmax in SigLIP?", "What are the pros and cons of late fusion?",
+     "Compare CLIP and clip"],
 )
 def test_a_question_that_compares_nothing_has_no_sides(question: str) -> None:
     assert comparison_sides(question) == []
