@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from studygraph.ingest.tokenize import normalize
 
-KINDS = ("qa", "concept", "relation")
+KINDS = ("qa", "concept", "relation", "own")
 
 NUMBERING = re.compile(r"^\s*(?:(?:question|q)\s*\d{1,4}\s*[:.)-]|\d{1,4}(?:\.\d{1,3})*[.)]?(?=\s))\s*", re.IGNORECASE)
 EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`")

@@ -20,16 +20,17 @@ from pathlib import Path
 import numpy as np
 
 from studygraph.assistant.study import scope
-from studygraph.assistant.study.cards import Card
+from studygraph.assistant.study.cards import Card, card_id
 from studygraph.assistant.study.compose import Ask, compose
 from studygraph.assistant.study.concepts import Definition, Link, concept_cards, neighbourhood, relation_cards
 from studygraph.assistant.study.grading import Grade, Grader, Thresholds
 from studygraph.assistant.study.indexed import fingerprint, notes_from_chunks
-from studygraph.assistant.study.progress import Progress, progress
+from studygraph.assistant.study.keyterms import key_concepts, question_topics
+from studygraph.assistant.study.progress import Counts, Progress, counts, progress
 from studygraph.assistant.study.questions import extract_cards
-from studygraph.assistant.study.reviews import Review, ReviewStore
+from studygraph.assistant.study.reviews import OWN, Review, ReviewStore
 from studygraph.assistant.study.schedule import Schedule, parse_rating, utc
-from studygraph.errors import SelectionError, UnknownCardError
+from studygraph.errors import SelectionError, StudyError, UnknownCardError
 from studygraph.ingest.note import Chunk
 
 logger = logging.getLogger(__name__)
@@ -141,8 +142,47 @@ class Deck:
         return filled, {c.id: corpus for c in filled}, asked
 
     def cards(self) -> list[Card]:
-        """The active cards."""
+        """The active cards, as the student edited them; suspended ones are left out."""
         return self.store.cards()
+
+    def suspended(self) -> list[Card]:
+        """Active cards the student suspended."""
+        ids = self.store.suspended()
+        return [c for c in self.store.cards(suspended=True) if c.id in ids]
+
+    def suspend(self, card_id: str, on: bool = True) -> None:
+        """Leave a card out of queues and counts (on=False brings it back); its history stays."""
+        self.card(card_id)
+        self.store.suspend(card_id, on)
+
+    def edit(self, card_id: str, question: str, answer: str) -> Card:
+        """Reword a card's question and reference answer; the edit outlives syncs."""
+        card = self.card(card_id)
+        question, answer = question.strip(), answer.strip()
+        if not question or not answer:
+            raise StudyError(f"a card needs a question and an answer, got question={question!r}, answer={answer!r}")
+        self.store.edit(card.id, question, answer)
+        return self.card(card_id)
+
+    def add_card(self, question: str, answer: str) -> Card:
+        """A card the student writes; it stays until they suspend it."""
+        question, answer = question.strip(), answer.strip()
+        if not question or not answer:
+            raise StudyError(f"a card needs a question and an answer, got question={question!r}, answer={answer!r}")
+        units = [line for line in answer.splitlines() if line.strip()]
+        card = Card(card_id(OWN, question), question, answer, OWN, "", 0, 0,
+                    key_concepts=key_concepts(units, question), topics=question_topics(question))
+        self.store.add_own(card, self.clock())
+        return card
+
+    def undo(self) -> Review | None:
+        """Take back the latest rating; the card is scheduled as it was before it."""
+        return self.store.undo()
+
+    def counts(self, cards: Iterable[Card] | None = None) -> Counts:
+        """New / Learning / Review counts of these cards (default: the deck) as of now:
+        the one count the app shows everywhere."""
+        return counts(self.cards() if cards is None else cards, self.store.states(), self.clock())
 
     def card(self, card_id: str) -> Card:
         card = self.store.card(card_id)
@@ -156,7 +196,7 @@ class Deck:
 
     def select(self, note: str | None = None, concepts: Iterable[str] | None = None,
                chunk_ids: Iterable[str] | None = None, due_only: bool = True,
-               limit: int | None = None) -> list[Card]:
+               limit: int | None = None, new_limit: int | None = None) -> list[Card]:
         """Cards to study, due ones first (most overdue first), then new ones.
 
         Args:
@@ -165,6 +205,7 @@ class Deck:
             chunk_ids: only cards whose lines fall in one of these chunks (last sync's).
             due_only: leave out reviewed cards that are not due yet.
             limit: at most this many.
+            new_limit: at most this many never-reviewed cards (every due card is kept).
         """
         cards = self.cards()
         if note:
@@ -176,7 +217,11 @@ class Deck:
                 raise SelectionError(f"no cards about {', '.join(sorted(names))}")
         if chunk_ids is not None:
             cards = scope.in_chunks(cards, [self._chunks[i] for i in chunk_ids if i in self._chunks])
-        chosen = scope.due_first(cards, self.store.due_times(), self.clock(), due_only)
+        due = self.store.due_times()
+        chosen = scope.due_first(cards, due, self.clock(), due_only)
+        if new_limit is not None:
+            fresh = [c for c in chosen if c.id not in due][:new_limit]
+            chosen = [c for c in chosen if c.id in due] + fresh
         return chosen[:limit] if limit else chosen
 
     def grade(self, card_id: str, answer: str) -> Grade:

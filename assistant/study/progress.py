@@ -9,6 +9,47 @@ from datetime import date, datetime, time, timedelta
 
 from studygraph.assistant.study.cards import Card
 from studygraph.assistant.study.reviews import Review
+from studygraph.assistant.study.schedule import memory
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What is waiting now, as Anki counts it: never-reviewed cards, cards in
+    (re)learning that are due, and reviews that are due."""
+
+    new: int
+    learning: int
+    review: int
+
+    @property
+    def due(self) -> int:
+        return self.learning + self.review
+
+    def __str__(self) -> str:
+        return f"New {self.new} · Learning {self.learning} · Review {self.review}"
+
+
+def counts(cards: Iterable[Card], states: dict[str, tuple[str, datetime]], now: datetime) -> Counts:
+    """Counts of these cards.
+
+    Args:
+        cards: the cards counted (a queue, a note's cards, the deck).
+        states: memory state JSON and due time per reviewed card.
+        now: aware current time; a card is due when its due time has come.
+    """
+    new = learning = review = 0
+    for card in cards:
+        if card.id not in states:
+            new += 1
+            continue
+        state, due = states[card.id]
+        if due > now:
+            continue
+        if memory(state).state == "review":
+            review += 1
+        else:
+            learning += 1
+    return Counts(new, learning, review)
 
 
 @dataclass(frozen=True)

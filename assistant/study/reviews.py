@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -34,7 +34,11 @@ CREATE TABLE IF NOT EXISTS reviews (
 );
 CREATE INDEX IF NOT EXISTS reviews_card ON reviews(card_id);
 CREATE TABLE IF NOT EXISTS unanswered (card_id TEXT PRIMARY KEY, corpus TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS before_review (review_id INTEGER PRIMARY KEY, state TEXT, due TEXT);
+CREATE TABLE IF NOT EXISTS suspended (card_id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS edits (card_id TEXT PRIMARY KEY, question TEXT NOT NULL, answer TEXT NOT NULL);
 """
+OWN = "own"  # cards the student wrote: no note, never retired by a sync
 CARD_COLUMNS = ("id, question, answer, kind, source, start_line, end_line, composed, key_concepts, note, "
                 "question_line, topics")
 
@@ -93,10 +97,10 @@ class ReviewStore:
         Returns:
             (ids added or revived, ids retired).
         """
-        before = {cid for (cid,) in self._rows("SELECT id FROM cards WHERE active = 1")}
+        before = {cid for (cid,) in self._rows("SELECT id FROM cards WHERE active = 1 AND kind != ?", (OWN,))}
         ids = {c.id for c in cards}
         with self._lock, self._conn:
-            self._conn.execute("UPDATE cards SET active = 0 WHERE active = 1")
+            self._conn.execute("UPDATE cards SET active = 0 WHERE active = 1 AND kind != ?", (OWN,))
             self._conn.executemany(
                 "INSERT INTO cards (id, note, question, answer, kind, source, start_line, end_line, question_line,"
                 " composed, key_concepts, topics, corpus, active, updated_at)"
@@ -116,16 +120,53 @@ class ReviewStore:
             )
         return ids - before, before - ids
 
-    def cards(self, active: bool = True) -> list[Card]:
-        """Cards in note order; retired ones only with active=False."""
-        where = "WHERE active = 1" if active else ""
-        rows = self._rows(f"SELECT {CARD_COLUMNS} FROM cards {where} ORDER BY note, question_line, kind, question")
-        return [_card(row) for row in rows]
+    def cards(self, active: bool = True, suspended: bool = False) -> list[Card]:
+        """Cards in note order, with the student's edits; retired ones only with
+        active=False, suspended ones only with suspended=True."""
+        where = ["active = 1"] if active else []
+        if not suspended:
+            where.append("id NOT IN (SELECT card_id FROM suspended)")
+        sql = f"SELECT {CARD_COLUMNS} FROM cards {'WHERE ' + ' AND '.join(where) if where else ''}"
+        rows = self._rows(sql + " ORDER BY note, question_line, kind, question")
+        return self._edited([_card(row) for row in rows])
 
     def card(self, card_id: str, active: bool = True) -> Card | None:
         where = " AND active = 1" if active else ""
         rows = self._rows(f"SELECT {CARD_COLUMNS} FROM cards WHERE id = ?{where}", (card_id,))
-        return _card(rows[0]) if rows else None
+        return self._edited([_card(rows[0])])[0] if rows else None
+
+    def _edited(self, cards: list[Card]) -> list[Card]:
+        edits = {cid: (q, a) for cid, q, a in self._rows("SELECT card_id, question, answer FROM edits")}
+        return [replace(c, question=edits[c.id][0], answer=edits[c.id][1]) if c.id in edits else c for c in cards]
+
+    def suspended(self) -> set[str]:
+        return {cid for (cid,) in self._rows("SELECT card_id FROM suspended")}
+
+    def suspend(self, card_id: str, on: bool = True) -> None:
+        """Leave a card out of every queue and count (on=False brings it back)."""
+        with self._lock, self._conn:
+            if on:
+                self._conn.execute("INSERT OR IGNORE INTO suspended (card_id) VALUES (?)", (card_id,))
+            else:
+                self._conn.execute("DELETE FROM suspended WHERE card_id = ?", (card_id,))
+
+    def edit(self, card_id: str, question: str, answer: str) -> None:
+        """The student's wording of a card; it survives syncs (the id, and so the history, stays)."""
+        with self._lock, self._conn:
+            self._conn.execute(
+                "INSERT INTO edits (card_id, question, answer) VALUES (?, ?, ?) ON CONFLICT(card_id)"
+                " DO UPDATE SET question = excluded.question, answer = excluded.answer", (card_id, question, answer))
+
+    def add_own(self, card: Card, now: datetime) -> None:
+        """Store a card the student wrote (kind "own"); syncs leave it alone."""
+        with self._lock, self._conn:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO cards (id, note, question, answer, kind, source, start_line, end_line,"
+                " question_line, composed, key_concepts, topics, corpus, active, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, '', 1, ?)",
+                (card.id, card.note, card.question, card.answer, card.kind, card.source, card.start_line,
+                 card.end_line, card.question_line, json.dumps(list(card.key_concepts)),
+                 json.dumps(list(card.topics)), now.isoformat()))
 
     def composed(self) -> dict[str, tuple[Card, str]]:
         """Stored composed cards with the corpus fingerprint they were made under."""
@@ -151,19 +192,50 @@ class ReviewStore:
         return {cid: datetime.fromisoformat(due) for cid, due in self._rows("SELECT card_id, due FROM memory")}
 
     def record(self, review: Review, state: str) -> None:
-        """Store a review and the memory state it produced, in one transaction."""
+        """Store a review and the memory state it produced (keeping the one it
+        replaces, for `undo`), in one transaction."""
         with self._lock, self._conn:
-            self._conn.execute(
+            old = self._conn.execute("SELECT state, due FROM memory WHERE card_id = ?", (review.card_id,)).fetchone()
+            cursor = self._conn.execute(
                 "INSERT INTO reviews (card_id, rating, reviewed_at, due, score, verdict, missed)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (review.card_id, review.rating, review.reviewed_at.isoformat(), review.due.isoformat(),
                  review.score, review.verdict, json.dumps(list(review.missed))),
             )
+            self._conn.execute("INSERT INTO before_review (review_id, state, due) VALUES (?, ?, ?)",
+                               (cursor.lastrowid, *(old or (None, None))))
             self._conn.execute(
                 "INSERT INTO memory (card_id, state, due) VALUES (?, ?, ?)"
                 " ON CONFLICT(card_id) DO UPDATE SET state = excluded.state, due = excluded.due",
                 (review.card_id, state, review.due.isoformat()),
             )
+
+    def undo(self) -> Review | None:
+        """Take back the latest review: delete it and restore the card's memory as it was.
+
+        Returns:
+            The review taken back, or None when there is none (or it predates undo).
+        """
+        with self._lock, self._conn:
+            row = self._conn.execute(
+                "SELECT r.id, r.card_id, r.rating, r.reviewed_at, r.due, r.score, r.verdict, r.missed, b.state, b.due"
+                " FROM reviews r JOIN before_review b ON b.review_id = r.id ORDER BY r.id DESC LIMIT 1").fetchone()
+            if row is None:
+                return None
+            rid, cid, rating, at, due, score, verdict, missed, state, old_due = row
+            self._conn.execute("DELETE FROM reviews WHERE id = ?", (rid,))
+            self._conn.execute("DELETE FROM before_review WHERE review_id = ?", (rid,))
+            if state is None:
+                self._conn.execute("DELETE FROM memory WHERE card_id = ?", (cid,))
+            else:
+                self._conn.execute("UPDATE memory SET state = ?, due = ? WHERE card_id = ?", (state, old_due, cid))
+        return Review(cid, rating, datetime.fromisoformat(at), datetime.fromisoformat(due), score, verdict,
+                      tuple(json.loads(missed)))
+
+    def states(self) -> dict[str, tuple[str, datetime]]:
+        """Memory state JSON and due time of every card reviewed at least once."""
+        return {cid: (state, datetime.fromisoformat(due))
+                for cid, state, due in self._rows("SELECT card_id, state, due FROM memory")}
 
     def reviews(self, card_id: str | None = None) -> list[Review]:
         """Reviews in time order, of one card or all."""
