@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from studygraph.errors import IndexMismatchError, NoteError
+from studygraph.errors import IndexMismatchError, NoteError, StoreUnavailableError
 from studygraph.ingest.chunking import split_note
 from studygraph.ingest.embedder import Embedder
 from studygraph.ingest.journal import Journal, clear_journal, read_journal, write_journal
@@ -107,9 +107,19 @@ def sync(
     store = store or ChunkStore(settings)
     with locked(settings, emit):
         sweep_temp_files(settings.home)
-        if read_journal(settings.home).rebuild:
-            recover_locked(settings, embedder, store, emit)
-        return sync_locked([Path(p) for p in paths], settings, embedder, store, emit)
+        try:
+            if read_journal(settings.home).rebuild:
+                recover_locked(settings, embedder, store, emit)
+            return sync_locked([Path(p) for p in paths], settings, embedder, store, emit)
+        except StoreUnavailableError as exc:
+            raise StoreUnavailableError(f"{exc}; {stopped(settings.home)}") from exc
+
+
+def stopped(home: Path) -> str:
+    """What a write the Chroma server stopped leaves: the committed generation, still searchable."""
+    manifest = load_manifest(home)
+    where = f"generation {manifest.generation}" if manifest else "no index yet"
+    return f"the write stopped and the index stays at {where} (searches keep using it); run it again when the server is back"
 
 
 def recover_locked(
@@ -149,11 +159,17 @@ def sync_locked(
     check_compatible(manifest, settings.model_name, None, settings.chunking(), settings.embed_backend)
     journal = read_journal(settings.home)
     interrupted = journal.pending and not rebuilding  # a rebuild's journal is its own, not a killed writer's
-    scan = _scan(paths, manifest, journal, settings, emit, recheck=rebuilding or journal.unreadable)
+    lost = set() if rebuilding else _lost_notes(manifest, store)
+    paths = paths + sorted(Path(key) for key in lost if Path(key).is_file())  # wherever this ingest looks
+    scan = _scan(paths, manifest, journal, settings, emit, recheck=rebuilding or journal.unreadable, lost=lost)
     if interrupted:
         scan.warnings.insert(0, "finished an ingest that was interrupted")
+    if lost:
+        where = settings.chroma_url or str(settings.chroma_dir)
+        scan.warnings.insert(0, f"the chunk store at {where} had lost the chunks of {len(lost)} note(s) "
+                                "(wiped or replaced?); they are read and embedded again")
     total = len(scan.files)
-    if not (scan.changed or scan.removed or journal.pending or scan.excluded != manifest.excluded or rebuilding):
+    if not (scan.changed or scan.removed or journal.pending or scan.excluded != manifest.excluded or rebuilding or lost):
         emit(Progress("done", total, total, "nothing changed"))
         return IngestReport(
             unchanged=tuple(scan.unchanged), skipped=tuple(scan.skipped), warnings=tuple(scan.warnings),
@@ -185,11 +201,24 @@ class _Scan:
     emptied: list[str] = field(default_factory=list)
 
 
+def _lost_notes(manifest: Manifest, store: ChunkStore) -> set[str]:
+    """Committed notes some of whose chunks the store no longer holds (a wiped or replaced
+    Chroma server): they must be embedded again, not taken for unchanged. One count
+    request when nothing is lost."""
+    live = manifest.chunk_ids()
+    if not live or store.count() >= len(live):
+        return set()
+    missing = live - store.ids()
+    return {key for key, record in manifest.notes.items() if missing.intersection(record.chunk_ids)}
+
+
 def _scan(
-    paths: list[Path], manifest: Manifest, journal: Journal, settings: Settings, emit: ProgressFn, recheck: bool
+    paths: list[Path], manifest: Manifest, journal: Journal, settings: Settings, emit: ProgressFn, recheck: bool,
+    lost: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> _Scan:
     """Find the notes under `paths`, re-read and re-chunk the new and changed ones,
-    and name the ones that are gone. With `recheck`, known notes are re-read too."""
+    and name the ones that are gone. With `recheck`, known notes are re-read too;
+    `lost` names notes to re-read whatever their digest says."""
     roots = [p.expanduser().resolve() for p in paths]
     by_name = {str(r) for r in roots if r.is_file()}
     files, found_skipped = discover(roots)
@@ -202,7 +231,7 @@ def _scan(
     emit(Progress("scan", 0, len(files), f"checking {len(files)} note(s)"))
     present = {str(f) for f in files}
     for done, file in enumerate(files, 1):
-        note = _read_if_changed(file, manifest.notes.get(str(file)), journal, scan, settings, recheck)
+        note = _read_if_changed(file, manifest.notes.get(str(file)), journal, scan, settings, recheck or str(file) in lost)
         if note is None:
             continue
         _add_note(scan, str(file), note, settings)
@@ -332,6 +361,10 @@ def commit(
     if rebuilding:
         # Committed: from here on an interrupted rebuild only needs ordinary recovery.
         write_journal(home, set(new_manifest.notes))
+    # The snapshot before the garbage: if the Chroma server fails now, searches already
+    # serve the committed generation, and the journal left behind makes the next writer sweep.
+    snapshot = updated_snapshot(load_snapshot(home), manifest.generation, new_manifest, fresh, fresh_vectors, store)
+    save_snapshot(home, snapshot)
     live = new_manifest.chunk_ids()
     recovering = journal.pending or rebuilding
     garbage = (manifest.chunk_ids() - live) | ((store.ids() - live) if recovering else set())
@@ -339,8 +372,6 @@ def commit(
         store.delete(garbage)
     if recovering:
         store.delete_spans(store.orphan_spans(live))
-    snapshot = updated_snapshot(load_snapshot(home), manifest.generation, new_manifest, fresh, fresh_vectors, store)
-    save_snapshot(home, snapshot)
     clear_journal(home)
 
 

@@ -3,18 +3,30 @@
 Local by default (a persistent client in the data directory); a Chroma server
 when STUDYGRAPH_CHROMA_URL is set. Chroma's default embedding function never
 runs: every write brings its vectors.
+
+A server that is down, dies or hangs (no answer within `chroma_timeout`)
+raises StoreUnavailableError naming it. A server's collection is owned by one
+data directory: the first write records its host and path in `<collection>_owner`,
+and a writer from another data directory is refused (StoreOwnedError): its
+manifest would call the other's chunks orphans and delete them.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
 
 import numpy as np
 
-from studygraph.errors import ConfigError
+from studygraph.errors import ConfigError, StoreOwnedError, StoreUnavailableError
 from studygraph.ingest.note import Chunk
 from studygraph.settings import Settings
 
@@ -26,8 +38,13 @@ BATCH = 1000
 SPAN_INDEX = {"hnsw:construction_ef": 10, "hnsw:M": 4}
 
 
+OWNER_ID = "owner"
+T = TypeVar("T")
+
+
 def _client(settings: Settings) -> ClientAPI:
     import chromadb
+    import httpx
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
@@ -35,14 +52,52 @@ def _client(settings: Settings) -> ClientAPI:
         url = urlparse(settings.chroma_url)
         if url.scheme not in ("http", "https") or not url.hostname:
             raise ConfigError(f"STUDYGRAPH_CHROMA_URL must look like http://host:port, got {settings.chroma_url!r}")
-        return chromadb.HttpClient(
+        # Chroma's client waits forever and asks the server as it is built: probe it with our timeout first.
+        heartbeat = f"{settings.chroma_url.rstrip('/')}/api/v2/heartbeat"
+        with urllib.request.urlopen(heartbeat, timeout=settings.chroma_timeout):
+            pass
+        client = chromadb.HttpClient(
             host=url.hostname,
             port=url.port or (443 if url.scheme == "https" else 8000),
             ssl=url.scheme == "https",
             settings=chroma_settings,
         )
+        client._server._session.timeout = httpx.Timeout(settings.chroma_timeout)  # type: ignore[attr-defined]
+        return client
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """An error that says the server is down, died or hung (not a bad request)."""
+    import httpx
+
+    if isinstance(exc, (httpx.TransportError, urllib.error.URLError, TimeoutError, ConnectionError)):
+        return True
+    return isinstance(exc, ValueError) and "Could not connect to a Chroma server" in str(exc)
+
+
+def remote(method: Callable[..., T]) -> Callable[..., T]:
+    """Turn a server's failure inside `method` into StoreUnavailableError naming the server."""
+
+    @functools.wraps(method)
+    def call(self: ChunkStore, *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except (StoreUnavailableError, StoreOwnedError):
+            raise
+        except Exception as exc:
+            if not (self.settings.chroma_url and _unreachable(exc)):
+                raise
+            self._client = self._collection = self._spans = None  # reconnect on the next use
+            timeout = self.settings.chroma_timeout
+            why = f"did not answer within {timeout:g} s" if "timed out" in str(exc).lower() or "Timeout" in type(exc).__name__ else "cannot be reached"
+            raise StoreUnavailableError(
+                f"the Chroma server at {self.settings.chroma_url} {why} ({type(exc).__name__}: {exc}); "
+                "start it again or check STUDYGRAPH_CHROMA_URL (STUDYGRAPH_CHROMA_TIMEOUT sets the wait)"
+            ) from exc
+
+    return call
 
 
 def _batches(items: Sequence, size: int = BATCH) -> Iterable[Sequence]:
@@ -60,6 +115,7 @@ class ChunkStore:
         self._client: ClientAPI | None = None
         self._collection = None
         self._spans = None
+        self._claimed = False
 
     def _chroma(self) -> ClientAPI:
         if self._client is None:
@@ -86,9 +142,45 @@ class ChunkStore:
             self._spans = self._open(f"{self.settings.collection}_spans", SPAN_INDEX)
         return self._spans
 
+    @remote
+    def count(self) -> int:
+        """How many chunks the store holds (one cheap request)."""
+        return int(self.collection.count())
+
+    def _claim(self) -> None:
+        """Before this store's first write to a server: check that the collection is
+        this data directory's, recording it as the owner if nobody is.
+
+        Not a lock: two data directories making their very first write in the same
+        moment can both pass; from then on the second is refused.
+
+        Raises:
+            StoreOwnedError: another data directory (another host or path) owns it.
+        """
+        if self._claimed or not self.settings.chroma_url:
+            return
+        me = {"host": socket.gethostname(), "home": str(self.settings.home.resolve())}
+        owners = self._open(f"{self.settings.collection}_owner")
+        got = owners.get(ids=[OWNER_ID], include=["documents"])
+        if got["ids"]:
+            held = json.loads(got["documents"][0] or "{}")
+            if (held.get("host"), held.get("home")) != (me["host"], me["home"]):
+                since = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(held.get("since", 0))))
+                raise StoreOwnedError(
+                    f"the collection {self.settings.collection!r} on the Chroma server at {self.settings.chroma_url} "
+                    f"belongs to the data directory {held.get('home')} on {held.get('host')} (since {since}); "
+                    "writing it from here would delete that index's chunks as orphans. Give this data directory "
+                    "its own collection (STUDYGRAPH_COLLECTION=another-name) or its own server"
+                )
+        else:
+            owners.upsert(ids=[OWNER_ID], documents=[json.dumps({**me, "since": time.time()})], embeddings=[[1.0]])
+        self._claimed = True
+
+    @remote
     def ids(self) -> set[str]:
         return set(self.collection.get(include=[])["ids"])
 
+    @remote
     def upsert(
         self, chunks: Sequence[Chunk], vectors: np.ndarray, span_vectors: Sequence[np.ndarray],
         embedded: Sequence[str] = (),
@@ -98,6 +190,7 @@ class ChunkStore:
         Args:
             embedded: per chunk, the key of the span texts its vectors are of (see `embedded_as`).
         """
+        self._claim()
         keys = list(embedded) or [""] * len(chunks)
         ids = [f"{c.id}:{i}" for c, rows in zip(chunks, span_vectors) for i in range(len(rows))]
         owners = [{"chunk_id": c.id, "position": i} for c, rows in zip(chunks, span_vectors) for i in range(len(rows))]
@@ -118,13 +211,16 @@ class ChunkStore:
                 embeddings=vectors[start : start + BATCH],
             )
 
+    @remote
     def update_metadata(self, chunks: Sequence[Chunk], span_counts: Sequence[int], embedded: Sequence[str]) -> None:
         """New line numbers (and heading) for chunks whose vectors stay."""
+        self._claim()
         for start in range(0, len(chunks), BATCH):
             rows = zip(chunks[start : start + BATCH], span_counts[start : start + BATCH], embedded[start : start + BATCH])
             metadatas = [{**c.metadata(), "spans": n, "embedded": key} for c, n, key in rows]
             self.collection.update(ids=[c.id for c in chunks[start : start + BATCH]], metadatas=metadatas)
 
+    @remote
     def embedded_as(self, ids: Sequence[str]) -> dict[str, str]:
         """Stored chunk id -> the key of the span texts its vectors were made of ("" if unrecorded).
 
@@ -138,16 +234,21 @@ class ChunkStore:
             found.update({cid: str((meta or {}).get("embedded", "")) for cid, meta in zip(got["ids"], got["metadatas"])})
         return found
 
+    @remote
     def drop(self) -> None:
         """Delete both collections (a rebuild starts from nothing)."""
+        self._claim()
         client = self._chroma()
         for name in (self.settings.collection, f"{self.settings.collection}_spans"):
             try:
                 client.delete_collection(name)
             except Exception as exc:
+                if _unreachable(exc):
+                    raise
                 logger.debug("collection %s not dropped: %s", name, exc)
         self._collection = self._spans = None
 
+    @remote
     def span_counts(self) -> tuple[dict[str, int], dict[str, int]]:
         """(span rows stored per chunk id, span count each chunk's metadata expects)."""
         rows: dict[str, int] = {}
@@ -157,20 +258,26 @@ class ChunkStore:
         expected = {cid: int(meta.get("spans", -1)) for cid, meta in zip(got["ids"], got["metadatas"])}
         return rows, expected
 
+    @remote
     def delete(self, ids: Iterable[str]) -> None:
+        self._claim()
         for part in _batches(sorted(ids)):
             self.collection.delete(ids=list(part))
             self.spans.delete(where={"chunk_id": {"$in": list(part)}})
 
+    @remote
     def orphan_spans(self, live: set[str]) -> set[str]:
         """Span rows whose chunk is gone (left by a crash between the two writes)."""
         got = self.spans.get(include=["metadatas"])
         return {sid for sid, meta in zip(got["ids"], got["metadatas"]) if meta["chunk_id"] not in live}
 
+    @remote
     def delete_spans(self, span_ids: Iterable[str]) -> None:
+        self._claim()
         for part in _batches(sorted(span_ids)):
             self.spans.delete(ids=list(part))
 
+    @remote
     def fetch_spans(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
         """Span vectors per chunk id, rows in span order."""
         rows: dict[str, dict[int, np.ndarray]] = {}
@@ -180,6 +287,7 @@ class ChunkStore:
                 rows.setdefault(str(meta["chunk_id"]), {})[int(meta["position"])] = np.asarray(vec, dtype=np.float32)
         return {cid: np.vstack([by_pos[i] for i in sorted(by_pos)]) for cid, by_pos in rows.items()}
 
+    @remote
     def fetch(self, ids: Sequence[str]) -> tuple[list[Chunk], np.ndarray]:
         """Chunks and vectors for ids, in the order given (missing ids are left out)."""
         by_id: dict[str, tuple[Chunk, np.ndarray]] = {}
