@@ -54,7 +54,7 @@ def office_files(folder: Path = DEFAULT) -> list[Path]:
 def unit_lines(path: Path) -> dict[int, list[str]]:
     """Each page's or cell's lines, read again from the file without the note."""
     if path.suffix == ".pdf":
-        pages = pdf_format.page_lines(pdf_format.raw_pages(path.read_bytes(), str(path)))
+        pages = pdf_format.read_pages(path.read_bytes(), str(path))
         return dict(enumerate(pages, 1))
     if path.suffix == ".ipynb":
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]

@@ -9,6 +9,9 @@ glued words (0.30 per 1,000 both), and 0.52 s/MB against 6.84 s/MB.
 PyMuPDF is AGPL and pdfplumber's default text drops spaces on LaTeX PDFs.
 
 What a page's text is: PDFium's text of the page, line for line, with
+- a line set in a heading size (larger than the body text, shaped as a title)
+  marked `#`, `##`, ... by size, so chunks never cross a section and its title
+  leads the passages under it;
 - running headers and footers (a first or last line repeated, digits aside, on
   at least a quarter of the pages and three of them) and bare page numbers left
   out, so they are never quoted as sentences;
@@ -25,8 +28,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
+from typing import Any
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from studygraph.errors import NoteError
 from studygraph.ingest.formats import Document
@@ -39,18 +45,43 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1a\x7f\ufffe\uffff]")
 PAGE_NUMBER = re.compile(r"^(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:/|of)\s*\d{1,4})?$", re.IGNORECASE)
 SENTENCE_OPEN = re.compile(r"[^.!?:;]$")
 EDGE = 2  # lines at the top and at the bottom of a page where furniture is looked for
+HEADING_RATIO = 1.08  # a heading's font is this much larger than the body text's, or more (LaTeX: 12pt and up over 10.9pt)
+SIZE_SAMPLES = 5  # characters of a line whose font size is read
+MAX_TITLE = 100  # characters; a longer line set large is a display paragraph, not a heading
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str  # cleaned
+    size: float  # the font size most of its characters are set in (0 when unknown)
 
 
 def clean(text: str) -> str:
-    """PDFium's page text with its marks cleaned (see the module's docstring); \\n line ends."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """One line of PDFium's text with its marks cleaned (see the module's docstring)."""
+    text = text.replace("\r", " ").replace("\n", " ")
     for code, letters in LIGATURES.items():
         text = text.replace(code, letters)
     return CONTROL.sub("", text)
 
 
-def raw_pages(data: bytes, path: str) -> list[str]:
-    """PDFium's text of every page, cleaned, furniture still in.
+def _lines(textpage: Any) -> list[Line]:
+    """A page's lines with the font size of each (PDFium counts one char per UTF-16 unit,
+    generated line breaks included, so text offsets are char indexes)."""
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count) if count else ""
+    sized = len(text) == count
+    out, pos = [], 0
+    for line in text.split("\r\n"):
+        letters = [i for i, ch in enumerate(line) if not ch.isspace()] if sized else []
+        sample = letters[:: max(1, len(letters) // SIZE_SAMPLES)][:SIZE_SAMPLES]  # a size per char costs a call
+        sizes = Counter(round(2 * pdfium_c.FPDFText_GetFontSize(textpage.raw, pos + i)) / 2 for i in sample)
+        out.append(Line(clean(line), sizes.most_common(1)[0][0] if sizes else 0.0))
+        pos += len(line) + 2
+    return out
+
+
+def raw_lines(data: bytes, path: str) -> list[list[Line]]:
+    """PDFium's lines of every page, cleaned, furniture still in.
 
     Raises:
         NoteError: encrypted with a password, not a PDF, damaged, or too many pages.
@@ -70,13 +101,18 @@ def raw_pages(data: bytes, path: str) -> list[str]:
             page = pdf[index]
             textpage = page.get_textpage()
             try:
-                pages.append(clean(textpage.get_text_range()))
+                pages.append(_lines(textpage))
             finally:
                 textpage.close()
                 page.close()
         return pages
     finally:
         pdf.close()
+
+
+def raw_pages(data: bytes, path: str) -> list[str]:
+    """PDFium's text of every page, cleaned, furniture still in, headings unmarked."""
+    return ["\n".join(line.text for line in page) for page in raw_lines(data, path)]
 
 
 def _key(line: str) -> str:
@@ -96,17 +132,43 @@ def furniture(pages: list[list[str]]) -> set[str]:
     return {key for key, n in counts.items() if n >= floor}
 
 
-def page_lines(pages: list[str]) -> list[list[str]]:
-    """Each page's lines as citations count them: furniture out, blank edges trimmed."""
-    split = [page.split("\n") for page in pages]
+def heading_levels(pages: list[list[Line]]) -> dict[float, int]:
+    """Font size -> heading level: sizes set well above the body text's, largest first.
+
+    The body size is the one most characters are set in; a size counts as a
+    heading size only when some line in it reads as a title (see `_titled`).
+    """
+    chars: Counter[float] = Counter()
+    for page in pages:
+        for line in page:
+            chars[line.size] += len(line.text.strip())
+    if not chars:
+        return {}
+    body = chars.most_common(1)[0][0]
+    sizes = sorted({line.size for page in pages for line in page if line.size >= HEADING_RATIO * body and _titled(line.text)},
+                   reverse=True)
+    return {size: min(level, 6) for level, size in enumerate(sizes, 1)}
+
+
+def _titled(text: str) -> bool:
+    """A short line with words, not ending a sentence or a clause: a title's shape."""
+    stripped = text.strip()
+    return 3 <= len(stripped) <= MAX_TITLE and sum(ch.isalpha() for ch in stripped) >= 3 and stripped[-1] not in ".,;"
+
+
+def page_lines(pages: list[list[Line]]) -> list[list[str]]:
+    """Each page's lines as citations count them: furniture out, blank edges
+    trimmed, lines set in a heading size marked `#`, `##`, ... as Markdown."""
+    split = [[line.text for line in page] for page in pages]
     repeated = furniture(split)
+    levels = heading_levels(pages)
 
     def is_furniture(line: str) -> bool:
         stripped = line.strip()
         return not stripped or _key(stripped) in repeated or bool(PAGE_NUMBER.match(stripped))
 
     out = []
-    for lines in split:
+    for page, lines in zip(pages, split):
         top, bottom = 0, len(lines)
         for _ in range(EDGE + 1):  # blank lines at the edges are trimmed too, beyond the edge lines
             while top < bottom and not lines[top].strip():
@@ -118,8 +180,19 @@ def page_lines(pages: list[str]) -> list[list[str]]:
                 bottom -= 1
             if bottom > top and is_furniture(lines[bottom - 1]):
                 bottom -= 1
-        out.append(lines[top:bottom])
+        kept, previous = [], 0.0
+        for line in page[top:bottom]:
+            # A title set on two lines is marked once: the second line reads on under it.
+            heading = line.size in levels and _titled(line.text) and line.size != previous
+            kept.append("#" * levels[line.size] + " " + line.text.strip() if heading else line.text)
+            previous = line.size if line.size in levels else 0.0
+        out.append(kept)
     return out
+
+
+def read_pages(data: bytes, path: str) -> list[list[str]]:
+    """Each page's lines as the note holds them (what a citation's lines count)."""
+    return page_lines(raw_lines(data, path))
 
 
 def read_pdf(data: bytes, path: str, max_chars: int) -> Document:
@@ -128,7 +201,7 @@ def read_pdf(data: bytes, path: str, max_chars: int) -> Document:
     Raises:
         NoteError: encrypted, damaged, too many pages, or no text layer at all (a scan).
     """
-    pages = page_lines(raw_pages(data, path))
+    pages = read_pages(data, path)
     lines: list[str] = []
     units: list[Unit] = []
     blank: list[int] = []

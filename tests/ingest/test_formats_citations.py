@@ -43,7 +43,7 @@ def papers(tmp_path: Path) -> Path:
 
 def page_text(path: Path, page: int, start: int, end: int, end_page: int | None = None) -> str:
     """Lines start..end of a page (onto `end_page` when given), read again from the PDF."""
-    pages = pdf_format.page_lines(pdf_format.raw_pages(path.read_bytes(), str(path)))
+    pages = pdf_format.read_pages(path.read_bytes(), str(path))
     if end_page is None or end_page == page:
         return "\n".join(pages[page - 1][start - 1 : end])
     return "\n".join(pages[page - 1][start - 1 :] + pages[end_page - 1][:end])

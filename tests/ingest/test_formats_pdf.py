@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import itertools
+import re
 from pathlib import Path
 
 import pypdf
@@ -37,7 +38,7 @@ def vignettes() -> dict[str, Path]:
 
 def page_texts(path: Path) -> list[list[str]]:
     """Each page's lines as citations count them, read again from the file."""
-    return pdf_format.page_lines(pdf_format.raw_pages(path.read_bytes(), str(path)))
+    return pdf_format.read_pages(path.read_bytes(), str(path))
 
 
 def test_pages_are_units_whose_lines_are_the_pages_lines(vignettes: dict[str, Path]) -> None:
@@ -70,11 +71,29 @@ def test_running_headers_and_page_numbers_are_left_out_and_never_quoted(vignette
     assert "2 Econometric Computing with HC" not in note.text
     quoted = [s.text for c in split_note(note) for s in split_spans(c)]
     assert not [q for q in quoted if q.startswith(("Achim Zeileis", "Econometric Computing with HC and HAC Covariance")) and q[-1].isdigit()]
-    # The text of every page is kept otherwise: the page's raw lines minus its edges, in order.
+    # The text of every page is kept otherwise: the page's raw lines minus its edges, in order
+    # (a heading's line marked "## " as Markdown).
     for number, page in enumerate(page_texts(path), 1):
-        raw_lines = raw[number - 1].split("\n")
-        at = raw_lines.index(page[0])
-        assert raw_lines[at : at + len(page)] == page
+        unmarked = [re.sub(r"^#{1,6} ", "", line).strip() for line in page]
+        raw_lines = [line.strip() for line in raw[number - 1].split("\n")]
+        at = raw_lines.index(unmarked[0])
+        assert raw_lines[at : at + len(page)] == unmarked
+
+
+def test_section_titles_are_headings_and_chunks_never_cross_them(vignettes: dict[str, Path]) -> None:
+    note = read_note(vignettes["sandwich.pdf"], LIMIT)
+    lines = note.lines
+    assert "## 1. Introduction" in lines and "## 2. The linear regression model" in lines
+    assert "### 3.1. Dealing with heteroskedasticity" in lines
+    assert "## 1. Introduction" not in note.text.replace("\n## 1. Introduction\n", "")  # once, as its own line
+    chunks = split_note(note)
+    sections = [i + 1 for i, line in enumerate(lines) if line.startswith("## ")]
+    assert len(sections) >= 5
+    for chunk in chunks:
+        # No chunk runs from one numbered section into the next.
+        assert sum(chunk.start_line < first <= chunk.end_line for first in sections) == 0, chunk.text[:200]
+    under = [c for c in chunks if c.heading.endswith("3.1. Dealing with heteroskedasticity")]
+    assert under and any("HC estimators" in c.text for c in under)
 
 
 def test_ligature_codes_and_removed_hyphens_are_cleaned(vignettes: dict[str, Path]) -> None:
