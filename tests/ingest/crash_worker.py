@@ -117,6 +117,7 @@ def instrument(events: Events) -> None:
 def main(config_path: str) -> None:
     config = json.loads(Path(config_path).read_text())
     os.environ["STUDYGRAPH_HOME"] = config["home"]
+    os.environ.update(config.get("env", {}))  # e.g. the chunk sizes of test_faults_kill_sequences.py
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     import studygraph.ingest.embedder as embedder_module
