@@ -5,10 +5,12 @@ Order of steps (so that SIGKILL anywhere leaves a store the next run repairs):
 2. embed and upsert new chunks, refresh metadata of moved ones (Chroma may now
    hold chunks the manifest does not name: invisible to search);
 3. commit the new manifest (atomic rename) - the commit point;
-4. delete chunks no note references any more, write the new snapshot;
+4. write the new snapshot, then delete chunks no note references any more
+   (a Chroma server that fails here leaves the new generation searchable);
 5. remove the journal.
 A run that finds a journal re-processes the notes it names and drops orphans;
 a journal of an interrupted rebuild makes the next writer finish the rebuild.
+A store that lost committed chunks (a wiped server) gets their notes re-read.
 `remove_notes` and `rebuild` follow the same order.
 """
 
