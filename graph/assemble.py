@@ -62,7 +62,9 @@ def assemble(facts: Sequence[tuple[Chunk, ChunkFacts]], lexicon: Lexicon) -> Con
         if src in counts and tgt in counts and src != tgt:
             relations.append(Relation(src, tgt, rel, ochiai(src, tgt), tuple(by_line.values())[:MAX_EVIDENCE]))
             linked.add(tuple(sorted((src, tgt))))  # type: ignore[arg-type]
-    relations += _related(pair_chunks, linked, ochiai)
+    # A heading's subject pairs with the lines under it even where a chunk starts below the heading.
+    named = {pair: chunks for pair, chunks in pair_chunks.items() if pair[0] in counts and pair[1] in counts}
+    relations += _related(named, linked, ochiai)
 
     concepts = {}
     for cid, evs in passages.items():

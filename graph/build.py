@@ -28,6 +28,7 @@ from studygraph.ingest.spans import split_spans
 
 logger = logging.getLogger(__name__)
 
+FIELD_NAMES = 3  # distinct catalog names the notes must use before the catalog applies
 FULL_RESCAN = 200  # past this many changed concepts, probing chunk by chunk costs more than re-extracting
 
 
@@ -81,7 +82,10 @@ def build_graph(chunks: Sequence[Chunk], *, cache_dir: Path | None = None, catal
             found = tuple(candidates(chunk, spans[chunk.id]))
             cache.candidates[chunk.id] = found
         per_chunk[chunk.id] = found
-    selection = select(per_chunk, catalog, base)
+    if not _notes_of_field(catalog, per_chunk, base):
+        catalog = Catalog((), catalog.ignore)
+        base = _base_lexicon(catalog)
+    selection = select(per_chunk, catalog, base, {c.id: c.source for c in chunks})
     lexicon = Lexicon(_entries(catalog, selection.entries, selection.catalog_aliases))
 
     signature = lexicon.signature()
@@ -109,6 +113,29 @@ def build_graph(chunks: Sequence[Chunk], *, cache_dir: Path | None = None, catal
         len(chunks), fresh, len(graph.concepts), len(graph.relations), time.perf_counter() - started,
     )
     return graph
+
+
+def _notes_of_field(catalog: Catalog, per_chunk: dict, base: Lexicon) -> bool:
+    """Whether the notes are of the catalog's field: they spell at least FIELD_NAMES of its
+    concepts' own names exactly, capitals included (CLIP, SigLIP, BLIP-2).
+
+    Otherwise the catalog stays out: in notes of statistics or version control its aliases
+    read as other things ("SSL" is a secure socket there, "ROPE" a region of practical
+    equivalence, "autoregressive" an ordinary adjective). Matching an alias does not count.
+    """
+    if not catalog.entries:
+        return False
+    named: set[str] = set()
+    distinct: set[str] = set()
+    for found in per_chunk.values():
+        for cand in found:
+            if cand.how in ("phrase", "code"):
+                continue
+            distinct.add(cand.name)
+            if (cid := base.lookup(cand.name)) and base.entries[cid].name == cand.name:
+                named.add(cid)
+    # A note or two naming only a few things at all needs fewer of them to be the catalog's.
+    return len(named) >= min(FIELD_NAMES, max(1, len(distinct) // 10))
 
 
 def _still_valid(facts: ChunkFacts, chunk: Chunk, changed: set[str], probes: list[str]) -> bool:

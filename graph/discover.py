@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 
 from studygraph.graph.acronyms import pairs, spells_out
+from studygraph.graph.defined import code_terms, defined_terms, phrase_terms
+from studygraph.graph.phrases import GENERIC
 from studygraph.ingest.note import Chunk
 from studygraph.ingest.spans import Span
 from studygraph.ingest.tokenize import STOP_WORDS
@@ -39,14 +41,14 @@ class Candidate:
     """A name that might be a concept: where it came from (`how`) and its long form, if any."""
 
     name: str
-    how: str  # defined | longform | bold | name | heading
+    how: str  # defined | longform | marked | bold | name | capital | heading | phrase | code
     long: str = ""
     gloss: str = ""  # "X is a <gloss>": the words that say what kind of thing X is
 
 
 def clean(name: str) -> str:
     """Strip quotes, markup, articles and trailing punctuation from a candidate name."""
-    name = re.sub(r"[*`_]{1,3}", "", name).strip()
+    name = re.sub(r"[*`]{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w)", "", name).strip()
     name = re.sub(r"\s*\([^)]*\)?\s*$", "", name)  # "Latent Diffusion Models (LDM" -> the name before it
     name = name.strip("\"“”'‘’()[]., ")
     name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)
@@ -58,8 +60,8 @@ def plausible(name: str) -> bool:
     if not name or len(name) > 50 or not any(c.isalpha() for c in name) or JUNK.search(name):
         return False
     words = name.split()
-    if len(words) > 5 or len(name) < 2:
-        return False
+    if len(words) > 5 or len(name) < 2 or (len(words) == 1 and (name.lower() in STOP_WORDS or name.lower() in GENERIC)):
+        return False  # "They are ...", "Below is ..." name nothing
     if len(words) > 1 and words[-1].lower() in ("and", "or", "of", "for", "with", "to", "in", "on", "vs"):
         return False
     return not (" and " in name or "&" in name or "," in name)
@@ -138,8 +140,15 @@ def candidates(chunk: Chunk, spans: list[Span]) -> list[Candidate]:
             out.append(Candidate(short, "longform", long))
         if span.kind == "code":
             continue  # identifiers in code (DataLoader, AutoModel) are not concepts; catalog names still match there
+        for name, how, gloss in defined_terms(text, span.kind):
+            out.append(Candidate(clean(name), how, gloss=gloss))
+        out.extend(Candidate(code, "code") for code in code_terms(text))
+        if span.kind not in ("question", "heading"):
+            out.extend(Candidate(phrase, "phrase") for phrase in phrase_terms(text))
         for m in NAME.finditer(INLINE_CODE.sub(" ", text)):
             word = m.group("x")
             if _name_like(word):
                 out.append(Candidate(re.sub(r"(?<=[A-Z])s$", "", word), "name"))
-    return [c for c in out if plausible(c.name)]
+            elif len(word) > 2 and word[0].isupper() and word[1:].islower():
+                out.append(Candidate(word, "capital"))  # Flamingo, Whisper: tells the notes' field, never a node alone
+    return [c for c in out if plausible(c.name) or (c.how == "code" and c.name)]

@@ -49,6 +49,17 @@ GLOSS_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("model", r"\b(?:model|network|transformer|llm|vlm|encoder model)s?\b"),
     )
 )
+# Head words of any field: what kind of thing a plain-English term names ("Gibbs sampler",
+# "coset enumeration", "Mahalanobis distance", "logistic regression", "partial pooling").
+HEAD_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("metric", r"(?:coefficient|correlation|statistic|ratio|rate|variance|deviation|distance|criterion|r-squared|p[- ]value)$"),
+        ("model", r"(?:regression|classifier|estimator|machine|forest|tree|automaton|process|distribution)$"),
+        ("technique", r"(?:algorithm|method|procedure|strategy|approach|technique|test|trick|heuristic|"
+                      r"sampler|solver|transform|[a-z]{3}(?:ation|isation|ization)|[a-z]{4}ing)$"),
+    )
+)
 VERSIONED = re.compile(r"[A-Za-z].*(?:[-\s]?v?\d+(?:\.\d+)?[a-z]?|[-\s][A-Z])$")
 
 
@@ -58,7 +69,7 @@ def _looks_like_model(name: str) -> bool:
     if len(words) > 2:
         return False
     compact = "".join(words)
-    inner_caps = any(a.islower() and b.isupper() for a, b in itertools.pairwise(compact))
+    inner_caps = any(a.islower() and b.isupper() for word in words for a, b in itertools.pairwise(word))
     caps = sum(c.isupper() for c in compact)
     return inner_caps or (caps >= 2 and any(c.isdigit() for c in compact)) or bool(VERSIONED.match(name) and caps >= 2)
 
@@ -87,4 +98,7 @@ def guess_type(name: str, long_form: str = "", gloss: str = "") -> str:
             return kind
     if _looks_like_model(name):
         return "model"
+    for kind, pattern in HEAD_RULES:
+        if pattern.search(name.strip()):
+            return kind
     return "concept"

@@ -36,7 +36,11 @@ GAP_PATTERNS: tuple[tuple[str, bool, re.Pattern[str]], ...] = tuple(
         ("trained_with", False, r"(?:is |are |was |were )?(?:trained|optimi[sz]ed)(?: \w+ly)? (?:with|using|via)|(?:optimi[sz]es|minimi[sz]es)"),
         ("evaluated_on", False, r"(?:is |are |was |were )?(?:evaluated|benchmarked|tested) on"),
         ("replaces", False, r"(?:replaces?|replaced|supersedes?|substitutes?)"),
-        ("compared_with", False, r"vs\.?|versus|(?:is |are )?compared (?:to|with)"),
+        ("compared_with", False, r"vs\.?|versus|(?:is |are )?compared (?:to|with)|(?:is |are )?(?:faster|slower|better|worse|simpler|cheaper) than|instead of|rather than|as opposed to"),
+        ("uses", False, r"(?:is |are )?(?:an? )?(?:ensemble|combination|mixture) of|combines?|calls?|invokes?|requires?|depends on|(?:is |are )?(?:computed|estimated|fitted|fit|solved|implemented) (?:with|using|by|via)"),
+        ("based_on", False, r"(?:is |are )?derived from|(?:is |are )?built on top of"),
+        ("variant_of", False, r"generali[sz]es|(?:is |are )?(?:an? )?(?:special case|specialization|specialisation|subclass|subtype) of"),
+        ("is_a", False, r"(?:is|are) (?:an?|one)(?: (?:kind|type|form|sort|instance|example|class) of)?"),
     )
 )
 # X (a Y refinement) / X, a variant of Y

@@ -1,7 +1,13 @@
 """Keep the discovered candidates that deserve a node, merged and typed.
 
-A candidate survives when the notes define it (`What is X?`, `**X**: ...`,
-`X (Long Form)`) or name it in at least two chunks. Spelling variants share a
+A candidate survives when the notes define or mark it (`What is X?`, `X is a
+...`, `called X`, `**X**: ...`, `*X*`, `X (Long Form)`), when a section title
+names it, when it is a recurring noun phrase of good termhood (C-value, see
+`graph.termhood`), or when a name, bold term or inline code recurs in two
+chunks. Section labels are told apart without a list of any field's words: a
+title that heads sections in three or more files ("Examples", "NAME",
+"Options"), or whose head word says what kind of section it is
+("Mathematical formulation", "Basic usage"). Spelling variants share a
 variant key and become one node; `Short (Long Form)` pairs become one node
 with the long form as alias, or an alias of the catalog concept they spell.
 """
@@ -14,14 +20,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from studygraph.graph.catalog import Catalog, Entry
+from studygraph.graph.defined import is_label, names_a_thing
 from studygraph.graph.discover import Candidate
 from studygraph.graph.kinds import guess_type
 from studygraph.graph.lexicon import Lexicon
+from studygraph.graph.termhood import c_values, is_term
 from studygraph.graph.variants import key_of
 
 logger = logging.getLogger(__name__)
 
-STRONG = frozenset({"defined", "longform"})
+STRONG = frozenset({"defined", "longform", "marked"})
+RECURRING = frozenset({"name", "bold", "code"})  # kept when named in two chunks
+LABEL_FILES = 3  # a title heading sections in this many files is a section label
 
 
 @dataclass
@@ -46,21 +56,34 @@ def _display(group: _Group) -> str:
     return max(group.forms.items(), key=lambda kv: (kv[1], sum(c.isupper() for c in kv[0]), -len(kv[0])))[0]
 
 
-def select(per_chunk: Mapping[str, Iterable[Candidate]], catalog: Catalog, base: Lexicon) -> Selection:
+def select(
+    per_chunk: Mapping[str, Iterable[Candidate]], catalog: Catalog, base: Lexicon, sources: Mapping[str, str] | None = None
+) -> Selection:
     """Choose discovered concepts.
 
     Args:
         per_chunk: chunk id -> candidates found in it.
         catalog: the shipped catalog (its ignore list drops labels and company names).
         base: lexicon of the catalog alone, to tell known names from new ones.
+        sources: chunk id -> note path, to tell section labels (titles repeated across notes).
     """
     groups: dict[str, _Group] = defaultdict(_Group)
     links: list[tuple[str, str, str]] = []  # (short, long, chunk id)
+    phrases: list[tuple[str, str]] = []
+    title_files: dict[str, set[str]] = defaultdict(set)
     for chunk_id, found in per_chunk.items():
         for cand in found:
-            if catalog.ignored(cand.name):
+            if catalog.ignored(cand.name) or is_label(cand.name):
                 continue
-            group = groups[key_of(cand.name)]
+            if cand.how == "phrase":
+                phrases.append((cand.name, chunk_id))
+                continue
+            if cand.how == "capital":
+                continue
+            key = key_of(cand.name)
+            if cand.how == "heading":
+                title_files[key].add(sources.get(chunk_id, chunk_id) if sources else chunk_id)
+            group = groups[key]
             group.forms[cand.name] += 1
             group.hows.add(cand.how)
             group.chunks.add(chunk_id)
@@ -69,6 +92,14 @@ def select(per_chunk: Mapping[str, Iterable[Candidate]], catalog: Catalog, base:
             if cand.long and not catalog.ignored(cand.long):
                 group.longs[cand.long] += 1
                 links.append((cand.name, cand.long, chunk_id))
+
+    for key, term in c_values(phrases).items():
+        if is_term(term) and not is_label(term.forms.most_common(1)[0][0]):
+            group = groups[key]
+            group.forms.update(term.forms)
+            group.hows.add("phrase")
+            group.chunks |= term.chunks
+    labels = {key for key, files in title_files.items() if len(files) >= LABEL_FILES}
 
     catalog_aliases: dict[str, list[str]] = defaultdict(list)
     absorbed: set[str] = set()
@@ -86,7 +117,7 @@ def select(per_chunk: Mapping[str, Iterable[Candidate]], catalog: Catalog, base:
     entries: list[Entry] = []
     for key, group in groups.items():
         name = _display(group)
-        if key in absorbed or base.lookup(name) or not _keep(group, name, base):
+        if key in absorbed or base.lookup(name) or (key in labels and not group.hows & STRONG) or not _keep(group, name, base):
             continue
         long = group.longs.most_common(1)[0][0] if group.longs else ""
         aliases = [f for f in group.forms if f != name and key_of(f) == key]
@@ -100,10 +131,11 @@ def select(per_chunk: Mapping[str, Iterable[Candidate]], catalog: Catalog, base:
 def _keep(group: _Group, name: str, base: Lexicon) -> bool:
     if group.hows & STRONG:
         return True
-    if _extends_known_model(name, base):
+    if _extends_known_model(name, base) or "phrase" in group.hows:
         return True
-    # Headings alone are topics ("Video Understanding System"), not concepts, unless they recur.
-    return len(group.chunks) >= 2 and bool(group.hows - {"heading"})
+    if "heading" in group.hows and names_a_thing(name):
+        return True
+    return len(group.chunks) >= 2 and bool(group.hows & RECURRING)
 
 
 def _extends_known_model(name: str, base: Lexicon) -> bool:

@@ -1,0 +1,99 @@
+"""Concept-graph quality on the blind corpora, from the chunks already ingested by notes_eval.
+
+    python benchmarks/graph_eval.py [--corpus NAME ...] [--no-catalog] [--final]
+
+Reuses the data directories `benchmarks/notes_eval.py` ingested (run it first), builds the
+graph from scratch (no extraction cache) and scores it against the teacher's concepts and
+relations in `benchmarks/blind/NAME/concepts.json`: concept recall, type accuracy (our types
+read as the teacher's six: architecture -> model, retrieval -> technique, benchmark ->
+dataset), relation recall (any edge, and the teacher's type). For the seeds, which have no
+teacher list, it reports how much of the catalog-on graph the catalog-off graph keeps.
+A sample of 40 nodes per corpus (seed 2026) is written for a blind judge.
+`astropy-astronomy` runs only with --final.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import random
+import sys
+import time
+
+from notes_eval import BLIND, RESULTS, concept_scores  # type: ignore[import-not-found]
+
+from studygraph import Studygraph
+from studygraph.graph import ConceptGraph, build_graph
+from studygraph.graph.catalog import Catalog
+from studygraph.settings import load_settings
+
+CORPORA = ("seeds", "sympy-math", "r-stats-vignettes", "git-docs")
+HELD_OUT = "astropy-astronomy"
+COARSE = {"architecture": "model", "retrieval": "technique", "benchmark": "dataset"}
+
+
+def chunks_of(name: str) -> list:
+    sg = Studygraph(load_settings(env={}, home=RESULTS / name / "home"))
+    return list(sg.index().chunks)
+
+
+def retention(full, bare) -> dict:
+    """Share of the catalog-on graph's concepts (by name) and edges (by end names) the catalog-off graph keeps."""
+    from notes_eval import normalise  # type: ignore[import-not-found]
+
+    def names(graph) -> dict[str, set[str]]:
+        return {cid: {normalise(f) for f in (c.name, *c.aliases)} for cid, c in graph.concepts.items()}
+
+    bare_names = names(bare)
+    index = {f: cid for cid, forms in bare_names.items() for f in forms}
+    mapped = {cid: next((index[f] for f in forms if f in index), None) for cid, forms in names(full).items()}
+    bare_edges = {frozenset((r.source, r.target)) for r in bare.relations}
+    kept_edges = sum(
+        bool(mapped[r.source] and mapped[r.target] and frozenset((mapped[r.source], mapped[r.target])) in bare_edges)
+        for r in full.relations
+    )
+    return {"concepts_kept": sum(v is not None for v in mapped.values()) / max(1, len(mapped)),
+            "relations_kept": kept_edges / max(1, len(full.relations))}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", action="append")
+    parser.add_argument("--no-catalog", action="store_true")
+    parser.add_argument("--final", action="store_true", help="also the held-out corpus")
+    args = parser.parse_args()
+    names = args.corpus or [*CORPORA, *([HELD_OUT] if args.final else [])]
+    if HELD_OUT in names and not args.final:
+        sys.exit("astropy-astronomy is the held-out check: pass --final")
+    empty = Catalog(())
+    out = {}
+    for name in names:
+        chunks = chunks_of(name)
+        started, cpu = time.perf_counter(), time.process_time()
+        graph = build_graph(chunks, catalog=empty if args.no_catalog else None)
+        row = {"nodes": len(graph.concepts), "edges": len(graph.relations), "build_s": round(time.perf_counter() - started, 2),
+               "build_cpu_s": round(time.process_time() - cpu, 2)}
+        teacher = BLIND / name / "concepts.json"
+        if teacher.is_file():
+            gold = json.loads(teacher.read_text(encoding="utf-8"))
+            coarse = ConceptGraph(
+                {cid: dataclasses.replace(c, type=COARSE.get(c.type, c.type)) for cid, c in graph.concepts.items()},
+                graph.relations, graph.passages,
+            )
+            row |= concept_scores(coarse, gold)
+        elif not args.no_catalog:
+            row |= retention(graph, build_graph(chunks, catalog=empty))
+        rng = random.Random(2026)
+        sample = rng.sample(sorted(graph.concepts), min(40, len(graph.concepts)))
+        (RESULTS / name / "node_sample.json").write_text(json.dumps(
+            [{"name": graph.concepts[c].name, "type": graph.concepts[c].type} for c in sample], indent=1))
+        out[name] = row
+        missed = row.pop("missed_concepts", None)
+        print(name, json.dumps(row))
+        if missed:
+            print("   missed:", "; ".join(missed[:60]))
+
+
+if __name__ == "__main__":
+    main()

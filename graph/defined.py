@@ -1,0 +1,135 @@
+"""How any notes name a thing, beyond capitals: defined terms, marked terms,
+recurring noun phrases and inline code.
+
+- `X is a ...` with a lowercase X ("A free group is a group ..."), `called X`,
+  `known as X`, `referred to as X`, `termed X`;
+- terms marked as such: `:term:`/`:dfn:` roles, emphasis (`*X*`, `_X_`), an
+  AsciiDoc or Markdown definition-list term (`X::`, `X` then `: definition`);
+- every noun phrase of two or more words (`graph.phrases`), for C-value;
+- inline code (`` `git merge` ``, ``core.autocrlf``): the commands, functions
+  and settings technical notes teach.
+
+Each finding is `(name, how, gloss)`; `graph.discover` turns them into candidates.
+"""
+
+from __future__ import annotations
+
+import re
+
+from studygraph.graph.phrases import GENERIC, VAGUE, known_word, noun_capable, noun_phrases
+from studygraph.ingest.tokenize import STOP_WORDS
+
+ARTICLE = r"(?:(?:a|an|the)\s+)?"
+NP = r"[A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,4}"
+IS_A_LOWER = re.compile(
+    rf"^\s*{ARTICLE}(?P<x>{NP}?)\s+(?:is|are)\s+(?:(?:an?|the|one)\s|called\s|defined\s+(?:as|by)\s|said\s+to\s+be\s)(?P<gloss>.*)",
+    re.I,
+)
+CALLED = re.compile(
+    r"\b(?:(?:is|are|be|was|were)\s+(?:often\s+|also\s+|then\s+|sometimes\s+)?(?:called|known\s+as|referred\s+to\s+as|termed|named|denoted)"
+    r"|we\s+(?:call|refer\s+to)\s+(?:this|these|it|them|such\s+\w+)\s+(?:as\s+)?|so-called)\s+"
+    r"(?:(?:an?|the)\s+)?(?P<x>[*_`\"“'‘]{0,2}[A-Za-z][^.,;:()\"”’*_`]{1,60})",
+    re.I,
+)
+ROLE = re.compile(r":(?:term|dfn):`(?P<x>[^`<]{2,60})(?:<[^>]*>)?`")
+EMPHASIS = re.compile(r"(?<![*\w])\*(?P<a>[^*\s][^*\n]{0,58}[^*\s]|[^*\s])\*(?![*\w])|(?<![_\w])_(?P<b>[^_\s][^_\n]{0,58}[^_\s])_(?![_\w])")
+LIST_TERM = re.compile(r"^\s*(?P<x>[^\s:][^:]{0,60}?)::\s*$")
+CODE = re.compile(r"``(?P<a>[^`\n]{2,60})``|(?<!`)`(?P<b>[^`\n]{2,60})`(?!`)")
+IDENTIFIER = re.compile(r"^(?:[A-Za-z][\w.:-]*|[A-Za-z][\w.-]*(?:\s+-{0,2}[a-z][\w.-]*){1,3}|--?[a-z][\w-]+)$")
+CODE_JUNK = re.compile(r"^(?:true|false|none|null|nan|self|cls|args|kwargs|x|y|z|i|j|n|foo|bar|baz)$", re.I)
+
+
+def _np_shaped(name: str) -> bool:
+    words = name.split()
+    if not words or len(words) > 5 or not noun_capable(words[-1]):
+        return False
+    return not (words[0].lower() in GENERIC or all(w.lower() in VAGUE or w.lower() in GENERIC for w in words))
+
+
+def _marked_shaped(name: str) -> bool:
+    """A term the writer marked (emphasis, quotes, a role) may end on any word the lexicon
+    reads as a verb ("*octopus merge*"), but not on a function word, and says no sentence."""
+    words = name.split()
+    if not words or len(words) > 4 or not any(c.isalpha() for c in name):
+        return False
+    ends = {words[0].lower(), words[-1].lower()}
+    if ends & STOP_WORDS or ends & GENERIC or all(w.lower() in VAGUE for w in words):
+        return False
+    return not any(w.lower() in STOP_WORDS for w in words[1:-1])
+
+
+def _first_phrase(text: str) -> str:
+    phrases = noun_phrases(text)
+    return phrases[0] if phrases and text.lower().lstrip("*_`\"“'‘ ").startswith(phrases[0].lower()[:3]) else ""
+
+
+def defined_terms(text: str, kind: str) -> list[tuple[str, str, str]]:
+    """Terms a line defines or marks as terms."""
+    out: list[tuple[str, str, str]] = []
+    if kind in ("sentence", "item", "answer"):
+        m = IS_A_LOWER.match(text)
+        if m and _np_shaped(m.group("x")) and noun_phrases(m.group("x")) == [m.group("x")]:
+            out.append((m.group("x"), "defined", " ".join(m.group("gloss").split()[:6]).rstrip(".,;:")))
+        for m in CALLED.finditer(text):
+            marked = re.match(r"^[*_`\"“'‘]{1,2}([^*_`\"”’]{2,60})", m.group("x"))
+            name = marked.group(1).strip() if marked else _first_phrase(m.group("x"))
+            if name and (_marked_shaped(name) if marked else _np_shaped(name)):
+                out.append((name, "defined", ""))
+    for m in ROLE.finditer(text):
+        out.append((m.group("x").strip(), "defined", ""))
+    for m in EMPHASIS.finditer(text):
+        name = (m.group("a") or m.group("b") or "").strip()
+        if _marked_shaped(name):
+            out.append((name, "marked", ""))
+    m = LIST_TERM.match(text)
+    if m:
+        name = m.group("x").strip("`*_' ")
+        if _np_shaped(name) or IDENTIFIER.match(name):
+            out.append((name, "defined", ""))
+    return out
+
+
+def phrase_terms(text: str) -> list[str]:
+    """Noun phrases of two or more words in a line, inline code and link targets left out."""
+    plain = CODE.sub(" , ", text)
+    plain = re.sub(r"<[^>]*>|https?://\S+|\[[^\]]*\]\([^)]*\)", " , ", plain)
+    return [p for p in noun_phrases(plain) if " " in p or "-" in p.strip("-")]
+
+
+def code_terms(text: str) -> list[str]:
+    """Names in inline code that look like commands, functions or settings, not values."""
+    out = []
+    for m in CODE.finditer(text):
+        name = (m.group("a") or m.group("b") or "").strip().rstrip("()")
+        if len(name) >= 3 and IDENTIFIER.match(name) and not CODE_JUNK.match(name) and any(c.isalpha() for c in name):
+            if name.isalpha() and name.islower() and known_word(name):
+                continue  # `cross`, `zoo`: an English word in code is a value or argument, not a name to learn
+            out.append(name)
+    return out
+
+
+# What a section is, not what it is about: document structure in any field.
+STRUCTURE = frozenset(
+    ["abstract", "answer", "answers", "appendix", "api", "background", "caveat", "caveats", "changelog", "conclusion", "conclusions", "contents", "contributing", "credits", "definition", "definitions", "description", "details", "discussion", "example", "examples", "exercise", "exercises", "faq", "formulation", "glossary", "goal", "goals", "guide", "hint", "hints", "idea", "ideas", "implementation", "index", "installation", "intro", "introduction", "license", "limitation", "limitations", "motivation", "note", "notes", "option", "options", "overview", "preface", "prerequisite", "prerequisites", "problem", "problems", "pros", "cons", "question", "questions", "recap", "reading", "reference", "references", "remark", "remarks", "requirement", "requirements", "result", "results", "review", "setup", "solution", "solutions", "summary", "synopsis", "tip", "tips", "todo", "tutorial", "usage", "warning", "warnings"]
+)
+QUESTION_WORD = frozenset(["how", "why", "what", "when", "which", "where", "who", "whom", "whose", "can", "does", "do", "is", "are", "should"])
+
+
+def is_label(name: str) -> bool:
+    """A section label rather than a thing: "Examples", "Basic usage", "Mathematical formulation", "See also"."""
+    words = re.findall(r"[A-Za-z]+", name.lower())
+    if not words:
+        return True
+    if words[-1] in STRUCTURE or words[-1] in ("also", "more", "further"):
+        return True
+    return all(w in STRUCTURE or w in GENERIC or w in VAGUE for w in words)
+
+
+def names_a_thing(title: str) -> bool:
+    """A section title that is a name (a noun phrase of at most four words), not a question,
+    an instruction ("Creating a branch", "Install it") or a sentence."""
+    words = title.split()
+    if not words or len(words) > 4 or words[0].lower() in QUESTION_WORD or is_label(title):
+        return False
+    phrases = noun_phrases(title)
+    return phrases == [title] or (len(phrases) == 1 and re.sub(r"[^\w\s-]", "", title) == phrases[0])

@@ -1,0 +1,152 @@
+"""Noun phrases of plain prose, found without a tagger or a field's word list.
+
+A term a teacher would draw is nearly always a noun phrase: modifiers and a
+head noun ("coset table", "free group", "posterior predictive density", "merge
+commit"). We read which parts of speech an English word can take from
+LemmInflect's lexicon (MIT; its AGID-derived tables ship inside the wheel, no
+download) and keep maximal runs of words that can sit in a noun phrase, cut at
+punctuation, function words and words that can only be verbs or adverbs.
+Words the lexicon does not know (names, jargon: "Todd-Coxeter", "lambdify")
+count as nouns. This is the candidate step of C-value term extraction
+(Frantzi, Ananiadou & Mima 2000); the corpus-wide termhood lives in
+`graph.termhood`.
+
+Measured on the four blind corpora: a Penn-tagger (spaCy small) pipeline
+would cost ~100 s per 12 MB on this CPU; a lexicon lookup cached per word costs
+well under a second per MB.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from studygraph.ingest.tokenize import STOP_WORDS
+
+# General English that never starts, ends or sits inside a term: determiners,
+# quantifiers, ordinals and vague modifiers ("the following example", "other
+# words", "a new way"). Not names of any field.
+GENERIC = frozenset(
+    ["also", "another", "any", "certain", "different", "each", "either", "every", "etc", "e.g", "eg", "i.e", "ie", "following", "first", "second", "third", "fourth", "last", "next", "previous", "former", "latter", "given", "many", "much", "several", "various", "new", "old", "same", "other", "such", "whole", "entire", "own", "particular", "specific", "usual", "usually", "typical", "common", "simple", "basic", "main", "important", "possible", "actual", "like", "unlike", "via", "able", "less", "least", "lot", "lots", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "zero", "below", "above", "here", "there", "now", "then", "thus", "hence", "therefore", "however", "although", "whether", "yes", "okay", "ok", "let", "lets", "let's", "see", "per", "within", "without", "among", "across", "upon", "onto", "toward", "towards", "versus", "vs", "unless", "since", "though", "whereas", "whose", "whichever", "whatever", "whenever", "yet", "else", "etc", "using", "including", "according", "regarding", "concerning", "depending", "assuming", "considering", "excluding"]
+)
+# Nouns too vague to be a term alone ("way", "case", "example"); inside a longer term they may stay
+# ("time series", "CVE number").
+VAGUE = frozenset(
+    ["way", "ways", "thing", "things", "something", "anything", "everything", "nothing", "case", "cases", "kind", "kinds", "sort", "sorts", "type", "types", "part", "parts", "number", "numbers", "order", "time", "times", "use", "uses", "instance", "instances", "example", "examples", "default", "note", "notes", "section", "sections", "chapter", "chapters", "page", "pages", "value", "values", "result", "results", "information", "detail", "details", "step", "steps", "point", "points", "fact", "reason", "problem", "problems"]
+)
+SUBJECTS = frozenset(["it", "he", "she", "this", "that", "which", "who", "one", "also", "often", "then", "usually", "always", "never", "simply", "only", "just"])
+AUXILIARIES = frozenset(
+    ["to", "can", "cannot", "could", "will", "would", "shall", "should", "must", "may", "might", "please", "let", "lets", "don't", "doesn't", "didn't", "won't", "we", "you", "they", "i"]
+)
+DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "each", "every", "its", "their", "all", "no"})
+# After "<noun> <word>s", these mark <word>s as the verb: "the module deals with", "it records two".
+VERB_FOLLOWERS = DETERMINERS | frozenset(
+    ["with", "of", "to", "in", "on", "for", "by", "as", "from", "into", "about", "that", "how", "what", "whether", "up", "out", "two", "three", "four", "several", "many", "some"]
+)
+ARTICLES = frozenset({"a", "an", "the", "this", "that", "each", "every", "its", "their", "our", "your"})
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’][a-z]+)?(?:-[A-Za-z0-9]+)*")
+BREAK = re.compile(r"[^\sA-Za-z0-9'’-]|\s-\s|--")
+MAX_WORDS = 5
+
+
+@cache
+def _tags(word: str) -> frozenset[str]:
+    from lemminflect import getAllLemmas  # loaded on first use: the query path never builds a graph
+
+    lower = word.lower()
+    found = getAllLemmas(lower)
+    if not found and "-" in lower:
+        found = getAllLemmas(lower.rsplit("-", 1)[-1])
+    return frozenset(found)
+
+
+def known_word(word: str) -> bool:
+    """An ordinary English word (the lexicon knows it), not a name or jargon."""
+    return bool(_tags(word))
+
+
+def noun_capable(word: str) -> bool:
+    """A word that can head a noun phrase: a noun, or a word the lexicon does not know."""
+    tags = _tags(word)
+    # A gerund names a process ("partial pooling", "importance sampling", "rebasing").
+    return not tags or "NOUN" in tags or "PROPN" in tags or word.lower().endswith("ing")
+
+
+def _fits(word: str) -> bool:
+    lower = word.lower()
+    if lower in STOP_WORDS or lower in GENERIC or len(lower) < 2 or lower.endswith("ly"):
+        return False
+    tags = _tags(word)
+    if not tags or tags & {"NOUN", "PROPN", "ADJ"}:
+        return True
+    # Verb-only words: a participle may modify ("reduced word", "weighted sum"; a leading "-ing" is
+    # trimmed later), other verb forms end the phrase.
+    return lower.endswith(("ed", "ing"))
+
+
+def noun_phrases(text: str) -> list[str]:
+    """Maximal noun phrases of one sentence, as written (`"free groups"`, `"Todd-Coxeter algorithm"`).
+
+    Runs of words that fit a noun phrase, broken at punctuation and at words that cannot;
+    each run is trimmed until it ends on a word that can be a noun and begins on one that
+    is not a bare participle, and long runs keep their last MAX_WORDS words.
+    """
+    out: list[str] = []
+    opening = True
+    for piece in BREAK.split(text):
+        run: list[str] = []
+        after_article = False
+        words = list(WORD.finditer(piece))
+        for n, m in enumerate(words):
+            word = m.group()
+            following = words[n + 1].group().lower() if n + 1 < len(words) else ""
+            if run and following in VERB_FOLLOWERS and word.lower().endswith("s") and "VERB" in _tags(word):
+                _close(run, out, after_article)  # "the merge uses the base": "uses" is the verb
+                run, after_article = [], False
+                continue
+            tags = _tags(word)
+            previous = words[n - 1].group().lower() if n else ""
+            imperative = "VERB" in tags and (
+                # "Use git merge ...", "Fit it": not "Free groups", "Time series"
+                (opening and m.start() == len(piece) - len(piece.lstrip()) and "ADJ" not in tags
+                 and ("NOUN" not in tags or following in DETERMINERS or not known_word(following or "x")))
+                or (not run and previous in AUXILIARIES)  # "you can use SymPy", "to make use of"
+                or (not run and previous in SUBJECTS and word.lower().endswith("s"))  # "it takes care"
+            )
+            opening = False
+            # After an article a verb-only word is a noun ("a merge commit", "the octopus merge").
+            nominal = after_article and _tags(word) == frozenset({"VERB"}) and not word.lower().endswith(("ly", "s"))
+            # "weakly informative prior", "finitely presented group": an adverb inside a modifier.
+            graded = word.lower().endswith("ly") and bool(following) and ("ADJ" in _tags(following) or following.endswith("ed"))
+            if (_fits(word) or nominal or graded) and not imperative:
+                run.append(word)
+                continue
+            _close(run, out, after_article)
+            run = []
+            after_article = word.lower() in ARTICLES
+        _close(run, out, after_article)
+    return out
+
+
+def _close(run: list[str], out: list[str], nominal: bool = False) -> None:
+    while run and not noun_capable(run[-1]) and not (nominal and len(run) > 1 and _tags(run[-1]) == frozenset({"VERB"})):
+        run.pop()
+    while run and _tags(run[0]) == frozenset({"VERB"}) and run[0].lower().endswith("ing"):
+        run.pop(0)
+    run = run[-MAX_WORDS:]
+    if run and not all(w.lower() in VAGUE for w in run):
+        out.append(" ".join(run))
+
+
+def sub_terms(phrase: str) -> list[str]:
+    """Contiguous parts of two or more words that end on a noun-capable word: the nested
+    candidates C-value counts ("posterior predictive density" -> itself, "predictive density")."""
+    words = phrase.split()
+    out = []
+    for i in range(len(words)):
+        for j in range(i + 2, len(words) + 1):
+            part = words[i:j]
+            gerund_first = _tags(part[0]) == frozenset({"VERB"}) and part[0].lower().endswith("ing")
+            if noun_capable(part[-1]) and not gerund_first and not all(w.lower() in VAGUE for w in part):
+                out.append(" ".join(part))
+    return out

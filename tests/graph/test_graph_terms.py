@@ -1,0 +1,72 @@
+"""Concepts and relations of notes from any field: noun phrases, defined terms, C-value, labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graph_helpers import chunks_of, write_note
+
+from studygraph.graph import build_graph
+from studygraph.graph.defined import code_terms, defined_terms, is_label, names_a_thing
+from studygraph.graph.phrases import noun_phrases
+from studygraph.graph.termhood import c_values, is_term
+from studygraph.graph.variants import key_of
+
+
+def test_noun_phrases_stop_at_verbs_and_function_words() -> None:
+    assert noun_phrases("The Todd-Coxeter algorithm computes the standard coset table.") == [
+        "Todd-Coxeter algorithm", "standard coset table"]
+    assert noun_phrases("A three-way merge uses the merge base") == ["three-way merge", "merge base"]
+    assert noun_phrases("The module deals with codes") == ["module", "codes"]
+    assert noun_phrases("They are an information bottleneck that we discuss below.") == ["information bottleneck"]
+    assert noun_phrases("you can use SymPy to make use of it") == ["SymPy"]
+
+
+def test_c_value_counts_a_phrase_that_stands_on_its_own() -> None:
+    occurrences = [("standard coset table", "a"), ("standard coset table", "b"), ("coset table", "c"),
+                   ("posterior predictive density", "a"), ("posterior predictive density", "b"), ("free group", "a")]
+    terms = c_values(occurrences)
+    assert is_term(terms[key_of("standard coset table")])
+    assert terms[key_of("predictive density")].c_value == 0  # only ever inside the longer term
+    assert not is_term(terms[key_of("free group")])  # once is not a recurring term
+
+
+def test_defined_and_marked_terms() -> None:
+    assert ("free group", "defined", "group with no relators") in defined_terms("A free group is a group with no relators.", "sentence")
+    assert [t[0] for t in defined_terms("This procedure is called coset enumeration.", "sentence")] == ["coset enumeration"]
+    assert [t[0] for t in defined_terms("Such a merge is known as an *octopus merge*.", "sentence")] == ["octopus merge", "octopus merge"]
+    assert defined_terms("core.autocrlf::", "sentence")[0][:2] == ("core.autocrlf", "defined")
+    assert code_terms("Run `git merge --abort` or set ``core.autocrlf``; `cross` and `x` are values.") == ["git merge --abort", "core.autocrlf"]
+
+
+def test_section_labels_are_not_things() -> None:
+    assert is_label("Examples") and is_label("Mathematical formulation") and is_label("See also")
+    assert not is_label("Coset Enumeration")
+    assert names_a_thing("Free Groups") and not names_a_thing("How it works") and not names_a_thing("Creating a branch")
+
+
+STATS = {
+    "pooling.md": "# Partial pooling\n\nPartial pooling is a compromise between complete pooling and no pooling.\n"
+                  "A hierarchical model shares information across groups. The hierarchical model uses partial pooling.\n\n"
+                  "## Examples\n\nThey are an information bottleneck. Fit it with `stan_glmer`.\n",
+    "priors.md": "# Weakly informative priors\n\nA weakly informative prior is a prior that rules out implausible values.\n"
+                 "The hierarchical model is fitted with `stan_glmer`. An autoregressive prior uses SSL keys.\n\n"
+                 "## Examples\n\nA random forest is an ensemble of decision trees.\n",
+    "checks.md": "# Posterior predictive checks\n\nThe posterior predictive density is compared with the data.\n"
+                 "The posterior predictive density is a distribution over new data.\n\n## Examples\n\nSee the hierarchical model. A decision tree splits the data.\n",
+}
+
+
+def test_notes_of_another_field_get_their_own_concepts(tmp_path: Path) -> None:
+    for name, text in STATS.items():
+        write_note(tmp_path / "n", name, text)
+    graph = build_graph(chunks_of(tmp_path / "n"))
+    names = {key_of(c.name) for c in graph.concepts.values()}
+    for expected in ("partial pooling", "hierarchical model", "weakly informative prior", "posterior predictive density",
+                     "stan_glmer", "random forest", "posterior predictive check"):
+        assert key_of(expected) in names, expected
+    # Section labels, pronouns and the seeds' catalog do not become concepts here.
+    assert not names & {key_of(n) for n in ("examples", "they", "self-supervised learning", "causal language modeling")}
+    edges = {(key_of(graph.concepts[r.source].name), key_of(graph.concepts[r.target].name), r.relation) for r in graph.relations}
+    assert (key_of("random forest"), key_of("decision tree"), "uses") in edges
+    assert (key_of("hierarchical model"), key_of("partial pooling"), "uses") in edges
