@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -29,13 +29,14 @@ from studygraph.assistant.study.keyterms import key_concepts, question_topics
 from studygraph.assistant.study.progress import Counts, Progress, counts, progress
 from studygraph.assistant.study.questions import extract_cards
 from studygraph.assistant.study.reviews import OWN, Review, ReviewStore
-from studygraph.assistant.study.schedule import Schedule, parse_rating, utc
+from studygraph.assistant.study.schedule import Schedule, memory, parse_rating, utc
 from studygraph.errors import SelectionError, StudyError, UnknownCardError
 from studygraph.ingest.note import Chunk
 
 logger = logging.getLogger(__name__)
 
 DB_NAME = "study.sqlite"
+LEARN_AHEAD = timedelta(minutes=20)
 
 
 @dataclass(frozen=True)
@@ -179,10 +180,13 @@ class Deck:
         """Take back the latest rating; the card is scheduled as it was before it."""
         return self.store.undo()
 
-    def counts(self, cards: Iterable[Card] | None = None) -> Counts:
+    def counts(self, cards: Iterable[Card] | None = None, due_now: bool = True) -> Counts:
         """New / Learning / Review counts of these cards (default: the deck) as of now:
-        the one count the app shows everywhere."""
-        return counts(self.cards() if cards is None else cards, self.store.states(), self.clock())
+        the one count the app shows everywhere (see `progress.counts`)."""
+        states = {cid: (state, due) for cid, (state, due) in self.store.states().items()}
+        due = self._due()
+        return counts(self.cards() if cards is None else cards,
+                      {cid: (state, due[cid]) for cid, (state, _) in states.items()}, self.clock(), due_now)
 
     def card(self, card_id: str) -> Card:
         card = self.store.card(card_id)
@@ -217,12 +221,27 @@ class Deck:
                 raise SelectionError(f"no cards about {', '.join(sorted(names))}")
         if chunk_ids is not None:
             cards = scope.in_chunks(cards, [self._chunks[i] for i in chunk_ids if i in self._chunks])
-        due = self.store.due_times()
-        chosen = scope.due_first(cards, due, self.clock(), due_only)
+        due = self._due()
+        now = self.clock()
+        chosen = scope.due_first(cards, due, now, due_only)
         if new_limit is not None:
-            fresh = [c for c in chosen if c.id not in due][:new_limit]
+            fresh = [c for c in chosen if c.id not in due][: max(0, new_limit - self._new_today(now))]
             chosen = [c for c in chosen if c.id in due] + fresh
         return chosen[:limit] if limit else chosen
+
+    def _due(self) -> dict[str, datetime]:
+        """When each reviewed card is due, a card in (re)learning up to LEARN_AHEAD early
+        (as Anki does, so an "again" card counts as waiting, not as gone)."""
+        return {cid: due - LEARN_AHEAD if memory(state).state != "review" else due
+                for cid, (state, due) in self.store.states().items()}
+
+    def _new_today(self, now: datetime) -> int:
+        """Cards first reviewed today (local day): they count against a session's new cards."""
+        first: dict[str, datetime] = {}
+        for review in self.store.reviews():
+            first.setdefault(review.card_id, review.reviewed_at)
+        today = now.astimezone().date()
+        return sum(1 for at in first.values() if at.astimezone().date() == today)
 
     def grade(self, card_id: str, answer: str) -> Grade:
         """Grade an answer; the schedule is not touched."""

@@ -29,13 +29,16 @@ class Counts:
         return f"New {self.new} · Learning {self.learning} · Review {self.review}"
 
 
-def counts(cards: Iterable[Card], states: dict[str, tuple[str, datetime]], now: datetime) -> Counts:
+def counts(cards: Iterable[Card], states: dict[str, tuple[str, datetime]], now: datetime,
+           due_now: bool = True) -> Counts:
     """Counts of these cards.
 
     Args:
         cards: the cards counted (a queue, a note's cards, the deck).
         states: memory state JSON and due time per reviewed card.
         now: aware current time; a card is due when its due time has come.
+        due_now: count only reviewed cards that are due; False counts every card
+            given (a session's queue, where an "again" card waits its turn).
     """
     new = learning = review = 0
     for card in cards:
@@ -43,7 +46,7 @@ def counts(cards: Iterable[Card], states: dict[str, tuple[str, datetime]], now: 
             new += 1
             continue
         state, due = states[card.id]
-        if due > now:
+        if due_now and due > now:
             continue
         if memory(state).state == "review":
             review += 1
