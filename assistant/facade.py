@@ -110,7 +110,7 @@ class Studygraph:
         generation = index.snapshot.generation
         with self._lock:
             if self._graph is None or self._graph[0] != generation:
-                self._graph = (generation, current_graph(self.settings.home, generation, index.chunks))
+                self._graph = (generation, current_graph(self.settings.home, generation, index.chunks, self.settings.catalog))
             return self._graph[1]
 
     def concept_card(self, name: str) -> ConceptCard:
@@ -228,9 +228,9 @@ class Studygraph:
         (also when an earlier run was killed while refreshing it)."""
         with self._lock:
             self._stamp = None
-        if report.changed or graph_problem(self.settings.home, report.generation):
+        if report.changed or graph_problem(self.settings.home, report.generation, self.settings.catalog):
             index = self.index()
-            graph = refresh_graph(self.settings.home, index.snapshot.generation, index.chunks)
+            graph = refresh_graph(self.settings.home, index.snapshot.generation, index.chunks, self.settings.catalog)
             with self._lock:
                 self._graph = (index.snapshot.generation, graph)
         return report

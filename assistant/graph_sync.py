@@ -33,9 +33,10 @@ def _digest(path: Path) -> str:
         return ""
 
 
-def stored_generation(home: Path) -> int | None:
+def stored_generation(home: Path, catalog: bool = True) -> int | None:
     """The index generation the stored graph was built from, or None if it is
-    missing, unreadable or not the file the stamp was written for."""
+    missing, unreadable, not the file the stamp was written for, or built with the
+    catalog switched the other way."""
     try:
         stamp = json.loads(_stamp_path(home).read_text(encoding="utf-8"))
         generation = int(stamp["generation"])
@@ -43,38 +44,44 @@ def stored_generation(home: Path) -> int | None:
         return None
     # Two processes may refresh the graph at once; the digest ties the stamp to
     # the one graph file it describes, so a crossed pair reads as stale.
+    if stamp.get("catalog", True) != catalog:
+        return None
     return generation if stamp.get("sha256") == _digest(graph_path(home)) else None
 
 
-def refresh_graph(home: Path, generation: int, chunks: Sequence[Chunk]) -> ConceptGraph:
-    """Build the graph of these chunks (per-chunk extraction is cached) and persist it."""
-    from studygraph.graph import build_graph  # the extraction rules: only when the graph is stale
+def refresh_graph(home: Path, generation: int, chunks: Sequence[Chunk], catalog: bool = True) -> ConceptGraph:
+    """Build the graph of these chunks (per-chunk extraction is cached) and persist it.
 
-    graph = build_graph(chunks, cache_dir=home / "graph" / "cache")
+    `catalog=False` leaves the shipped catalog out: every concept then comes from the notes.
+    """
+    from studygraph.graph import build_graph  # the extraction rules: only when the graph is stale
+    from studygraph.graph.catalog import Catalog
+
+    graph = build_graph(chunks, cache_dir=home / "graph" / "cache", catalog=None if catalog else Catalog(()))
     # The same bytes save_graph writes, digested before another process can replace them.
     data = json.dumps(graph_to_json(graph), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     write_bytes(graph_path(home), data)
-    write_json(_stamp_path(home), {"generation": generation, "sha256": hashlib.sha256(data).hexdigest()})
+    write_json(_stamp_path(home), {"generation": generation, "sha256": hashlib.sha256(data).hexdigest(), "catalog": catalog})
     return graph
 
 
-def current_graph(home: Path, generation: int, chunks: Sequence[Chunk]) -> ConceptGraph:
-    """The stored graph if it matches the index generation, else a fresh one."""
-    if stored_generation(home) == generation:
+def current_graph(home: Path, generation: int, chunks: Sequence[Chunk], catalog: bool = True) -> ConceptGraph:
+    """The stored graph if it matches the index generation (and catalog setting), else a fresh one."""
+    if stored_generation(home, catalog) == generation:
         try:
             return load_graph(graph_path(home))
         except (OSError, ValueError, KeyError) as exc:
             logger.warning("concept graph file is unreadable (%s); rebuilding it", exc)
-    return refresh_graph(home, generation, chunks)
+    return refresh_graph(home, generation, chunks, catalog)
 
 
-def graph_problem(home: Path, generation: int) -> str | None:
+def graph_problem(home: Path, generation: int, catalog: bool = True) -> str | None:
     """Why the stored graph does not match index generation `generation` (None if it does)."""
-    stored = stored_generation(home)
+    stored = stored_generation(home, catalog)
     if stored == generation:
         return None
     if stored is None:
-        return "the concept graph is missing, unreadable or does not match its stamp"
+        return "the concept graph is missing, unreadable, does not match its stamp or was built with the other catalog setting"
     return f"the concept graph is of generation {stored}, the index of {generation}"
 
 

@@ -67,13 +67,13 @@ def _graph_problem(sg: Studygraph, found: Diagnosis) -> str | None:
     # The graph can only be judged against a consistent index.
     if any(p.kind in ("manifest", "journal") for p in found.problems):
         return None
-    return graph_problem(sg.settings.home, found.generation)
+    return graph_problem(sg.settings.home, found.generation, sg.settings.catalog)
 
 
 def follow_graph(sg: Studygraph) -> None:
     """Rebuild the concept graph for the generation just committed (the model is not needed)."""
     index = sg.index()
-    refresh_graph(sg.settings.home, index.snapshot.generation, index.chunks)
+    refresh_graph(sg.settings.home, index.snapshot.generation, index.chunks, sg.settings.catalog)
 
 
 def first_start(sg: Studygraph, progress: ProgressFn | None = None) -> IngestReport | None:

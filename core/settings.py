@@ -58,6 +58,7 @@ class Settings:
     fusion: str = "zscore"  # "zscore" (measured better on the dev set) or "rrf"
     hybrid_alpha: float = 0.4  # weight of BM25 in z-score fusion
     expand_aliases: bool = True  # add concept aliases from the graph to queries (measured: helps)
+    catalog: bool = True  # the shipped catalog of the seeds' field (names, types, aliases); off: the notes alone name concepts
     max_note_bytes: int = 20 * 1024 * 1024
     answer_max_chars: int = 700
     chroma_url: str = ""

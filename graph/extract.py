@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from studygraph.graph.defined import CALLED
 from studygraph.graph.lexicon import Lexicon, Match
 from studygraph.graph.relations import NEGATED, question_relations, relations_in
 from studygraph.graph.units import Group, Piece, pieces
@@ -131,8 +132,16 @@ def extract(chunk: Chunk, lexicon: Lexicon, spans: list[Span] | None = None) -> 
 
 
 def _definition(piece: Piece, matches: list[Match], lexicon: Lexicon, out: list) -> None:
-    """`X is a ...` sentences and `**X**: ...` items or rows define X."""
-    if not matches or matches[0].start > 4 or piece.kind in ("question", "heading", "code"):
+    """`X is a ...` sentences, `... is called X` sentences and `**X**: ...` items or rows define X."""
+    if not matches or piece.kind in ("question", "heading", "code"):
+        return
+    called = CALLED.search(piece.text)
+    if called:
+        named = [m for m in matches if m.start >= called.start("x") - 3 and m.start <= called.start("x") + 3]
+        if named:
+            out.append((named[0].concept_id, piece.start_line, piece.end_line, _quote(piece.text), 1))
+            return
+    if matches[0].start > 4:
         return
     first = matches[0]
     if DEFINES.match(piece.text[first.end :]):

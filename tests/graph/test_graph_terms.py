@@ -70,3 +70,12 @@ def test_notes_of_another_field_get_their_own_concepts(tmp_path: Path) -> None:
     edges = {(key_of(graph.concepts[r.source].name), key_of(graph.concepts[r.target].name), r.relation) for r in graph.relations}
     assert (key_of("random forest"), key_of("decision tree"), "uses") in edges
     assert (key_of("hierarchical model"), key_of("partial pooling"), "uses") in edges
+
+
+def test_a_term_is_defined_where_the_notes_call_it_so(tmp_path: Path) -> None:
+    write_note(tmp_path / "n", "cosets.md", "# Groups\n\nListing the cosets of a subgroup one by one is called coset enumeration.\n"
+               "Coset enumeration can run forever on an infinite index.\n\nWe study coset enumeration again below.\n")
+    graph = build_graph(chunks_of(tmp_path / "n"))
+    concept = graph.concept("coset enumeration")
+    assert concept is not None and concept.definition is not None
+    assert "is called coset enumeration" in (concept.definition.quote or "")
