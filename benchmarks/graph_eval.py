@@ -21,7 +21,8 @@ import random
 import sys
 import time
 
-from notes_eval import BLIND, RESULTS, concept_scores  # type: ignore[import-not-found]
+import notes_corpora  # type: ignore[import-not-found]
+from notes_eval import BLIND, RESULTS, SEEDS, Files, concept_scores  # type: ignore[import-not-found]
 
 from studygraph import Studygraph
 from studygraph.graph import ConceptGraph, build_graph
@@ -57,6 +58,26 @@ def retention(full, bare) -> dict:
             "relations_kept": kept_edges / max(1, len(full.relations))}
 
 
+def write_judge_samples(name: str, graph) -> None:
+    """40 random nodes and 40 random edges (seed 2026) with the lines they stand on, for a blind judge."""
+    folder = SEEDS if name == "seeds" else notes_corpora.corpus(name)
+    files = Files(folder)
+    rng = random.Random(2026)
+    nodes = []
+    for cid in rng.sample(sorted(graph.concepts), min(40, len(graph.concepts))):
+        concept, where = graph.concepts[cid], graph.passages.get(cid, ())[:1]
+        nodes.append({"name": concept.name, "type": concept.type, "file": files.relative(where[0].source) if where else "",
+                      "text": files.lines(where[0].source, where[0].start_line, where[0].end_line)[:400] if where else ""})
+    edges = []
+    for rel in rng.sample(list(graph.relations), min(40, len(graph.relations))):
+        ev = rel.evidence[0]
+        edges.append({"source": graph.concepts[rel.source].name, "target": graph.concepts[rel.target].name,
+                      "relation": rel.relation, "file": files.relative(ev.source),
+                      "text": files.lines(ev.source, ev.start_line, ev.end_line)[:500]})
+    for kind, rows in (("nodes", nodes), ("edges", edges)):
+        (RESULTS / name / f"judge_{kind}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", action="append")
@@ -84,10 +105,7 @@ def main() -> None:
             row |= concept_scores(coarse, gold)
         elif not args.no_catalog:
             row |= retention(graph, build_graph(chunks, catalog=empty))
-        rng = random.Random(2026)
-        sample = rng.sample(sorted(graph.concepts), min(40, len(graph.concepts)))
-        (RESULTS / name / "node_sample.json").write_text(json.dumps(
-            [{"name": graph.concepts[c].name, "type": graph.concepts[c].type} for c in sample], indent=1))
+        write_judge_samples(name, graph)
         out[name] = row
         missed = row.pop("missed_concepts", None)
         print(name, json.dumps(row))
