@@ -165,8 +165,8 @@ def _card_tools(deck: Deck, card: Card) -> None:
     """Suspend or edit the card on screen."""
     with st.expander("Edit or suspend this card"):
         with st.form(f"edit_{card.id}"):
-            question = st.text_input("Question", value=card.question)
-            answer = st.text_area("Reference answer", value=card.answer, height=120)
+            question = st.text_input("Question on the card", value=card.question)
+            answer = st.text_area("Answer on the card", value=card.answer, height=120)
             if st.form_submit_button("Save card"):
                 try:
                     deck.edit(card.id, question, answer)

@@ -1,0 +1,93 @@
+"""The study page in real headless Chromium: Space shows the answer, 1-4 rate,
+keys typed into the answer box stay text; screenshots at two window sizes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from servers import serving
+from ui_helpers import APP, ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make test installs it)"),
+]
+
+
+@pytest.fixture
+def server(own_home: Path, tmp_path: Path) -> Iterator[str]:
+    env = {**os.environ, "STUDYGRAPH_HOME": str(own_home), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+
+    def command(port: int) -> list[str]:
+        return [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", "127.0.0.1",
+                "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+
+    with serving(command, lambda port: f"http://127.0.0.1:{port}/_stcore/health", tmp_path / "streamlit.log",
+                 timeout=90, cwd=ROOT, env=env, start_new_session=True) as port:
+        yield f"http://127.0.0.1:{port}/"
+
+
+def test_drill_with_the_keyboard(server: str):
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    expect.set_options(timeout=90_000)
+    left_loopback: list[str] = []
+
+    def loopback_only(route) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            left_loopback.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            context = browser.new_context(viewport={"width": 1440, "height": 900}, service_workers="block")
+            context.route("**/*", loopback_only)
+            page = context.new_page()
+            page.set_default_timeout(90_000)
+            page.goto(server)
+            page.get_by_test_id("stSidebarNav").get_by_text("Study").click()
+            question = page.get_by_test_id("stHeading").nth(1)
+            expect(page.get_by_text("New 20 · Learning 0 · Review 0")).to_be_visible()
+            first = question.inner_text()
+
+            box = page.get_by_role("textbox", name="Your answer")
+            box.click()
+            box.press_sequentially("a 1")  # keys typed into the answer stay text
+            expect(box).to_have_value("a 1")
+            expect(page.get_by_text("Reference answer", exact=True)).to_have_count(0)
+            box.fill("")
+            page.get_by_test_id("stHeading").first.click()  # leave the box
+
+            page.keyboard.press("Space")
+            expect(page.get_by_text("Reference answer", exact=True)).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "study-1440.png"))
+            page.keyboard.press("1")
+            expect(page.get_by_text("the card comes back at the end of this session")).to_be_visible()
+            expect(page.get_by_text("New 19 · Learning 1 · Review 0")).to_be_visible()
+            assert question.inner_text() != first
+
+            page.keyboard.press("Space")
+            expect(page.get_by_text("Reference answer", exact=True)).to_be_visible()
+            page.keyboard.press("3")
+            expect(page.get_by_text("Rated good; next review in")).to_be_visible()
+            page.set_viewport_size({"width": 1280, "height": 720})
+            page.screenshot(path=str(ARTIFACTS / "study-1280.png"))
+        finally:
+            browser.close()
+    assert left_loopback == [], f"the app tried to reach the network: {left_loopback}"
