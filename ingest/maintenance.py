@@ -17,7 +17,15 @@ from studygraph.ingest.embedder import Embedder
 from studygraph.ingest.journal import Journal, write_journal
 from studygraph.ingest.lock import sweep_temp_files
 from studygraph.ingest.manifest import Manifest, load_manifest
-from studygraph.ingest.pipeline import IngestReport, ProgressFn, commit, locked, rebuild_locked, recover_locked
+from studygraph.ingest.pipeline import (
+    IngestReport,
+    ProgressFn,
+    commit,
+    locked,
+    rebuild_locked,
+    recover_locked,
+    store_failures,
+)
 from studygraph.ingest.reading import file_digest
 from studygraph.ingest.store import ChunkStore
 from studygraph.settings import Settings
@@ -40,7 +48,7 @@ def remove_notes(
     """
     started = time.perf_counter()
     store = store or ChunkStore(settings)
-    with locked(settings, lambda _p: None):
+    with locked(settings, lambda _p: None), store_failures(settings.home):
         recover_locked(settings, embedder, store)
         manifest = load_manifest(settings.home)
         if manifest is None:
@@ -101,7 +109,7 @@ def rebuild(
     """
     emit = progress or (lambda _p: None)
     store = store or ChunkStore(settings)
-    with locked(settings, emit):
+    with locked(settings, emit), store_failures(settings.home):
         sweep_temp_files(settings.home)
         if paths is None:
             manifest = load_manifest(settings.home)

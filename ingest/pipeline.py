@@ -19,7 +19,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -107,21 +108,25 @@ def sync(
     """
     emit = progress or (lambda _p: None)
     store = store or ChunkStore(settings)
-    with locked(settings, emit):
+    with locked(settings, emit), store_failures(settings.home):
         sweep_temp_files(settings.home)
-        try:
-            if read_journal(settings.home).rebuild:
-                recover_locked(settings, embedder, store, emit)
-            return sync_locked([Path(p) for p in paths], settings, embedder, store, emit)
-        except StoreUnavailableError as exc:
-            raise StoreUnavailableError(f"{exc}; {stopped(settings.home)}") from exc
+        if read_journal(settings.home).rebuild:
+            recover_locked(settings, embedder, store, emit)
+        return sync_locked([Path(p) for p in paths], settings, embedder, store, emit)
 
 
-def stopped(home: Path) -> str:
-    """What a write the Chroma server stopped leaves: the committed generation, still searchable."""
-    manifest = load_manifest(home)
-    where = f"generation {manifest.generation}" if manifest else "no index yet"
-    return f"the write stopped and the index stays at {where} (searches keep using it); run it again when the server is back"
+@contextmanager
+def store_failures(home: Path) -> Iterator[None]:
+    """Add to a Chroma server's failure what the stopped write leaves: the committed generation."""
+    try:
+        yield
+    except StoreUnavailableError as exc:
+        manifest = load_manifest(home)
+        where = f"generation {manifest.generation}" if manifest else "no index yet"
+        raise StoreUnavailableError(
+            f"{exc}; the write stopped and the index stays at {where} (searches keep using it); "
+            "run it again when the server is back"
+        ) from exc
 
 
 def recover_locked(

@@ -210,6 +210,9 @@ def test_a_server_killed_mid_ingest_stops_it_cleanly_and_the_next_ingest_complet
     assert f"stays at generation {first.generation}" in str(error)
     assert committed(home) == before
     searches_from_the_snapshot(home, embedder, server.url)
+    with pytest.raises(StoreUnavailableError, match=f"stays at generation {first.generation}"):
+        facade(home, embedder, chroma_url=server.url).remove([str(notes / "search.md")])
+    assert committed(home) == before
 
     server.start()
     report = facade(home, embedder, chroma_url=server.url).ingest([notes])
