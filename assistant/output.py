@@ -22,6 +22,22 @@ def display_path(path: str) -> str:
     return path
 
 
+def cited_at(source: str, start: int, end: int, units: str = "") -> str:
+    """Where lines stand, for people: `notes/a.md:12-15`, `paper.pdf p. 3, lines 12-15`,
+    `lab.ipynb cell 7, line 2`, `paper.pdf p. 3, line 40 to p. 4, line 2`."""
+    where = place(units, start, end)
+    if not where:
+        return f"{display_path(source)}:{start}-{end}"
+    kind = "page" if "page" in where else "cell"
+    name = "p. " if kind == "page" else "cell "
+    first, last = where[kind], where.get(f"end_{kind}", where[kind])
+    if first != last:
+        return f"{display_path(source)} {name}{first}, line {where['start_line']} to {name}{last}, line {where['end_line']}"
+    lines = f"line {where['start_line']}" if where["start_line"] == where["end_line"] else (
+        f"lines {where['start_line']}-{where['end_line']}")
+    return f"{display_path(source)} {name}{first}, {lines}"
+
+
 def hits_json(query: str, mode: str, hits: Sequence[Hit]) -> dict:
     return {
         "query": query,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from studygraph.assistant.output import answer_json, display_path, hits_json
+from studygraph.assistant.output import answer_json, cited_at, hits_json
 from studygraph.cli.app import facade, friendly
 from studygraph.cli.progressbar import echo_report, ingest_with_bar
 from studygraph.errors import QueryError
@@ -67,7 +67,7 @@ def search(
             typer.echo("no matching passages")
         for hit in hits:
             c = hit.chunk
-            typer.echo(f"{hit.rank}. {display_path(c.source)}:{c.start_line}-{c.end_line}  [{hit.score:.3f}]  {c.heading}")
+            typer.echo(f"{hit.rank}. {cited_at(c.source, c.start_line, c.end_line, c.units)}  [{hit.score:.3f}]  {c.heading}")
             typer.echo("   " + " ".join(c.text.split())[:200])
 
 def ask(
@@ -100,8 +100,9 @@ def ask(
         for sentence in answer.sentences:
             if not sentence.supported:
                 typer.echo(f"  unsupported by the cited notes: {sentence.text}", err=True)
+        units = {h.chunk.id: h.chunk.units for h in answer.hits}  # pages or cells of a PDF, deck or notebook
         for c in answer.citations:
-            typer.echo(f"  [{c.n}] {display_path(c.source)}:{c.start_line}-{c.end_line}  {c.heading}")
+            typer.echo(f"  [{c.n}] {cited_at(c.source, c.start_line, c.end_line, units.get(c.chunk_id, ''))}  {c.heading}")
         for r in answer.related:
             typer.echo(f"  next: {r.concept} ({r.type}, {r.relation} {r.via})")
 

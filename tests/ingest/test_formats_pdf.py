@@ -239,3 +239,12 @@ def test_a_folder_of_pdfs_none_readable_names_the_folder_and_why(vignettes: dict
         f"nothing to index in {folder.resolve()}: 4 files skipped (1 damaged; 1 encrypted; 1 no text layer; "
         "1 type not supported: .png); Studygraph reads .md, .markdown, .txt, .rst, .pdf, .ipynb, .docx, .pptx files"
     )
+
+
+def test_the_cli_cites_a_page_or_cell_as_a_person_reads_it() -> None:
+    from studygraph.assistant.output import cited_at
+
+    assert cited_at("/x/paper.pdf", 30, 33, "page:1@1-20,2@22-40") == "/x/paper.pdf p. 2, lines 9-12"
+    assert cited_at("/x/paper.pdf", 19, 23, "page:1@1-20,2@21-40") == "/x/paper.pdf p. 1, line 19 to p. 2, line 3"
+    assert cited_at("/x/lab.ipynb", 5, 5, "cell:7@4-9") == "/x/lab.ipynb cell 7, line 2"
+    assert cited_at("/x/a.md", 5, 9) == "/x/a.md:5-9"
