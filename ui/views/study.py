@@ -256,11 +256,11 @@ def _progress(deck: Deck) -> None:
     cols[0].metric("New", queue.new)
     cols[1].metric("Learning", queue.learning)
     cols[2].metric("Review", queue.review)
-    cols = st.columns(4)
-    cols[0].metric("Cards", stats.cards, help=f"{stats.new} never reviewed")
-    cols[1].metric("Reviewed", stats.reviewed_cards)
-    cols[2].metric("Retention", f"{stats.retention:.0%}" if stats.retention is not None else "-")
-    cols[3].metric("Mean score", f"{stats.mean_score:.2f}" if stats.mean_score is not None else "-")
+    deck_cols = st.columns(4)
+    deck_cols[0].metric("Cards", stats.cards, help=f"{stats.new} never reviewed")
+    deck_cols[1].metric("Reviewed", stats.reviewed_cards)
+    deck_cols[2].metric("Retention", f"{stats.retention:.0%}" if stats.retention is not None else "-")
+    deck_cols[3].metric("Mean score", f"{stats.mean_score:.2f}" if stats.mean_score is not None else "-")
     daily = {d.day.strftime("%m-%d"): d.reviews for d in stats.daily}
     if any(daily.values()):
         st.caption("Reviews per day")
