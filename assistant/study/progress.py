@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from studygraph.assistant.study.cards import Card
+from studygraph.assistant.study.keyterms import is_concept
 from studygraph.assistant.study.reviews import Review
 from studygraph.assistant.study.schedule import memory
 
@@ -99,7 +100,9 @@ def _mean(values: list[float]) -> float | None:
 
 
 def topics_of(card: Card) -> tuple[str, ...]:
-    return card.topics or card.key_concepts[:2]
+    """What a card is about, for the weakest-concepts chart: its topics, else its first
+    two key concepts that are concepts (never "ID" or "see")."""
+    return card.topics or tuple(k for k in card.key_concepts if is_concept(k))[:2]
 
 
 def progress(cards: list[Card], known: Iterable[Card], reviews: list[Review], due: dict[str, datetime],

@@ -40,3 +40,12 @@ def test_progress_counts_and_weakest_concepts(seeds_copy: Path, studygraph_home:
     clock.advance(minutes=10)
     deck.review(tfidf.id, "again")
     assert deck.progress().retention == 0.5
+
+
+def test_weakest_concepts_are_concepts() -> None:
+    from studygraph.assistant.study.cards import Card
+    from studygraph.assistant.study.progress import topics_of
+
+    card = Card("c", "How does it work?", "It doesn't predict class ID. See the Contrastive Loss.", "qa", "/n.md", 1, 1,
+                key_concepts=("ID", "see", "Contrastive Loss", "similarity"))
+    assert topics_of(card) == ("Contrastive Loss", "similarity")
