@@ -56,6 +56,13 @@ class ConceptGraph:
             g.add_edge(rel.source, rel.target, key=rel.relation, weight=rel.weight)
         return g
 
+    @cached_property
+    def topics(self) -> dict[str, int]:
+        """Concept id -> topic (community) number, 0 the largest; -1 for concepts without edges."""
+        from studygraph.graph.topics import topics
+
+        return topics(self.concepts, self.relations)
+
     def __len__(self) -> int:
         return len(self.concepts)
 

@@ -52,6 +52,8 @@ def _marked_shaped(name: str) -> bool:
     words = name.split()
     if not words or len(words) > 4 or not any(c.isalpha() for c in name):
         return False
+    if len(words) == 1 and name.islower() and known_word(name):
+        return False  # "*still*", "_cannot_", "*specify*": one stressed English word marks emphasis, not a term
     ends = {words[0].lower(), words[-1].lower()}
     if ends & STOP_WORDS or ends & GENERIC or all(w.lower() in VAGUE for w in words):
         return False
@@ -102,7 +104,7 @@ def code_terms(text: str) -> list[str]:
     for m in CODE.finditer(text):
         name = (m.group("a") or m.group("b") or "").strip().rstrip("()")
         if len(name) >= 3 and IDENTIFIER.match(name) and not CODE_JUNK.match(name) and any(c.isalpha() for c in name):
-            if name.isalpha() and name.islower() and known_word(name):
+            if name.isalpha() and name.islower() and (known_word(name) or name in STOP_WORDS or name in GENERIC):
                 continue  # `cross`, `zoo`: an English word in code is a value or argument, not a name to learn
             out.append(name)
     return out

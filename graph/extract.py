@@ -95,6 +95,8 @@ def extract(chunk: Chunk, lexicon: Lexicon, spans: list[Span] | None = None) -> 
         # "no ViT encoder", "not transformer": named, but not related to what the sentence is about.
         matches = [m for m in matches if not NEGATED.search(piece.text[max(0, m.start - 20) : m.start])]
         ids = list(dict.fromkeys(m.concept_id for m in matches))
+        if piece.kind == "code":
+            continue  # names side by side in code (arguments, arrows of a diagram) state no relation
         pair(ids, piece.start_line, piece.end_line)
         for src, tgt, rel in relations_in(piece.text, matches, types=types):
             typed.append((src, tgt, rel, piece.start_line, piece.end_line))

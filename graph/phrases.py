@@ -27,7 +27,7 @@ from studygraph.ingest.tokenize import STOP_WORDS
 # quantifiers, ordinals and vague modifiers ("the following example", "other
 # words", "a new way"). Not names of any field.
 GENERIC = frozenset(
-    ["also", "another", "any", "certain", "different", "each", "either", "every", "etc", "e.g", "eg", "i.e", "ie", "following", "first", "second", "third", "fourth", "last", "next", "previous", "former", "latter", "given", "many", "much", "several", "various", "new", "old", "same", "other", "such", "whole", "entire", "own", "particular", "specific", "usual", "usually", "typical", "common", "simple", "basic", "main", "important", "possible", "actual", "like", "unlike", "via", "able", "less", "least", "lot", "lots", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "zero", "below", "above", "here", "there", "now", "then", "thus", "hence", "therefore", "however", "although", "whether", "yes", "okay", "ok", "let", "lets", "let's", "see", "per", "within", "without", "among", "across", "upon", "onto", "toward", "towards", "versus", "vs", "unless", "since", "though", "whereas", "whose", "whichever", "whatever", "whenever", "yet", "else", "etc", "using", "including", "according", "regarding", "concerning", "depending", "assuming", "considering", "excluding"]
+    ["also", "another", "any", "certain", "different", "each", "either", "every", "etc", "e.g", "eg", "i.e", "ie", "following", "first", "second", "third", "fourth", "last", "next", "previous", "former", "latter", "given", "many", "much", "several", "various", "new", "old", "same", "other", "such", "whole", "entire", "own", "particular", "specific", "usual", "usually", "typical", "common", "simple", "basic", "main", "important", "possible", "actual", "like", "unlike", "via", "able", "less", "least", "lot", "lots", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "zero", "below", "above", "here", "there", "now", "then", "thus", "hence", "therefore", "however", "although", "whether", "yes", "okay", "ok", "let", "lets", "let's", "see", "per", "within", "without", "among", "across", "upon", "onto", "toward", "towards", "versus", "vs", "unless", "since", "though", "whereas", "whose", "whichever", "whatever", "whenever", "yet", "else", "etc", "using", "including", "according", "regarding", "concerning", "depending", "assuming", "considering", "excluding", "cannot", "must", "might", "may", "shall", "need", "needs", "et", "al", "enough", "rather", "quite"]
 )
 # Nouns too vague to be a term alone ("way", "case", "example"); inside a longer term they may stay
 # ("time series", "CVE number").
@@ -67,6 +67,8 @@ def known_word(word: str) -> bool:
 
 def noun_capable(word: str) -> bool:
     """A word that can head a noun phrase: a noun, or a word the lexicon does not know."""
+    if "'" in word or "’" in word:
+        return False  # "doesn't", "server's": a contraction or possessive ends no noun phrase
     tags = _tags(word)
     # A gerund names a process ("partial pooling", "importance sampling", "rebasing").
     return not tags or "NOUN" in tags or "PROPN" in tags or word.lower().endswith("ing")

@@ -52,6 +52,7 @@ LOSS_QUESTION = re.compile(r"\b(?:loss|objectives?)\b", re.I)
 PART_TYPES = frozenset({"architecture", "model", "technique", "loss", "retrieval"})
 
 
+MARKUP = re.compile(r"[*`]+|(?<!\w)_+|_+(?!\w)")
 NEGATED = re.compile(r"(?:\bnot|\bno|\bwithout|\bnever|n't)\s+(?:\w+\s+)?$", re.I)
 
 
@@ -82,7 +83,7 @@ def relations_in(
         x, y = left.concept_id, right.concept_id
         if x == y:
             continue
-        gap = text[left.end : right.start]
+        gap = MARKUP.sub("", text[left.end : right.start])  # "is an ensemble of *decision trees*"
         if _arrow(gap):
             out.append((x, y, "feeds"))
             continue

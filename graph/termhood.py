@@ -8,7 +8,7 @@ while "predictive density", seen only inside "posterior predictive density",
 scores 0.
 
 The bar is fixed, not fitted: a two-word phrase must stand on its own at least
-twice (C >= 2), in at least two chunks.
+twice (C >= 2), in at least two chunks, or three times in one.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from studygraph.graph.phrases import sub_terms
 from studygraph.graph.variants import key_of
 
 MIN_C_VALUE = 2.0
+MIN_ONE_PASSAGE = 3  # a short note is one chunk: three uses in it make a term too
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Term:
     """One multi-word candidate: its C-value, the chunks holding it and its spellings."""
 
     c_value: float = 0.0
+    frequency: int = 0
     chunks: set[str] = field(default_factory=set)
     forms: Counter[str] = field(default_factory=Counter)
 
@@ -58,9 +60,10 @@ def c_values(occurrences: Iterable[tuple[str, str]]) -> dict[str, Term]:
         longer = containers.get(key)
         nested = sum(freq[b] for b in longer) / len(longer) if longer else 0.0
         term.c_value = math.log2(max(length[key], 2)) * (freq[key] - nested)
+        term.frequency = freq[key]
     return dict(terms)
 
 
 def is_term(term: Term) -> bool:
     """Recurs on its own enough to be a term (see the module's note on the bar)."""
-    return term.c_value >= MIN_C_VALUE and len(term.chunks) >= 2
+    return term.c_value >= MIN_C_VALUE and (len(term.chunks) >= 2 or term.frequency >= MIN_ONE_PASSAGE)

@@ -47,11 +47,11 @@ def test_section_labels_are_not_things() -> None:
 
 STATS = {
     "pooling.md": "# Partial pooling\n\nPartial pooling is a compromise between complete pooling and no pooling.\n"
-                  "A hierarchical model shares information across groups. The hierarchical model uses partial pooling.\n\n"
+                  "A **hierarchical model** shares information across groups. The hierarchical model uses partial pooling.\n\n"
                   "## Examples\n\nThey are an information bottleneck. Fit it with `stan_glmer`.\n",
     "priors.md": "# Weakly informative priors\n\nA weakly informative prior is a prior that rules out implausible values.\n"
                  "The hierarchical model is fitted with `stan_glmer`. An autoregressive prior uses SSL keys.\n\n"
-                 "## Examples\n\nA random forest is an ensemble of decision trees.\n",
+                 "## Examples\n\nA random forest is an ensemble of *decision trees*.\n",
     "checks.md": "# Posterior predictive checks\n\nThe posterior predictive density is compared with the data.\n"
                  "The posterior predictive density is a distribution over new data.\n\n## Examples\n\nSee the hierarchical model. A decision tree splits the data.\n",
 }
@@ -63,10 +63,11 @@ def test_notes_of_another_field_get_their_own_concepts(tmp_path: Path) -> None:
     graph = build_graph(chunks_of(tmp_path / "n"))
     names = {key_of(c.name) for c in graph.concepts.values()}
     for expected in ("partial pooling", "hierarchical model", "weakly informative prior", "posterior predictive density",
-                     "stan_glmer", "random forest", "posterior predictive check"):
+                     "stan_glmer", "random forest"):
         assert key_of(expected) in names, expected
-    # Section labels, pronouns and the seeds' catalog do not become concepts here.
-    assert not names & {key_of(n) for n in ("examples", "they", "self-supervised learning", "causal language modeling")}
+    # Section labels, a title used once, pronouns and the seeds' catalog do not become concepts here.
+    assert not names & {key_of(n) for n in ("examples", "posterior predictive checks", "they", "self-supervised learning",
+                                           "causal language modeling")}
     edges = {(key_of(graph.concepts[r.source].name), key_of(graph.concepts[r.target].name), r.relation) for r in graph.relations}
     assert (key_of("random forest"), key_of("decision tree"), "uses") in edges
     assert (key_of("hierarchical model"), key_of("partial pooling"), "uses") in edges
@@ -79,3 +80,19 @@ def test_a_term_is_defined_where_the_notes_call_it_so(tmp_path: Path) -> None:
     concept = graph.concept("coset enumeration")
     assert concept is not None and concept.definition is not None
     assert "is called coset enumeration" in (concept.definition.quote or "")
+
+
+def test_stress_and_values_are_not_terms() -> None:
+    assert defined_terms("This is *still* fine, you *cannot* skip it.", "sentence") == []
+    assert [t[0] for t in defined_terms("A *coset table* lists cosets; *relators* are words.", "sentence")] == ["coset table", "relators"]
+    assert code_terms("Combine with `and` or `or`.") == []
+
+
+def test_topics_split_a_graph_into_its_communities(tmp_path: Path) -> None:
+    write_note(tmp_path / "n", "a.md", "# Groups\n\nA *free group* has a *coset table*. The coset table lists each coset.\n"
+               "A free group acts on the coset table. Each coset of a free group is in the coset table.\n")
+    write_note(tmp_path / "n", "b.md", "# Git\n\nA *merge commit* has two *parent commits*. The merge commit records each parent commit.\n"
+               "A merge commit is made by `git merge`. Run `git merge` to make a merge commit.\n")
+    graph = build_graph(chunks_of(tmp_path / "n"))
+    topic = {graph.concepts[cid].name.lower(): t for cid, t in graph.topics.items()}
+    assert topic["free group"] == topic["coset table"] != topic["merge commit"] == topic["parent commits"] != -1
