@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from studygraph.assistant.study.cards import Card, clean_markup
+from studygraph.assistant.study.concepts import strip_question
 from studygraph.assistant.study.keyterms import key_concepts
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,8 @@ def compose(card: Card, ask: Ask) -> Card | None:
     # that lie close together, so the range stays a passage a student can read.
     first = citations[0]
     near = [c for c in citations if c.source == first.source and abs(c.start_line - first.start_line) <= MAX_SPREAD]
-    quotes = list(dict.fromkeys(clean_markup(c.quote) for c in near))
+    # A quote that opens with a numbered question of the note shows only its answer.
+    quotes = list(dict.fromkeys(strip_question(clean_markup(c.quote)) for c in near))
     return replace(
         card,
         answer="\n".join(quotes),
