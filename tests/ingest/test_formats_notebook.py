@@ -109,3 +109,38 @@ def test_a_notebook_without_text_says_so(tmp_path: Path) -> None:
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")]), str(path))
     with pytest.raises(NoteError, match="contains no text"):
         read_note(path, LIMIT)
+
+
+@pytest.mark.slow
+def test_an_edited_notebook_re_embeds_only_the_cell_that_changed_and_moved_cells_keep_their_new_numbers(
+    tmp_path: Path, embedder
+) -> None:
+    from studygraph.assistant.facade import Studygraph
+    from studygraph.assistant.output import hits_json
+    from studygraph.settings import load_settings
+
+    cells = [
+        nbformat.v4.new_markdown_cell("# Gradient descent\n\nGradient descent follows the negative gradient downhill."),
+        nbformat.v4.new_code_cell("def step(w, grad, lr=0.1):\n    return w - lr * grad"),
+        nbformat.v4.new_markdown_cell("The learning rate sets the size of each step; too large and it diverges."),
+    ]
+    folder = tmp_path / "course"
+    folder.mkdir()
+    path = folder / "optim.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), str(path))
+    sg = Studygraph(load_settings())
+    sg.embedder = embedder
+    first = sg.ingest([folder])
+    assert first.embedded == first.chunks == 3
+
+    cells[2] = nbformat.v4.new_markdown_cell("The learning rate sets the size of each step; too small and it crawls.")
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Week 3 notes."), *cells]), str(path))
+    second = sg.ingest([folder])
+
+    assert [Path(p).name for p in second.updated] == ["optim.ipynb"]
+    assert second.embedded == 2  # the new cell and the edited one; the others moved down one cell, unchanged
+    hits = hits_json("q", "hybrid", sg.search("How is one step of gradient descent computed?", k=4))["hits"]
+    cell = {h["text"].strip("`\n").split("\n")[0]: (h["cell"], h["start_line"], h["end_line"]) for h in hits}
+    assert cell["# Gradient descent"] == (2, 1, 3)  # kept chunks: same vectors, their new cell numbers
+    assert cell["def step(w, grad, lr=0.1):"] == (3, 1, 2)  # the fences are no lines of the cell
+    assert cell["Week 3 notes."] == (1, 1, 1)
