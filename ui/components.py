@@ -8,6 +8,7 @@ markdown gives a meaning to, so a note's `<script>`, `![img](http://...)` or
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from collections.abc import Callable
@@ -159,6 +160,17 @@ def legend_html(types: list[str]) -> str:
         for t in types if t in TYPE_COLOURS
     )
     return f'<div style="font-size:0.85rem;color:#555">{items}</div>'
+
+
+def swatches_html(items: list[tuple[str, str]]) -> str:
+    """A row of coloured dots with labels; labels come from the notes, so they are escaped."""
+    spans = "".join(
+        f'<span style="margin-right:14px;white-space:nowrap"><span style="display:inline-block;width:10px;'
+        f'height:10px;border-radius:50%;background:{colour};margin-right:5px"></span>{html.escape(label)}</span>'
+        for colour, label in items
+    )
+    return f'<div style="font-size:0.85rem;opacity:0.8">{spans}</div>'
+
 
 
 def heading_path(heading: str, title: str) -> str:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from studygraph.assistant.types import ConceptGraph
 
 FALLBACK_COLOUR = "#b0b0b0"
+# Ten colours a reader tells apart (Tableau 10), one per topic of the overview.
+TOPIC_PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
 
 
 @dataclass(frozen=True)
@@ -55,23 +57,67 @@ def ego(graph: ConceptGraph, centre: str, depth: int = 2, types: Collection[str]
 
 
 def overview(graph: ConceptGraph, types: Collection[str] | None = None, cap: int = 60) -> View:
-    """The best-connected concepts of the allowed types."""
+    """The best-connected concepts of the allowed types, spread over the graph's topics.
+
+    When more concepts qualify than the cap, topics take turns (largest first), each giving
+    its next best-connected concept, so a big graph's overview shows every major topic
+    rather than the one cluster of hubs.
+    """
     allowed = set(types) if types is not None else None
     ids = [cid for cid, c in graph.concepts.items() if allowed is None or c.type in allowed]
     ranked = sorted(ids, key=lambda c: (-degree(graph, c), graph.concepts[c].name.lower()))
-    return View(tuple(ranked[:cap]), len(ranked))
+    if len(ranked) <= cap:
+        return View(tuple(ranked), len(ranked))
+    topics = graph.topics
+    queues: dict[int, list[str]] = {}
+    for cid in ranked:
+        queues.setdefault(topics.get(cid, -1), []).append(cid)
+    order = sorted((t for t in queues if t >= 0), key=lambda t: (-len(queues[t]), t)) + ([-1] if -1 in queues else [])
+    picked: list[str] = []
+    while len(picked) < cap:
+        for topic in order:
+            if queues[topic] and len(picked) < cap:
+                picked.append(queues[topic].pop(0))
+        if not any(queues[t] for t in order):
+            break
+    picked.sort(key=lambda c: (-degree(graph, c), graph.concepts[c].name.lower()))
+    return View(tuple(picked), len(ranked))
 
 
-def elements(graph: ConceptGraph, view: View, colours: dict[str, str]) -> list[dict]:
+def topic_colours(graph: ConceptGraph, ids: Collection[str]) -> dict[int, str]:
+    """A colour for each topic among `ids` (largest topics first), grey past the palette."""
+    counts: dict[int, int] = {}
+    for cid in ids:
+        t = graph.topics.get(cid, -1)
+        if t >= 0:
+            counts[t] = counts.get(t, 0) + 1
+    ordered = sorted(counts, key=lambda t: (-counts[t], t))
+    return {t: TOPIC_PALETTE[i] if i < len(TOPIC_PALETTE) else FALLBACK_COLOUR for i, t in enumerate(ordered)}
+
+
+def topic_names(graph: ConceptGraph, ids: Collection[str]) -> dict[int, str]:
+    """Each shown topic named after its best-connected concept."""
+    names: dict[int, str] = {}
+    for cid in sorted(ids, key=lambda c: -degree(graph, c)):
+        t = graph.topics.get(cid, -1)
+        if t >= 0 and t not in names:
+            names[t] = graph.concepts[cid].name
+    return names
+
+
+def elements(graph: ConceptGraph, view: View, colours: dict[str, str], by_topic: bool = False) -> list[dict]:
     """Cytoscape.js elements: the view's nodes and every edge between two of them.
 
-    Parallel edges of one relation collapse into one; the centre is marked selected.
+    Nodes are coloured by type (`colours`), or by topic with `by_topic`. Parallel edges of
+    one relation collapse into one; the centre is marked selected.
     """
     shown = set(view.ids)
     out: list[dict] = []
+    palette = topic_colours(graph, view.ids) if by_topic else {}
     for cid in view.ids:
         c = graph.concepts[cid]
-        node: dict[str, object] = {"data": {"id": cid, "label": c.name, "type": c.type, "colour": colours.get(c.type, FALLBACK_COLOUR)}}
+        colour = palette.get(graph.topics.get(cid, -1), FALLBACK_COLOUR) if by_topic else colours.get(c.type, FALLBACK_COLOUR)
+        node: dict[str, object] = {"data": {"id": cid, "label": c.name, "type": c.type, "colour": colour}}
         if cid == view.centre:
             node["selected"] = True
         out.append(node)

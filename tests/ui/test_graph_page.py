@@ -81,3 +81,13 @@ def test_type_filter_and_node_cap(shared_home, app):
 def test_unknown_concept_suggests_close_names(shared_home, app):
     open_graph(app, "Flamengo")
     assert "did you mean Flamingo" in unescape(app.warning[0].value)
+
+
+def test_colour_by_topic_names_each_topic_after_its_hub(shared_home, app):
+    open_graph(app)
+    app.radio(key="graph_colour_by").set_value("topic")
+    ok(app.run())
+    nodes = [e["data"] for e in cytoscape_elements(app) if "source" not in e["data"]]
+    assert len({n["colour"] for n in nodes}) >= 3  # several topics, each its own colour
+    legend = " ".join(str(getattr(h, "body", "")) for h in app.get("html"))
+    assert legend.count("around ") >= 3

@@ -58,3 +58,29 @@ def test_elements_colour_by_type_select_the_centre_and_collapse_parallel_edges()
     }
     assert all(e["source"] in nodes and e["target"] in nodes for e in edges)
     assert next(e for e in edges if e["relation"] == "trained_with")["label"] == "trained with"
+
+
+def two_clusters(size: int = 6) -> ConceptGraph:
+    """Two dense clusters joined by one weak edge; the first cluster's nodes have more edges."""
+    left = [f"l{i}" for i in range(size)]
+    right = [f"r{i}" for i in range(size)]
+    concepts = {cid: Concept(cid, cid.upper(), "concept") for cid in left + right}
+    relations = [Relation(a, b, "related", 1.0) for group in (left, right) for i, a in enumerate(group) for b in group[i + 1:]]
+    relations += [Relation("l0", "r0", "related", 0.01)]
+    relations += [Relation(a, b, "uses", 1.0) for i, a in enumerate(left) for b in left[i + 1:]]  # hubs on the left
+    return ConceptGraph(concepts, relations)
+
+
+def test_overview_spreads_over_topics_when_capped():
+    g = two_clusters()
+    assert len({g.topics[c] for c in g.concepts}) == 2
+    view = overview(g, cap=4)
+    assert {cid[0] for cid in view.ids} == {"l", "r"}  # not just the best-connected cluster
+    assert view.total == 12 and view.capped
+
+
+def test_elements_colour_by_topic():
+    g = two_clusters()
+    items = elements(g, View(("l1", "l2", "r1"), 3), {}, by_topic=True)
+    colours = {e["data"]["id"]: e["data"]["colour"] for e in items if "source" not in e["data"]}
+    assert colours["l1"] == colours["l2"] != colours["r1"]

@@ -15,6 +15,7 @@ SEARCH = "graph_search"
 TYPES = "graph_types"
 DEPTH = "graph_depth"
 CAP = "graph_cap"
+COLOUR_BY = "graph_colour_by"
 MAX_PASSAGES = 40
 
 
@@ -42,10 +43,10 @@ def _controls(graph: ConceptGraph, current: str | None) -> tuple[list[str], int,
     return list(st.session_state[TYPES] or ()), st.session_state[DEPTH], st.session_state[CAP]
 
 
-def _draw(graph: ConceptGraph, view: graph_view.View) -> str | None:
+def _draw(graph: ConceptGraph, view: graph_view.View, by_topic: bool = False) -> str | None:
     """The graph; returns the id of a node the user clicked, if it is not the centre."""
-    items = graph_view.elements(graph, view, components.TYPE_COLOURS)
-    key = f"cy_{abs(hash((view.ids, view.centre))) % 10**12}"
+    items = graph_view.elements(graph, view, components.TYPE_COLOURS, by_topic)
+    key = f"cy_{abs(hash((view.ids, view.centre, by_topic))) % 10**12}"
     clicked = cytoscape(items, graph_view.stylesheet(), height="560px", key=key, selection_type="single",
                         layout={"name": "fcose", "animate": False, "nodeRepulsion": 9000, "idealEdgeLength": 70,
                                 "randomize": True})
@@ -112,14 +113,20 @@ if wanted and concept is None:
     hint = f"; did you mean {', '.join(close)}?" if close else "."
     st.warning(md(f"No concept named {wanted!r} in your notes{hint}"))
 types, depth, cap = _controls(graph, concept.name if concept else None)
-st.html(components.legend_html([t for t in components.TYPE_COLOURS if t in types]))
+by_topic = st.radio("Colour by", ["type", "topic"], key=COLOUR_BY, horizontal=True,
+                    help="Topics are groups of concepts your notes link closely (communities of the graph)") == "topic"
 
 if concept:
     view = graph_view.ego(graph, concept.id, depth, types, cap)
     note = f"{concept.name} and its neighbours up to depth {depth}"
 else:
     view = graph_view.overview(graph, types, cap)
-    note = "the best-connected concepts; choose one for its neighbourhood"
+    note = "the best-connected concepts of each topic; choose one for its neighbourhood"
+if by_topic:
+    names, colours = graph_view.topic_names(graph, view.ids), graph_view.topic_colours(graph, view.ids)
+    st.html(components.swatches_html([(colours[t], f"around {names[t]}") for t in colours if colours[t] != graph_view.FALLBACK_COLOUR]))
+else:
+    st.html(components.legend_html([t for t in components.TYPE_COLOURS if t in types]))
 shown = f"Showing {len(view.ids)} of {view.total}: " if view.capped else f"Showing {len(view.ids)}: "
 left, right = st.columns([3, 2], gap="medium")
 with left:
@@ -129,7 +136,7 @@ with left:
         st.session_state[state.CONCEPT] = None
         st.rerun()
     if view.ids:
-        clicked = _draw(graph, view)
+        clicked = _draw(graph, view, by_topic)
         if clicked:
             st.session_state[state.CONCEPT] = graph.concepts[clicked].name
             st.rerun()
