@@ -80,11 +80,15 @@ def _lines(textpage: Any) -> list[Line]:
     return out
 
 
-def raw_lines(data: bytes, path: str) -> list[list[Line]]:
+def raw_lines(data: bytes, path: str, max_chars: int = 0) -> list[list[Line]]:
     """PDFium's lines of every page, cleaned, furniture still in.
 
+    Args:
+        max_chars: when > 0, refuse once the pages counted so far hold more characters,
+            before their text is copied out (a small file can hold a huge text).
+
     Raises:
-        NoteError: encrypted with a password, not a PDF, damaged, or too many pages.
+        NoteError: encrypted with a password, not a PDF, damaged, too many pages or characters.
     """
     try:
         pdf = pdfium.PdfDocument(data)
@@ -96,11 +100,14 @@ def raw_lines(data: bytes, path: str) -> list[list[Line]]:
     try:
         if len(pdf) > MAX_PAGES:
             raise NoteError(path, f"has {len(pdf):,} pages, over the {MAX_PAGES:,}-page limit for a PDF")
-        pages = []
+        pages, chars = [], 0
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
             try:
+                chars += textpage.count_chars()
+                if 0 < max_chars < chars:
+                    raise NoteError(path, f"has over {max_chars:,} characters of text, over the {max_chars:,}-byte limit (STUDYGRAPH_MAX_NOTE_BYTES)")
                 pages.append(_lines(textpage))
             finally:
                 textpage.close()
@@ -190,9 +197,9 @@ def page_lines(pages: list[list[Line]]) -> list[list[str]]:
     return out
 
 
-def read_pages(data: bytes, path: str) -> list[list[str]]:
+def read_pages(data: bytes, path: str, max_chars: int = 0) -> list[list[str]]:
     """Each page's lines as the note holds them (what a citation's lines count)."""
-    return page_lines(raw_lines(data, path))
+    return page_lines(raw_lines(data, path, max_chars))
 
 
 def read_pdf(data: bytes, path: str, max_chars: int) -> Document:
@@ -201,7 +208,7 @@ def read_pdf(data: bytes, path: str, max_chars: int) -> Document:
     Raises:
         NoteError: encrypted, damaged, too many pages, or no text layer at all (a scan).
     """
-    pages = read_pages(data, path)
+    pages = read_pages(data, path, max_chars)
     lines: list[str] = []
     units: list[Unit] = []
     blank: list[int] = []

@@ -11,6 +11,7 @@ from pathlib import Path
 import pypdf
 import pypdfium2 as pdfium
 import pytest
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from studygraph.errors import NoteError
 from studygraph.ingest.chunking import split_note
@@ -204,8 +205,30 @@ def test_too_many_pages_or_too_much_text_is_refused(vignettes: dict[str, Path], 
     monkeypatch.setattr(pdf_format, "MAX_PAGES", 5)
     with pytest.raises(NoteError, match="has 6 pages, over the 5-page limit"):
         read_note(path, LIMIT)
-    with pytest.raises(NoteError, match="over the 10,000-byte limit"):
-        read_note(vignettes["zoo.pdf"], 10_000)
+
+
+def text_bomb(path: Path, lines: int) -> Path:
+    """A PDF of a few kilobytes whose one page holds `lines` x 100 characters of text."""
+    writer = pypdf.PdfWriter()
+    page = writer.add_blank_page(612, 792)
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Helvetica")})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+    stream = DecodedStreamObject()
+    stream.set_data(b"BT /F1 1 Tf 1 TL 0 700 Td " + (b"(" + b"word " * 20 + b") Tj T* ") * lines + b"ET")
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    page.compress_content_streams()
+    writer.write(str(path))
+    return path
+
+
+def test_a_small_pdf_holding_a_huge_text_is_refused_before_its_text_is_copied(tmp_path: Path) -> None:
+    bomb = text_bomb(tmp_path / "bomb.pdf", 20_000)
+    assert bomb.stat().st_size < 20_000
+    with pytest.raises(NoteError) as raised:
+        read_note(bomb, 1_000_000)
+    assert raised.value.reason == "has over 1,000,000 characters of text, over the 1,000,000-byte limit (STUDYGRAPH_MAX_NOTE_BYTES)"
+    assert Skipped(str(bomb), raised.value.reason).kind == "too large"
 
 
 def test_a_pdf_added_from_the_app_is_checked_as_ingest_reads_it(vignettes: dict[str, Path], tmp_path: Path) -> None:
