@@ -342,6 +342,8 @@ class Studygraph:
             yield piece
 
     def _use_llm(self, llm: bool | None) -> bool:
+        if not llm and not self.settings.llm_url.strip():
+            return False  # no LLM asked for or set (llm_configured's test): its client stays unimported
         from studygraph.assistant.llm.answer import llm_configured
 
         if llm and not llm_configured(self.settings):
