@@ -74,13 +74,14 @@ def _looks_like_model(name: str) -> bool:
     return inner_caps or (caps >= 2 and any(c.isdigit() for c in compact)) or bool(VERSIONED.match(name) and caps >= 2)
 
 
-def guess_type(name: str, long_form: str = "", gloss: str = "") -> str:
+def guess_type(name: str, long_form: str = "", gloss: str = "", in_code: bool = False) -> str:
     """The node type of a discovered concept.
 
     Args:
         name: the concept's display name.
         long_form: its spelled-out form when the notes give one (`ASR` -> `Automatic Speech Recognition`).
         gloss: the words after "X is a ..." when the notes define it so.
+        in_code: the notes write it as code (`sslVerify`, `CoordSys3D`): an identifier, not a model.
 
     Returns:
         One of graph.model.TYPES.
@@ -96,7 +97,7 @@ def guess_type(name: str, long_form: str = "", gloss: str = "") -> str:
     for kind, pattern in GLOSS_RULES if head else ():
         if pattern.search(head):
             return kind
-    if _looks_like_model(name):
+    if _looks_like_model(name) and not in_code:
         return "model"
     for kind, pattern in HEAD_RULES:
         if pattern.search(name.strip()):

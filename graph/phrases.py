@@ -41,7 +41,7 @@ AUXILIARIES = frozenset(
 DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "each", "every", "its", "their", "all", "no"})
 # After "<noun> <word>s", these mark <word>s as the verb: "the module deals with", "it records two".
 VERB_FOLLOWERS = DETERMINERS | frozenset(
-    ["with", "of", "to", "in", "on", "for", "by", "as", "from", "into", "about", "that", "how", "what", "whether", "up", "out", "two", "three", "four", "several", "many", "some"]
+    ["with", "of", "to", "in", "on", "for", "by", "as", "from", "into", "about", "that", "how", "what", "whether", "up", "out", "one", "two", "three", "four", "several", "many", "some"]
 )
 ARTICLES = frozenset({"a", "an", "the", "this", "that", "each", "every", "its", "their", "our", "your"})
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’][a-z]+)?(?:-[A-Za-z0-9]+)*")

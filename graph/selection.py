@@ -59,8 +59,16 @@ class Selection:
 
 
 def _display(group: _Group) -> str:
-    # Prefer the spelling with the most capitals among the commonest (`SigLIP` over `siglip`).
-    return max(group.forms.items(), key=lambda kv: (kv[1], sum(c.isupper() for c in kv[0]), -len(kv[0])))[0]
+    # Prefer the spelling with the most capitals among the commonest (`SigLIP` over `siglip`); a
+    # plural counts for its singular when the notes use both ("token embedding", not "...embeddings").
+    counts = Counter(group.forms)
+    for form, n in group.forms.items():
+        for singular in (form[:-1], form[:-2]) if form.endswith("s") else ():
+            if singular in counts:
+                counts[singular] += n
+                counts[form] = 0
+                break
+    return max(counts.items(), key=lambda kv: (kv[1], sum(c.isupper() for c in kv[0]), -len(kv[0])))[0]
 
 
 def select(
@@ -104,7 +112,7 @@ def select(
     terms = c_values(phrases)
     for key, term in terms.items():
         anchor = groups.get(key)
-        anchored = anchor is not None and bool(anchor.hows & ANCHORS)
+        anchored = (anchor is not None and bool(anchor.hows & ANCHORS)) or _eponym(term.forms)
         if is_term(term) and (anchored or term.c_value >= STANDALONE_C_VALUE) and not is_label(term.forms.most_common(1)[0][0]):
             group = groups[key]
             group.forms.update(term.forms)
@@ -136,7 +144,8 @@ def select(
         aliases = [f for f in group.forms if f != name and key_of(f) == key]
         aliases += [lf for lf in group.longs if base.lookup(lf) is None]
         gloss = group.glosses.most_common(1)[0][0] if group.glosses else ""
-        entries.append(Entry(name, guess_type(name, long, gloss), tuple(dict.fromkeys(aliases)), origin="notes"))
+        kind = guess_type(name, long, gloss, in_code="code" in group.hows)
+        entries.append(Entry(name, kind, tuple(dict.fromkeys(aliases)), origin="notes"))
     logger.debug("discovered %d concepts from %d candidate names", len(entries), len(groups))
     return Selection(tuple(entries), {cid: tuple(dict.fromkeys(a)) for cid, a in catalog_aliases.items()})
 
@@ -152,6 +161,14 @@ def _keep(group: _Group, name: str, base: Lexicon) -> bool:
     if "code" in group.hows and recurs and len(group.files) >= 2:
         return True  # a command or function several notes use, not one example's variable
     return recurs and bool(group.hows & RECURRING)
+
+
+def _eponym(forms: Counter) -> bool:
+    """A phrase whose first word keeps its capital every time it is used ("Todd-Coxeter algorithm",
+    "Gibbs sampler", "Jensen's inequality"): named after someone or something, so a term."""
+    total = sum(forms.values())
+    capitalised = sum(n for form, n in forms.items() if form[:1].isupper() and not form.split()[0].isupper())
+    return total >= 2 and capitalised == total
 
 
 def _extends_known_model(name: str, base: Lexicon) -> bool:

@@ -9,6 +9,7 @@ does not read as `Gemini 15` in a different order).
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -112,7 +113,7 @@ def is_strict(name: str, kind: str) -> bool:
     capitals so that `clip`, `align` or `sam` in running text do not match; a
     single capitalised word naming a model or data set (Whisper, Gemini, Donut)
     must keep its capital. Tokens with digits (BM25, Word2Vec, T5) are
-    unambiguous and match in any case.
+    unambiguous and match in any case. A camelCase identifier keeps its capitals.
     """
     words = name_words(name)
     for word in words:
@@ -120,6 +121,8 @@ def is_strict(name: str, kind: str) -> bool:
             continue
         if sum(c.isupper() for c in word) >= 2:
             return True
+        if any(a.islower() and b.isupper() for a, b in itertools.pairwise(word)):
+            return True  # camelCase (`insteadOf`, `sslVerify`): never the words "instead of" in prose
     if len(words) == 1 and kind in ("model", "dataset", "benchmark", "retrieval"):
         word = words[0]
         return word[:1].isupper() and not any(c.isdigit() for c in word)

@@ -40,4 +40,6 @@ def lines_name(source: str, start: int, end: int, concept: Concept) -> bool:
     (case, spaces, hyphens and a plural ending ignored)."""
     lines = split_lines(Path(source).read_text(encoding="utf-8"))
     text = squash("\n".join(lines[start - 1 : end]))
-    return any(squash(form) in text for form in (concept.name, *concept.aliases) if squash(form))
+    forms = {squash(form) for form in (concept.name, *concept.aliases) if squash(form)}
+    forms |= {form[:-1] for form in forms if form.endswith("s") and len(form) > 3}  # the plural ending
+    return any(form in text for form in forms)

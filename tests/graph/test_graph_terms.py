@@ -96,3 +96,21 @@ def test_topics_split_a_graph_into_its_communities(tmp_path: Path) -> None:
     graph = build_graph(chunks_of(tmp_path / "n"))
     topic = {graph.concepts[cid].name.lower(): t for cid, t in graph.topics.items()}
     assert topic["free group"] == topic["coset table"] != topic["merge commit"] == topic["parent commits"] != -1
+
+
+def test_a_phrase_named_after_someone_is_a_term(tmp_path: Path) -> None:
+    write_note(tmp_path / "n", "a.md", "# Sampling\n\nWe draw with the Gibbs sampler here.\n\n## More\n\nThe Gibbs sampler updates one "
+               "coordinate. The computation time grows.\n\n## Again\n\nThe computation time of a Gibbs sampler is long.\n")
+    names = {key_of(c.name) for c in build_graph(chunks_of(tmp_path / "n")).concepts.values()}
+    assert key_of("Gibbs sampler") in names and key_of("computation time") not in names
+
+
+def test_a_camel_case_setting_is_not_the_words_it_joins(tmp_path: Path) -> None:
+    write_note(tmp_path / "n", "a.md", "# URLs\n\nSet `url.insteadOf` to rewrite URLs. The `insteadOf` value is a prefix.\n\n"
+               "## B\n\nUse ssh instead of https. The `insteadOf` key is read at fetch time.\n")
+    write_note(tmp_path / "n", "b.md", "# Fetch\n\nThe `insteadOf` rule applies to every remote.\n")
+    graph = build_graph(chunks_of(tmp_path / "n"))
+    concept = graph.concept("insteadOf")
+    assert concept is not None and concept.type == "concept"  # an identifier in code, not a model
+    assert graph.mentions("Use ssh instead of https.") == []  # the words do not name it
+    assert [c.name for c in graph.mentions("Set url.insteadOf first.")] == ["insteadOf"]
