@@ -8,6 +8,7 @@ chunk comes back unchanged.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from studygraph.ingest.spans import Span
 
 DEFINES = re.compile(r"^[*_`\"“”']*\s*(?:\([^()]{1,80}\)\s*)?(?:[—–:-]\s*|,\s*)?(?:is|are|refers to|means|stands for)\s+(?:an?|the|one)\b", re.I)
 TERM_ROW = re.compile(r"^\W*\*\*[^*]+\*\*\s*(?::\*\*|:|\||[—–-])?\s*(?P<rest>\S.*?)\s*\|?\s*$")
+LIST_GAP = re.compile(r"^[\s*_`\"'’”)]*(?:,|;|/|\||,?\s*(?:and|or|as well as)\b)[\s*_`\"'‘“(]*$", re.I)
 MAX_QUOTE = 300
 MIN_DEFINITION = 40  # characters; shorter first answers are kept only when nothing better follows
 MAX_GROUP_LINES = 20  # a heading pairs with the lines just under it, not a whole chapter
@@ -81,10 +83,10 @@ def extract(chunk: Chunk, lexicon: Lexicon, spans: list[Span] | None = None) -> 
     subjects = {g.index: _subject(g, found[g.index], lexicon) for g in groups}
     defined_given: dict[int, int] = {}
 
-    def pair(ids, start: int, end: int, others=None) -> None:
+    def pair(ids, start: int, end: int, others=None, apart: frozenset = frozenset()) -> None:
         for a in ids:
             for b in others if others is not None else ids:
-                if a < b or (others is not None and a != b):
+                if (a < b or (others is not None and a != b)) and frozenset((a, b)) not in apart:
                     x, y = sorted((a, b))
                     pairs.add((x, y, start, end))
 
@@ -97,7 +99,7 @@ def extract(chunk: Chunk, lexicon: Lexicon, spans: list[Span] | None = None) -> 
         ids = list(dict.fromkeys(m.concept_id for m in matches))
         if piece.kind == "code":
             continue  # names side by side in code (arguments, arrows of a diagram) state no relation
-        pair(ids, piece.start_line, piece.end_line)
+        pair(ids, piece.start_line, piece.end_line, apart=_siblings(piece.text, matches))
         for src, tgt, rel in relations_in(piece.text, matches, types=types):
             typed.append((src, tgt, rel, piece.start_line, piece.end_line))
         _definition(piece, matches, lexicon, definitions)
@@ -131,6 +133,23 @@ def extract(chunk: Chunk, lexicon: Lexicon, spans: list[Span] | None = None) -> 
         typed=tuple(dict.fromkeys(typed)),
         definitions=tuple(definitions),
     )
+
+
+def _siblings(text: str, matches: list[Match]) -> frozenset:
+    """Pairs of concepts that only stand in one list ("BGE, E5, GTE and Cohere embed"): items of an
+    enumeration of three or more are siblings, not related to one another by that line.
+    A blind judge rejected such pairs as edges on every corpus."""
+    runs: list[list[str]] = [[matches[0].concept_id]] if matches else []
+    for left, right in itertools.pairwise(matches):
+        if LIST_GAP.match(text[left.end : right.start]):
+            runs[-1].append(right.concept_id)
+        else:
+            runs.append([right.concept_id])
+    out: set[frozenset] = set()
+    for run in runs:
+        if len(set(run)) >= 3:
+            out |= {frozenset((a, b)) for a in run for b in run if a != b}
+    return frozenset(out)
 
 
 def _definition(piece: Piece, matches: list[Match], lexicon: Lexicon, out: list) -> None:

@@ -114,3 +114,14 @@ def test_a_camel_case_setting_is_not_the_words_it_joins(tmp_path: Path) -> None:
     assert concept is not None and concept.type == "concept"  # an identifier in code, not a model
     assert graph.mentions("Use ssh instead of https.") == []  # the words do not name it
     assert [c.name for c in graph.mentions("Set url.insteadOf first.")] == ["insteadOf"]
+
+
+def test_items_of_one_list_are_siblings_not_related(tmp_path: Path) -> None:
+    for name in ("a.md", "b.md"):
+        write_note(tmp_path / "n", name, f"# Tools {name}\n\nMerge tools: **TkDiff**, **xxdiff**, **HelixCore** and **kdiff3**.\n"
+                   "**TkDiff** uses **Tcl** to draw its window.\n")
+    graph = build_graph(chunks_of(tmp_path / "n"))
+    assert {"TkDiff", "xxdiff", "HelixCore", "kdiff3", "Tcl"} <= {c.name for c in graph.concepts.values()}
+    pairs = {frozenset((graph.concepts[r.source].name, graph.concepts[r.target].name)) for r in graph.relations}
+    assert frozenset(("xxdiff", "HelixCore")) not in pairs and frozenset(("TkDiff", "kdiff3")) not in pairs
+    assert frozenset(("TkDiff", "Tcl")) in pairs
