@@ -14,7 +14,7 @@ export HF_HUB_DISABLE_PROGRESS_BARS := 1
 export TOKENIZERS_PARALLELISM := false
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: install browser ingest run test test-fast lint bench eval clean
+.PHONY: install browser ingest run test test-fast lint bench bench-notes eval clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,12 @@ lint: install
 
 bench: install
 	$(PY) benchmarks/run_all.py
+
+# The blind multi-corpus evaluation (#16, #17): fetches the corpora into benchmarks/corpora/notes/
+# (never committed), scores retrieval and answers, then the concept graph against the teachers' lists.
+# The held-out corpus runs only with FINAL=1, before an issue is resolved.
+bench-notes: install
+	$(PY) benchmarks/notes_eval.py $(if $(FINAL),--final) && $(PY) benchmarks/graph_eval.py $(if $(FINAL),--final)
 
 eval: install
 	$(BIN)/studygraph ingest seeds && $(BIN)/studygraph eval ../shared/eval/dev_qa.jsonl
