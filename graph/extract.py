@@ -12,6 +12,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from studygraph.graph.acronyms import pairs
 from studygraph.graph.defined import CALLED
 from studygraph.graph.lexicon import Lexicon, Match
 from studygraph.graph.relations import NEGATED, question_relations, relations_in
@@ -118,6 +119,11 @@ def extract(chunk: Chunk, lexicon: Lexicon, spans: list[Span] | None = None) -> 
             rank = 0 if len(piece.text.strip()) >= MIN_DEFINITION else 1
             defined_given[group.index] = defined_given.get(group.index, 0) + (2 if rank == 0 else 1)
             definitions.append((subject, piece.start_line, piece.end_line, _quote(piece.text), rank))
+        elif (group.kind == "heading" and group.index not in defined_given and piece.kind in ("sentence", "answer", "item")
+              and lexicon.lookup(group.lead) == subject and len(piece.text.strip()) >= MIN_DEFINITION):
+            # "### 4.2 Flamingo (DeepMind, 2022)" then its first line of prose: what the section says it is.
+            defined_given[group.index] = 2
+            definitions.append((subject, piece.start_line, piece.end_line, _quote(piece.text), 3))
         for src, tgt, rel in relations_in(piece.text, matches, subject, types):
             row = (src, tgt, rel, piece.start_line, piece.end_line)
             if subject in (src, tgt) and subject not in ids:
@@ -161,6 +167,12 @@ def _definition(piece: Piece, matches: list[Match], lexicon: Lexicon, out: list)
         named = [m for m in matches if m.start >= called.start("x") - 3 and m.start <= called.start("x") + 3]
         if named:
             out.append((named[0].concept_id, piece.start_line, piece.end_line, _quote(piece.text), 1))
+            return
+    spelled = {short for short, _ in pairs(piece.text)}
+    for m in matches:
+        if piece.text[m.start : m.end] in spelled and piece.text[m.end : m.end + 2].lstrip().startswith("("):
+            # "CLIP (Contrastive Language-Image Pretraining) enables ...": the line that spells it out.
+            out.append((m.concept_id, piece.start_line, piece.end_line, _quote(piece.text), 2))
             return
     if matches[0].start > 4:
         return

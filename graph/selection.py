@@ -24,6 +24,7 @@ from studygraph.graph.defined import is_label, names_a_thing
 from studygraph.graph.discover import Candidate
 from studygraph.graph.kinds import guess_type
 from studygraph.graph.lexicon import Lexicon
+from studygraph.graph.phrases import known_word
 from studygraph.graph.termhood import c_values, is_term
 from studygraph.graph.variants import key_of
 
@@ -46,6 +47,7 @@ class _Group:
     hows: set = field(default_factory=set)
     chunks: set = field(default_factory=set)
     files: set = field(default_factory=set)
+    uses: int = 0  # prose uses of a title's name
     longs: Counter = field(default_factory=Counter)
     glosses: Counter = field(default_factory=Counter)
 
@@ -86,6 +88,7 @@ def select(
     links: list[tuple[str, str, str]] = []  # (short, long, chunk id)
     phrases: list[tuple[str, str]] = []
     title_files: dict[str, set[str]] = defaultdict(set)
+    capitals: dict[str, list[str]] = defaultdict(list)
     for chunk_id, found in per_chunk.items():
         for cand in found:
             if catalog.ignored(cand.name) or is_label(cand.name):
@@ -94,6 +97,7 @@ def select(
                 phrases.append((cand.name, chunk_id))
                 continue
             if cand.how == "capital":
+                capitals[key_of(cand.name)].append(chunk_id)  # counts toward a title's recurrence
                 continue
             key = key_of(cand.name)
             if cand.how == "heading":
@@ -121,6 +125,11 @@ def select(
         elif anchor is not None:
             anchor.chunks |= term.chunks  # a title or code name also used in prose recurs
     labels = {key for key, files in title_files.items() if len(files) >= LABEL_FILES}
+    for key, chunk_ids in capitals.items():
+        group = groups.get(key)
+        if group is not None and "heading" in group.hows:
+            group.chunks |= set(chunk_ids)
+            group.uses += len(chunk_ids)
 
     catalog_aliases: dict[str, list[str]] = defaultdict(list)
     absorbed: set[str] = set()
@@ -156,7 +165,8 @@ def _keep(group: _Group, name: str, base: Lexicon) -> bool:
     if _extends_known_model(name, base) or "phrase" in group.hows:
         return True
     recurs = len(group.chunks) >= 2
-    if "heading" in group.hows and names_a_thing(name) and recurs:
+    plain_word = " " not in name and "-" not in name and known_word(name)  # "Retrieval", "Evaluation": a topic title
+    if "heading" in group.hows and names_a_thing(name) and not plain_word and (recurs or group.uses >= 2):
         return True  # a title that is also used elsewhere, not a one-off section topic
     if "code" in group.hows and recurs and len(group.files) >= 2:
         return True  # a command or function several notes use, not one example's variable

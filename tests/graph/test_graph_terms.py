@@ -125,3 +125,16 @@ def test_items_of_one_list_are_siblings_not_related(tmp_path: Path) -> None:
     pairs = {frozenset((graph.concepts[r.source].name, graph.concepts[r.target].name)) for r in graph.relations}
     assert frozenset(("xxdiff", "HelixCore")) not in pairs and frozenset(("TkDiff", "kdiff3")) not in pairs
     assert frozenset(("TkDiff", "Tcl")) in pairs
+
+
+def test_a_section_named_after_a_concept_defines_it_by_its_first_line(tmp_path: Path) -> None:
+    write_note(tmp_path / "n", "a.md", "# Models\n\n### 4.2 Zebrafold (Lab, 2022) — First of its kind\n\n"
+               "Zebrafold interleaves image embeddings into a frozen language model.\n\n"
+               "### Uses\n\nThe Zebrafold model reads images. Zebrafold is fast.\n\n"
+               "## Retrieval\n\nCMR (Cross Modal Retrieval) searches across modalities with CMR indexes.\n")
+    graph = build_graph(chunks_of(tmp_path / "n"))
+    zebra = graph.concept("Zebrafold")
+    assert zebra is not None and zebra.definition is not None
+    assert zebra.definition.quote.startswith("Zebrafold interleaves")
+    cmr = graph.concept("CMR")
+    assert cmr is not None and cmr.definition is not None and "Cross Modal Retrieval" in cmr.definition.quote
