@@ -168,9 +168,10 @@ def _definition(piece: Piece, matches: list[Match], lexicon: Lexicon, out: list)
         if named:
             out.append((named[0].concept_id, piece.start_line, piece.end_line, _quote(piece.text), 1))
             return
-    spelled = {short for short, _ in pairs(piece.text)}
-    for m in matches:
-        if piece.text[m.start : m.end] in spelled and piece.text[m.end : m.end + 2].lstrip().startswith("("):
+    opened = [m for m in matches if piece.text[m.end : m.end + 2].lstrip().startswith("(")]
+    spelled = {short for short, _ in pairs(piece.text)} if opened else set()
+    for m in opened:
+        if piece.text[m.start : m.end] in spelled:
             # "CLIP (Contrastive Language-Image Pretraining) enables ...": the line that spells it out.
             out.append((m.concept_id, piece.start_line, piece.end_line, _quote(piece.text), 2))
             return
