@@ -59,6 +59,9 @@ def remove_notes(
         # The file as it is now, not as last ingested: an edit made before `remove` must not
         # count as a change that brings the note back at the next folder ingest.
         excluded = {**manifest.excluded, **{k: _digest_now(k, manifest.notes[k].sha256) for k in keys}}
+        # A file deleted from disk is forgotten, as every ingest forgets it (also the one that
+        # recovers this remove if it is killed after its commit).
+        excluded = {k: v for k, v in excluded.items() if Path(k).is_file()}
         new_manifest = replace(manifest.with_notes(notes), excluded=excluded)
         commit(settings.home, manifest, new_manifest, store, Journal(), {}, {})
         return IngestReport(

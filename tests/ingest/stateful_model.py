@@ -194,7 +194,7 @@ class NotesModel:
         # Known bug: `remove` records the digest of the version the index held, not of the file,
         # so a note edited since its last ingest comes back at the next folder ingest.
         kept_out = list(self.indexed[name] if REMOVE_RECORDS_INDEXED_VERSION else self.disk.get(name, []))  # a copy: edits go on
-        excluded = {**self.excluded, name: kept_out}
+        excluded = {n: v for n, v in {**self.excluded, name: kept_out}.items() if n in self.disk}  # deleted: forgotten
         indexed = {n: v for n, v in self.indexed.items() if n != name}
         return self._apply(indexed, excluded, force=True)
 

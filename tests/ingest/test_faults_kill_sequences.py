@@ -105,7 +105,8 @@ class KillingMachine(NotesMachine):
                 # The killed remove had committed: the note is out already (the retry says so).
                 key = str(self.path(Path(targets[0]).name))
                 manifest = load_manifest(sg.settings.home)
-                assert manifest is not None and key not in manifest.notes and key in manifest.excluded
+                assert manifest is not None and key not in manifest.notes
+                assert (key in manifest.excluded) == Path(key).is_file()
                 self.seen["kill: remove committed before the kill"] += 1
                 return IngestReport(removed=(key,), generation=manifest.generation)
 
@@ -124,10 +125,10 @@ class KillingMachine(NotesMachine):
         code = self.workers.run(self.sg.settings.home, {**op, "env": env}, kill_at=self.kill_at)
         forget_chroma_clients()
         self.sg._store = None
+        self.killed_step = True  # the worker did the step (or part of it): the retry's report is not the step's
         if code != -signal.SIGKILL:
             self.seen["kill: worker finished first"] += 1
             return
-        self.killed_step = True
         self.seen["kills"] += 1
         self.served_old_or_new()
 
