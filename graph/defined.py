@@ -103,6 +103,8 @@ def code_terms(text: str) -> list[str]:
     out = []
     for m in CODE.finditer(text):
         name = (m.group("a") or m.group("b") or "").strip().rstrip("()")
+        if name.startswith("-"):
+            continue  # `--merge` alone would name every "merge" in prose; `git merge --abort` stays whole
         if len(name) >= 3 and IDENTIFIER.match(name) and not CODE_JUNK.match(name) and any(c.isalpha() for c in name):
             if name.isalpha() and name.islower() and (known_word(name) or name in STOP_WORDS or name in GENERIC):
                 continue  # `cross`, `zoo`: an English word in code is a value or argument, not a name to learn

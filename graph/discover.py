@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from studygraph.graph.acronyms import pairs, spells_out
 from studygraph.graph.defined import code_terms, defined_terms, phrase_terms
-from studygraph.graph.phrases import GENERIC
+from studygraph.graph.phrases import GENERIC, known_word
 from studygraph.ingest.note import Chunk
 from studygraph.ingest.spans import Span
 from studygraph.ingest.tokenize import STOP_WORDS
@@ -74,6 +74,8 @@ def _name_like(word: str) -> bool:
     letters = [c for c in word if c.isalpha()]
     if len(letters) < 2 or word.lower() in STOP_WORDS:
         return False
+    if word.isalpha() and word.isupper() and len(word) >= 5 and known_word(word.lower()):
+        return False  # COMMITS, REBASING, VARIABLES: a shouted section title, not an acronym
     parts = re.split(r"[-.·/]", word)
     caps = max(sum(c.isupper() for c in part) for part in parts)
     inner = any(a.islower() and b.isupper() for part in parts for a, b in itertools.pairwise(part))

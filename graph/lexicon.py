@@ -40,15 +40,19 @@ class Lexicon:
         self._by_key: dict[str, list[tuple[str, frozenset[str] | None]]] = {}
         self._prefixes: set[str] = set()
         for cid, entry in self.entries.items():
+            cased = entry.origin == "notes" and not any(f[:1].islower() for f in entry.forms)
             for form in entry.forms:
-                self._add(cid, form, entry.type)
+                self._add(cid, form, entry.type, cased)
 
-    def _add(self, cid: str, form: str, kind: str) -> None:
+    def _add(self, cid: str, form: str, kind: str, cased: bool = False) -> None:
         words = name_words(form)
         if not words:
             return
         key = key_of(form)
-        exact = frozenset(exact_forms(form)) if is_strict(form, kind) else None
+        # A one-word name the notes only ever capitalise (the class `Set`, the title `Flamingo`) is not
+        # the plain word ("a set of equations"); catalog names keep their own rule.
+        strict = is_strict(form, kind) or (cased and len(words) == 1 and form[:1].isupper())
+        exact = frozenset(exact_forms(form)) if strict else None
         bucket = self._by_key.setdefault(key, [])
         if all(c != cid or e != exact for c, e in bucket):
             bucket.append((cid, exact))

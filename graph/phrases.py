@@ -65,6 +65,13 @@ def known_word(word: str) -> bool:
     return bool(_tags(word))
 
 
+def participle(word: str) -> bool:
+    """A past participle describing a noun ("merged", "specified", "removed"), not an adjective of its
+    own; "-ing" forms stay, as they often name the thing ("training data", "pooling layer")."""
+    tags = _tags(word)
+    return word.lower().endswith("ed") and "VERB" in tags and not tags & {"ADJ", "NOUN"}
+
+
 def noun_capable(word: str) -> bool:
     """A word that can head a noun phrase: a noun, or a word the lexicon does not know."""
     if "'" in word or "’" in word:

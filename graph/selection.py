@@ -24,7 +24,7 @@ from studygraph.graph.defined import is_label, names_a_thing
 from studygraph.graph.discover import Candidate
 from studygraph.graph.kinds import guess_type
 from studygraph.graph.lexicon import Lexicon
-from studygraph.graph.phrases import known_word
+from studygraph.graph.phrases import known_word, participle
 from studygraph.graph.termhood import c_values, is_term
 from studygraph.graph.variants import key_of
 
@@ -37,7 +37,7 @@ RECURRING = frozenset({"name", "bold"})  # kept when named in two chunks
 # (C-value 4). Measured by a blind judge on three corpora: plain recurrence (C >= 2) let half the
 # nodes be everyday phrases ("original version", "computation time").
 ANCHORS = frozenset({"heading", "defined", "longform", "marked", "bold", "code", "name"})
-STANDALONE_C_VALUE = 4.0
+STANDALONE_C_VALUE = 4.0  # ...unless it opens on a participle ("merged branch", "specified path"): a description
 LABEL_FILES = 3  # a title heading sections in this many files is a section label
 
 
@@ -117,7 +117,9 @@ def select(
     for key, term in terms.items():
         anchor = groups.get(key)
         anchored = (anchor is not None and bool(anchor.hows & ANCHORS)) or _eponym(term.forms)
-        if is_term(term) and (anchored or term.c_value >= STANDALONE_C_VALUE) and not is_label(term.forms.most_common(1)[0][0]):
+        form = term.forms.most_common(1)[0][0]
+        frequent = term.c_value >= STANDALONE_C_VALUE and not participle(form.split()[0])
+        if is_term(term) and (anchored or frequent) and not is_label(form):
             group = groups[key]
             group.forms.update(term.forms)
             group.hows.add("phrase")

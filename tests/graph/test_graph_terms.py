@@ -138,3 +138,22 @@ def test_a_section_named_after_a_concept_defines_it_by_its_first_line(tmp_path: 
     assert zebra.definition.quote.startswith("Zebrafold interleaves")
     cmr = graph.concept("CMR")
     assert cmr is not None and cmr.definition is not None and "Cross Modal Retrieval" in cmr.definition.quote
+
+
+def test_shouted_titles_options_and_descriptions_are_not_concepts(tmp_path: Path) -> None:
+    text = ("# Merging\n\nSee VARIABLES below. A merged branch is gone; the merged branch stays in the reflog. "
+            "Use `--merge` to keep the merged branch and the merged branch log. Run `git merge --abort` to stop.\n")
+    for name in ("a.md", "b.md"):
+        write_note(tmp_path / "n", name, text.replace("# Merging", f"# Merging {name}") + "\nVARIABLES is covered in VARIABLES.\n")
+    names = {c.name for c in build_graph(chunks_of(tmp_path / "n")).concepts.values()}
+    assert "git merge --abort" in names
+    assert not names & {"VARIABLES", "--merge", "merged branch"}
+
+
+def test_a_name_the_notes_always_capitalise_is_not_the_plain_word(tmp_path: Path) -> None:
+    for name in ("a.md", "b.md"):
+        write_note(tmp_path / "n", name, f"# Sets {name}\n\nThe class `Set` holds elements. Build a `Set` from a list.\n")
+    graph = build_graph(chunks_of(tmp_path / "n"))
+    assert graph.concept("Set") is not None
+    assert graph.mentions("Solve a set of simultaneous equations.") == []
+    assert [c.name for c in graph.mentions("A Set is iterable.")] == ["Set"]
