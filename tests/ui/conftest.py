@@ -3,13 +3,16 @@ app test; tests that write (notes, reviews) get a private copy of it."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from servers import serving
 from streamlit.testing.v1 import AppTest
-from ui_helpers import APP, SEEDS, TIMEOUT
+from ui_helpers import APP, ROOT, SEEDS, TIMEOUT
 
 
 @pytest.fixture(scope="session")
@@ -48,3 +51,18 @@ def app() -> Iterator[AppTest]:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+@pytest.fixture
+def server(own_home: Path, tmp_path: Path) -> Iterator[str]:
+    """The app on a free loopback port, over a copy of the ingested seeds."""
+    env = {**os.environ, "STUDYGRAPH_HOME": str(own_home), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+
+    def command(port: int) -> list[str]:
+        return [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", "127.0.0.1",
+                "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+
+    with serving(command, lambda port: f"http://127.0.0.1:{port}/_stcore/health", tmp_path / "streamlit.log",
+                 timeout=90, cwd=ROOT, env=env, start_new_session=True) as port:
+        yield f"http://127.0.0.1:{port}/"

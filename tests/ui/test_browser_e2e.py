@@ -10,20 +10,10 @@ saves screenshots of both pages under tests/artifacts/.
 from __future__ import annotations
 
 import io
-import os
-import sys
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from servers import serving
-from ui_helpers import ANSWER_NOTE, ANSWER_TEXT, APP, QUESTION, ROOT, answer_line
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "tests" / "artifacts"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
+from ui_helpers import ANSWER_NOTE, ANSWER_TEXT, ARTIFACTS, CHROMIUM, FLAGS, QUESTION, answer_line
 
 COMPONENT = "st_cytoscape.st_cytoscape"
 
@@ -34,19 +24,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def server(own_home: Path, tmp_path: Path) -> Iterator[str]:
-    """The app on a free loopback port, over a copy of the ingested seeds."""
-    env = {**os.environ, "STUDYGRAPH_HOME": str(own_home), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-
-    def command(port: int) -> list[str]:
-        return [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", "127.0.0.1",
-                "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-
-    with serving(command, lambda port: f"http://127.0.0.1:{port}/_stcore/health", tmp_path / "streamlit.log",
-                 timeout=90, cwd=ROOT, env=env, start_new_session=True) as port:
-        yield f"http://127.0.0.1:{port}/"
 
 
 def node_position(graph, label: str) -> dict:

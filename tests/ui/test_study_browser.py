@@ -3,20 +3,10 @@ keys typed into the answer box stay text; screenshots at two window sizes."""
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from servers import serving
-from ui_helpers import APP, ROOT
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "tests" / "artifacts"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
+from ui_helpers import ARTIFACTS, CHROMIUM, FLAGS
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,18 +15,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def server(own_home: Path, tmp_path: Path) -> Iterator[str]:
-    env = {**os.environ, "STUDYGRAPH_HOME": str(own_home), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-
-    def command(port: int) -> list[str]:
-        return [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", "127.0.0.1",
-                "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-
-    with serving(command, lambda port: f"http://127.0.0.1:{port}/_stcore/health", tmp_path / "streamlit.log",
-                 timeout=90, cwd=ROOT, env=env, start_new_session=True) as port:
-        yield f"http://127.0.0.1:{port}/"
 
 
 def test_drill_with_the_keyboard(server: str):

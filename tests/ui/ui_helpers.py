@@ -54,3 +54,9 @@ def cytoscape_elements(at: AppTest) -> list[dict]:
     assert components, "the graph component was not rendered"
     args = json.loads(components[0].proto.json_args)
     return args["elements"]
+
+# Real browser tests: Debian's Chromium, never a downloaded one, and no network.
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"]
