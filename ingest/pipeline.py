@@ -248,6 +248,9 @@ def _scan(
         key for key in manifest.notes
         if key not in present and (not Path(key).is_file() or _is_under(key, roots))
         and not _skipped_but_present(key, scan.skipped)
+        # Recovery alone (no paths) settles the notes its journal names, nothing else: a remove
+        # killed and run again must leave the index as one that was not killed.
+        and (roots or key in journal.notes)
     ] + scan.emptied
     return scan
 

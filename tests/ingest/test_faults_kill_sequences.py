@@ -25,8 +25,10 @@ A worker that finishes before its K-th event was not killed (counted apart).
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import os
+import shutil
 import signal
 from pathlib import Path
 
@@ -191,3 +193,37 @@ def test_kill_at_a_random_step_of_random_sequences(embedder, tmp_path: Path) -> 
                     ", ".join(f"{k} {v}" for k, v in sorted(seen.items())))
     assert seen["kills"] >= 1  # the sequences did kill writers
 
+
+
+def test_a_remove_killed_after_its_commit_and_retried_leaves_other_notes_alone(embedder, tmp_path: Path) -> None:
+    """Found by the kill sequences (fixed): the retried remove's recovery also dropped a note the
+    student had deleted from disk, which a remove that was not killed keeps until the next ingest."""
+    from test_crash import fill_cache
+
+    from studygraph.assistant.facade import Studygraph
+    from studygraph.settings import load_settings
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "clip.md").write_text("# CLIP\n\nCLIP is trained with a contrastive loss.\n", encoding="utf-8")
+    (notes / "bm25.md").write_text("# BM25\n\nBM25 scores a passage by term frequency.\n", encoding="utf-8")
+    fill_cache(tmp_path / "embeddings.npz", notes, embedder)
+    workers = Workers(tmp_path)
+    try:
+        base = tmp_path / "base"
+        workers.run(base, {"op": "ingest", "paths": [str(notes)]})
+        (notes / "bm25.md").unlink()  # deleted from disk, not yet ingested: still indexed
+        remove = {"op": "remove", "targets": [str(notes / "clip.md")]}
+        clean, killed = tmp_path / "clean", tmp_path / "killed"
+        shutil.copytree(base, clean)
+        shutil.copytree(base, killed)
+        record = tmp_path / "events.json"
+        workers.run(clean, remove, record=record)
+        events = json.loads(record.read_text())["events"]
+        assert workers.run(killed, remove, kill_at=events.index("rename:manifest.json:after") + 1) == -signal.SIGKILL
+    finally:
+        workers.close()
+    sg = Studygraph(load_settings(env={}, home=killed))
+    with pytest.raises(NoteError, match="is not an ingested note"):
+        sg.remove([str(notes / "clip.md")])  # the student runs it again: it was done
+    assert sorted(load_manifest(killed).notes) == sorted(load_manifest(clean).notes) == [str(notes / "bm25.md")]
