@@ -58,7 +58,7 @@ def retention(full, bare) -> dict:
             "relations_kept": kept_edges / max(1, len(full.relations))}
 
 
-def write_judge_samples(name: str, graph) -> None:
+def write_judge_samples(name: str, graph, suffix: str = "") -> None:
     """40 random nodes and 40 random edges (seed 2026) with the lines they stand on, for a blind judge."""
     folder = SEEDS if name == "seeds" else notes_corpora.corpus(name)
     files = Files(folder)
@@ -75,7 +75,7 @@ def write_judge_samples(name: str, graph) -> None:
                       "relation": rel.relation, "file": files.relative(ev.source),
                       "text": files.lines(ev.source, ev.start_line, ev.end_line)[:500]})
     for kind, rows in (("nodes", nodes), ("edges", edges)):
-        (RESULTS / name / f"judge_{kind}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+        (RESULTS / name / f"judge_{kind}{suffix}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
 
 
 def main() -> None:
@@ -105,7 +105,7 @@ def main() -> None:
             row |= concept_scores(coarse, gold)
         elif not args.no_catalog:
             row |= retention(graph, build_graph(chunks, catalog=empty))
-        write_judge_samples(name, graph)
+        write_judge_samples(name, graph, "_nocatalog" if args.no_catalog else "")
         out[name] = row
         missed = row.pop("missed_concepts", None)
         print(name, json.dumps(row))
