@@ -22,7 +22,7 @@ import sys
 import time
 
 import notes_corpora  # type: ignore[import-not-found]
-from notes_eval import BLIND, RESULTS, SEEDS, Files, concept_scores  # type: ignore[import-not-found]
+from notes_eval import BLIND, RESULTS, SEEDS, Files, concept_scores, edge_sample  # type: ignore[import-not-found]
 
 from studygraph import Studygraph
 from studygraph.graph import ConceptGraph, build_graph
@@ -105,6 +105,8 @@ def main() -> None:
             row |= concept_scores(coarse, gold)
         elif not args.no_catalog:
             row |= retention(graph, build_graph(chunks, catalog=empty))
+        folder = SEEDS if name == "seeds" else notes_corpora.corpus(name)
+        row["edge_evidence_both"] = edge_sample(graph, Files(folder), RESULTS / name / "graph_edge_sample.jsonl")
         write_judge_samples(name, graph, "_nocatalog" if args.no_catalog else "")
         out[name] = row
         missed = row.pop("missed_concepts", None)
