@@ -23,6 +23,7 @@ from studygraph.ingest.spans import Span
 DEFINES = re.compile(r"^[*_`\"“”']*\s*(?:\([^()]{1,80}\)\s*)?(?:[—–:-]\s*|,\s*)?(?:is|are|refers to|means|stands for)\s+(?:an?|the|one)\b", re.I)
 TERM_ROW = re.compile(r"^\W*\*\*[^*]+\*\*\s*(?::\*\*|:|\||[—–-])?\s*(?P<rest>\S.*?)\s*\|?\s*$")
 LIST_GAP = re.compile(r"^[\s*_`\"'’”)]*(?:,|;|/|\||,?\s*(?:and|or|as well as)\b)[\s*_`\"'‘“(]*$", re.I)
+FIELD_LINE = re.compile(r"^[\s>*_`-]*[\w ]{1,30}[*_`]*\s*:")  # "> **Topic**: ...", "Week: 8": a field, not what X is
 MAX_QUOTE = 300
 MIN_DEFINITION = 40  # characters; shorter first answers are kept only when nothing better follows
 MAX_GROUP_LINES = 20  # a heading pairs with the lines just under it, not a whole chapter
@@ -120,7 +121,8 @@ def extract(chunk: Chunk, lexicon: Lexicon, spans: list[Span] | None = None) -> 
             defined_given[group.index] = defined_given.get(group.index, 0) + (2 if rank == 0 else 1)
             definitions.append((subject, piece.start_line, piece.end_line, _quote(piece.text), rank))
         elif (group.kind == "heading" and group.index not in defined_given and piece.kind in ("sentence", "answer", "item")
-              and lexicon.lookup(group.lead) == subject and len(piece.text.strip()) >= MIN_DEFINITION):
+              and lexicon.lookup(group.lead) == subject and len(piece.text.strip()) >= MIN_DEFINITION
+              and not FIELD_LINE.match(piece.text)):
             # "### 4.2 Flamingo (DeepMind, 2022)" then its first line of prose: what the section says it is.
             defined_given[group.index] = 2
             definitions.append((subject, piece.start_line, piece.end_line, _quote(piece.text), 3))

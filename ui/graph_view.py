@@ -59,9 +59,9 @@ def ego(graph: ConceptGraph, centre: str, depth: int = 2, types: Collection[str]
 def overview(graph: ConceptGraph, types: Collection[str] | None = None, cap: int = 60) -> View:
     """The best-connected concepts of the allowed types, spread over the graph's topics.
 
-    When more concepts qualify than the cap, topics take turns (largest first), each giving
-    its next best-connected concept, so a big graph's overview shows every major topic
-    rather than the one cluster of hubs.
+    When more concepts qualify than the cap, the best-connected third of the cap comes first,
+    then topics take turns (largest first), each giving its next best-connected concept, so a
+    big graph's overview shows every major topic rather than one cluster of hubs.
     """
     allowed = set(types) if types is not None else None
     ids = [cid for cid, c in graph.concepts.items() if allowed is None or c.type in allowed]
@@ -69,11 +69,11 @@ def overview(graph: ConceptGraph, types: Collection[str] | None = None, cap: int
     if len(ranked) <= cap:
         return View(tuple(ranked), len(ranked))
     topics = graph.topics
+    picked = ranked[: cap // 3]  # the hubs of the whole graph first, then every topic in turn
     queues: dict[int, list[str]] = {}
-    for cid in ranked:
+    for cid in ranked[cap // 3 :]:
         queues.setdefault(topics.get(cid, -1), []).append(cid)
     order = sorted((t for t in queues if t >= 0), key=lambda t: (-len(queues[t]), t)) + ([-1] if -1 in queues else [])
-    picked: list[str] = []
     while len(picked) < cap:
         for topic in order:
             if queues[topic] and len(picked) < cap:

@@ -10,8 +10,8 @@ from studygraph.settings import load_settings
 NOTE = """# Vision-language models
 
 ## What is CLIP?
-CLIP is a model trained with a contrastive loss on image-text pairs.
-SigLIP replaces the softmax of CLIP with a sigmoid loss. BLIP-2 uses a Q-Former.
+CLIP is a model trained with a **contrastive loss** on image-text pairs.
+SigLIP replaces the softmax of CLIP with a **sigmoid loss**. BLIP-2 uses a Q-Former.
 
 ## Losses
 The contrastive loss pulls matching pairs together; the sigmoid loss of SigLIP scores each pair alone.

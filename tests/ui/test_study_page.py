@@ -63,11 +63,11 @@ def test_drill_one_note_grade_rate_and_progress(own_home, app):
 
 
 def test_drill_a_concept_sent_from_the_graph(own_home, app):
-    app.session_state["study_concept"] = "Contrastive Learning"
+    app.session_state["study_concept"] = "CLIP"
     app.switch_page(STUDY)
     ok(app.run())
     assert app.segmented_control[0].value == "One concept"
-    assert app.selectbox(key="study_concept_pick").value == "Contrastive Learning"
+    assert app.selectbox(key="study_concept_pick").value == "CLIP"
     assert app.caption[0].value.startswith("New ") and app.subheader
 
 
