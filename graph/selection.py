@@ -128,10 +128,10 @@ def select(
             anchor.chunks |= term.chunks  # a title or code name also used in prose recurs
     labels = {key for key, files in title_files.items() if len(files) >= LABEL_FILES}
     for key, chunk_ids in capitals.items():
-        group = groups.get(key)
-        if group is not None and "heading" in group.hows:
-            group.chunks |= set(chunk_ids)
-            group.uses += len(chunk_ids)
+        titled = groups.get(key)
+        if titled is not None and "heading" in titled.hows:
+            titled.chunks |= set(chunk_ids)
+            titled.uses += len(chunk_ids)
 
     catalog_aliases: dict[str, list[str]] = defaultdict(list)
     absorbed: set[str] = set()
