@@ -10,10 +10,9 @@ saves screenshots of both pages under tests/artifacts/.
 from __future__ import annotations
 
 import io
-from urllib.parse import urlsplit
 
 import pytest
-from ui_helpers import ANSWER_NOTE, ANSWER_TEXT, ARTIFACTS, CHROMIUM, FLAGS, QUESTION, answer_line
+from ui_helpers import ANSWER_NOTE, ANSWER_TEXT, ARTIFACTS, CHROMIUM, QUESTION, answer_line, offline_page
 
 COMPONENT = "st_cytoscape.st_cytoscape"
 
@@ -48,57 +47,37 @@ def drawn_pixels(png: bytes) -> int:
 
 
 def test_ask_then_browse_the_graph_offline(server: str):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     expect.set_options(timeout=90_000)  # the first answer loads the model in the server
-    left_loopback: list[str] = []
+    with offline_page(server, 1400, 1000) as page:
 
-    def loopback_only(route) -> None:
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            left_loopback.append(route.request.url)
-            route.abort()
+        box = page.get_by_test_id("stChatInput").locator("textarea")
+        box.fill(QUESTION)
+        box.press("Enter")
+        line = answer_line()
+        reply = page.get_by_test_id("stChatMessage").last
+        source = reply.get_by_test_id("stExpander").filter(has_text="[1]").first
+        expect(source).to_contain_text("Multimodal & Embedding History")
+        expect(reply).to_contain_text(ANSWER_TEXT)
+        expect(reply).to_contain_text("[1]")
+        source.locator("summary").click()
+        expect(source.get_by_test_id("stCode")).to_contain_text(f"▶ {line} │")
+        expect(source).to_contain_text(f"{ANSWER_NOTE}:{line}")
+        page.screenshot(path=str(ARTIFACTS / "chat.png"))
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000}, service_workers="block")
-            context.route("**/*", loopback_only)
-            page = context.new_page()
-            page.set_default_timeout(90_000)
-            page.goto(server)
-
-            box = page.get_by_test_id("stChatInput").locator("textarea")
-            box.fill(QUESTION)
-            box.press("Enter")
-            line = answer_line()
-            reply = page.get_by_test_id("stChatMessage").last
-            source = reply.get_by_test_id("stExpander").filter(has_text="[1]").first
-            expect(source).to_contain_text("Multimodal & Embedding History")
-            expect(reply).to_contain_text(ANSWER_TEXT)
-            expect(reply).to_contain_text("[1]")
-            source.locator("summary").click()
-            expect(source.get_by_test_id("stCode")).to_contain_text(f"▶ {line} │")
-            expect(source).to_contain_text(f"{ANSWER_NOTE}:{line}")
-            page.screenshot(path=str(ARTIFACTS / "chat.png"))
-
-            page.get_by_test_id("stSidebarNav").get_by_text("Concept graph").click()
-            graph = page.locator(f"iframe[title='{COMPONENT}']")
-            expect(graph).to_have_count(1)
-            expect(graph.content_frame.locator("canvas").first).to_be_attached()
-            page.wait_for_timeout(1000)  # the layout places the nodes
-            where = node_position(graph, "CLIP")
-            frame = graph.bounding_box()
-            page.mouse.click(frame["x"] + where["x"], frame["y"] + where["y"])  # a click on the node opens its card
-            expect(page.get_by_test_id("stHeading").filter(has_text="CLIP").first).to_be_visible()
-            expect(page.get_by_role("combobox", name="Find a concept")).to_have_value("CLIP")
-            expect(graph).to_have_count(1)  # the ego view of CLIP replaced the overview
-            expect(graph.content_frame.locator("canvas").first).to_be_attached()
-            page.wait_for_timeout(1500)  # let the layout settle before measuring and the screenshot
-            assert drawn_pixels(graph.screenshot()) > 2000, "the graph canvas is blank"
-            page.screenshot(path=str(ARTIFACTS / "graph.png"))
-        finally:
-            browser.close()
-    assert left_loopback == [], f"the app tried to reach the network: {left_loopback}"
+        page.get_by_test_id("stSidebarNav").get_by_text("Concept graph").click()
+        graph = page.locator(f"iframe[title='{COMPONENT}']")
+        expect(graph).to_have_count(1)
+        expect(graph.content_frame.locator("canvas").first).to_be_attached()
+        page.wait_for_timeout(1000)  # the layout places the nodes
+        where = node_position(graph, "CLIP")
+        frame = graph.bounding_box()
+        page.mouse.click(frame["x"] + where["x"], frame["y"] + where["y"])  # a click on the node opens its card
+        expect(page.get_by_test_id("stHeading").filter(has_text="CLIP").first).to_be_visible()
+        expect(page.get_by_role("combobox", name="Find a concept")).to_have_value("CLIP")
+        expect(graph).to_have_count(1)  # the ego view of CLIP replaced the overview
+        expect(graph.content_frame.locator("canvas").first).to_be_attached()
+        page.wait_for_timeout(1500)  # let the layout settle before measuring and the screenshot
+        assert drawn_pixels(graph.screenshot()) > 2000, "the graph canvas is blank"
+        page.screenshot(path=str(ARTIFACTS / "graph.png"))

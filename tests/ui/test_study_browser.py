@@ -3,10 +3,8 @@ keys typed into the answer box stay text; screenshots at two window sizes."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
-from ui_helpers import ARTIFACTS, CHROMIUM, FLAGS
+from ui_helpers import ARTIFACTS, CHROMIUM, offline_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -18,54 +16,34 @@ pytestmark = [
 
 
 def test_drill_with_the_keyboard(server: str):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     expect.set_options(timeout=90_000)
-    left_loopback: list[str] = []
+    with offline_page(server, 1440, 900) as page:
+        page.get_by_test_id("stSidebarNav").get_by_text("Study").click()
+        question = page.get_by_test_id("stHeading").nth(1)
+        expect(page.get_by_text("New 20 · Learning 0 · Review 0")).to_be_visible()
+        first = question.inner_text()
 
-    def loopback_only(route) -> None:
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            left_loopback.append(route.request.url)
-            route.abort()
+        box = page.get_by_role("textbox", name="Your answer")
+        box.click()
+        box.press_sequentially("a 1")  # keys typed into the answer stay text
+        expect(box).to_have_value("a 1")
+        expect(page.get_by_text("Reference answer", exact=True)).to_have_count(0)
+        box.fill("")
+        page.get_by_test_id("stHeading").first.click()  # leave the box
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        try:
-            context = browser.new_context(viewport={"width": 1440, "height": 900}, service_workers="block")
-            context.route("**/*", loopback_only)
-            page = context.new_page()
-            page.set_default_timeout(90_000)
-            page.goto(server)
-            page.get_by_test_id("stSidebarNav").get_by_text("Study").click()
-            question = page.get_by_test_id("stHeading").nth(1)
-            expect(page.get_by_text("New 20 · Learning 0 · Review 0")).to_be_visible()
-            first = question.inner_text()
+        page.keyboard.press("Space")
+        expect(page.get_by_text("Reference answer", exact=True)).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "study-1440.png"))
+        page.keyboard.press("1")
+        expect(page.get_by_text("the card comes back at the end of this session")).to_be_visible()
+        expect(page.get_by_text("New 19 · Learning 1 · Review 0")).to_be_visible()
+        assert question.inner_text() != first
 
-            box = page.get_by_role("textbox", name="Your answer")
-            box.click()
-            box.press_sequentially("a 1")  # keys typed into the answer stay text
-            expect(box).to_have_value("a 1")
-            expect(page.get_by_text("Reference answer", exact=True)).to_have_count(0)
-            box.fill("")
-            page.get_by_test_id("stHeading").first.click()  # leave the box
-
-            page.keyboard.press("Space")
-            expect(page.get_by_text("Reference answer", exact=True)).to_be_visible()
-            page.screenshot(path=str(ARTIFACTS / "study-1440.png"))
-            page.keyboard.press("1")
-            expect(page.get_by_text("the card comes back at the end of this session")).to_be_visible()
-            expect(page.get_by_text("New 19 · Learning 1 · Review 0")).to_be_visible()
-            assert question.inner_text() != first
-
-            page.keyboard.press("Space")
-            expect(page.get_by_text("Reference answer", exact=True)).to_be_visible()
-            page.keyboard.press("3")
-            expect(page.get_by_text("Rated good; next review in")).to_be_visible()
-            page.set_viewport_size({"width": 1280, "height": 720})
-            page.screenshot(path=str(ARTIFACTS / "study-1280.png"))
-        finally:
-            browser.close()
-    assert left_loopback == [], f"the app tried to reach the network: {left_loopback}"
+        page.keyboard.press("Space")
+        expect(page.get_by_text("Reference answer", exact=True)).to_be_visible()
+        page.keyboard.press("3")
+        expect(page.get_by_text("Rated good; next review in")).to_be_visible()
+        page.set_viewport_size({"width": 1280, "height": 720})
+        page.screenshot(path=str(ARTIFACTS / "study-1280.png"))

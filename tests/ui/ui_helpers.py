@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from streamlit.testing.v1 import AppTest
 
@@ -60,3 +64,33 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run"]
+
+
+@contextmanager
+def offline_page(url: str, width: int, height: int) -> Iterator[Any]:
+    """A page of Debian's headless Chromium on the app at `url`, every request that would leave
+    127.0.0.1 aborted; on leaving, fails if the app tried to reach the network."""
+    from playwright.sync_api import sync_playwright
+
+    left_loopback: list[str] = []
+
+    def loopback_only(route) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            left_loopback.append(route.request.url)
+            route.abort()
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            context = browser.new_context(viewport={"width": width, "height": height}, service_workers="block")
+            context.route("**/*", loopback_only)
+            page = context.new_page()
+            page.set_default_timeout(90_000)
+            page.goto(url)
+            yield page
+        finally:
+            browser.close()
+    assert left_loopback == [], f"the app tried to reach the network: {left_loopback}"
