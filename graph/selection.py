@@ -2,9 +2,10 @@
 
 A candidate survives when the notes define or mark it (`What is X?`, `X is a
 ...`, `called X`, `**X**: ...`, `*X*`, `X (Long Form)`), when a section title
-names it, when it is a recurring noun phrase of good termhood (C-value, see
-`graph.termhood`), or when a name, bold term or inline code recurs in two
-chunks. Section labels are told apart without a list of any field's words: a
+names it and its name is used again, when it is a recurring noun phrase of good
+termhood (C-value, see `graph.termhood`) that the notes also single out or use
+often, when inline code is used in two notes, or when a name or bold term
+recurs in two chunks. Section labels are told apart without a list of any field's words: a
 title that heads sections in three or more files ("Examples", "NAME",
 "Options"), or whose head word says what kind of section it is
 ("Mathematical formulation", "Basic usage"). Spelling variants share a
