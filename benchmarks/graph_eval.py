@@ -58,10 +58,8 @@ def retention(full, bare) -> dict:
             "relations_kept": kept_edges / max(1, len(full.relations))}
 
 
-def write_judge_samples(name: str, graph, suffix: str = "") -> None:
+def write_judge_samples(name: str, graph, files: Files, suffix: str = "") -> None:
     """40 random nodes and 40 random edges (seed 2026) with the lines they stand on, for a blind judge."""
-    folder = SEEDS if name == "seeds" else notes_corpora.corpus(name)
-    files = Files(folder)
     rng = random.Random(2026)
     nodes = []
     for cid in rng.sample(sorted(graph.concepts), min(40, len(graph.concepts))):
@@ -105,9 +103,9 @@ def main() -> None:
             row |= concept_scores(coarse, gold)
         elif not args.no_catalog:
             row |= retention(graph, build_graph(chunks, catalog=empty))
-        folder = SEEDS if name == "seeds" else notes_corpora.corpus(name)
-        row["edge_evidence_both"] = edge_sample(graph, Files(folder), RESULTS / name / "graph_edge_sample.jsonl")
-        write_judge_samples(name, graph, "_nocatalog" if args.no_catalog else "")
+        files = Files(SEEDS if name == "seeds" else notes_corpora.corpus(name))
+        row["edge_evidence_both"] = edge_sample(graph, files, RESULTS / name / "graph_edge_sample.jsonl")
+        write_judge_samples(name, graph, files, "_nocatalog" if args.no_catalog else "")
         out[name] = row
         missed = row.pop("missed_concepts", None)
         print(name, json.dumps(row))

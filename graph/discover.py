@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from studygraph.graph.acronyms import pairs, spells_out
 from studygraph.graph.defined import code_terms, defined_terms, phrase_terms
 from studygraph.graph.phrases import GENERIC, known_word
+from studygraph.graph.variants import MARKUP
 from studygraph.ingest.note import Chunk
 from studygraph.ingest.spans import Span
 from studygraph.ingest.tokenize import STOP_WORDS
@@ -48,7 +49,7 @@ class Candidate:
 
 def clean(name: str) -> str:
     """Strip quotes, markup, articles and trailing punctuation from a candidate name."""
-    name = re.sub(r"[*`]{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w)", "", name).strip()
+    name = MARKUP.sub("", name).strip()
     name = re.sub(r"\s*\([^)]*\)?\s*$", "", name)  # "Latent Diffusion Models (LDM" -> the name before it
     name = name.strip("\"“”'‘’()[]., ")
     name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)

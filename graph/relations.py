@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from studygraph.graph.lexicon import Match
+from studygraph.graph.variants import MARKUP
 
 FILL = r"(?:(?!(?:and|or|not|no|without|instead|than|but|vs)\b)[\w'’/-]+\s+){0,2}?"
 ARROW = re.compile(r"[-─—]+[>►]|=>|[→⟶⇒►]")
@@ -52,7 +53,6 @@ LOSS_QUESTION = re.compile(r"\b(?:loss|objectives?)\b", re.I)
 PART_TYPES = frozenset({"architecture", "model", "technique", "loss", "retrieval"})
 
 
-MARKUP = re.compile(r"[*`]+|(?<!\w)_+|_+(?!\w)")
 NEGATED = re.compile(r"(?:\bnot|\bno|\bwithout|\bnever|n't)\s+(?:\w+\s+)?$", re.I)
 
 

@@ -21,6 +21,8 @@ TOKEN = re.compile(r"[^\W_]+(?:\.[0-9]+)*")
 JOINERS = frozenset(" \t-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00b7/_")
 JOIN_GAP = re.compile("[" + re.escape("".join(sorted(JOINERS))) + "]{1,3}")
 APOSTROPHES = "'\u2019"
+# Inline markup around words (`*x*`, `**x**`, `` `x` ``, `_x_`), never the underscore inside `stan_glm`.
+MARKUP = re.compile(r"[*`]+|(?<!\w)_+|_+(?!\w)")
 
 
 @dataclass(frozen=True)
