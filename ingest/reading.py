@@ -89,7 +89,11 @@ def file_digest(path: Path) -> str:
 
 
 def decode(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
-    """Decode note bytes: BOMs honoured, UTF-8 expected, anything else replaced and reported."""
+    """Decode note bytes: BOMs honoured, UTF-8 expected, another encoding detected and reported.
+
+    Raises:
+        NoteError: binary bytes, or bytes no text encoding fits.
+    """
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), ()
     for bom, name in ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -108,9 +112,38 @@ def decode(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
     except UnicodeDecodeError as exc:
         text = data.decode("utf-8", errors="replace")
         bad = text.count("\ufffd")
-        if bad > max(16, len(text) // 10):
-            raise NoteError(path, f"is not UTF-8 text ({bad} undecodable bytes); convert it to UTF-8") from exc
-        return text, (f"{bad} invalid UTF-8 byte(s) replaced with U+FFFD",)
+        if any(ord(ch) > 0x7F and ch != "\ufffd" for ch in text):
+            # Valid multi-byte sequences too: UTF-8 with a few damaged bytes, not another encoding.
+            if bad > max(16, len(text) // 10):
+                raise NoteError(path, f"is not UTF-8 text ({bad} undecodable bytes); convert it to UTF-8") from exc
+            return text, (f"{bad} invalid UTF-8 byte(s) replaced with U+FFFD",)
+        legacy = _legacy_encoding(data)
+        if legacy is None:
+            raise NoteError(path, f"is not UTF-8 text ({bad} undecodable bytes) and no other text encoding fits it; "
+                                  "convert it to UTF-8") from exc
+        return data.decode(legacy), (f"decoded as {legacy} (not UTF-8; encoding detected by charset-normalizer)",)
+
+
+def _legacy_encoding(data: bytes) -> str | None:
+    """The single- or multi-byte encoding a non-UTF-8 note is written in, or None when none is plausible.
+
+    charset-normalizer ranks code pages by how messy the decoded text looks ("chaos"). On a short
+    Western note every Latin code page reads "é" alike and ties at chaos 0, and it picks one at random
+    ("Résumé of ViT" came out as cp1006 "Rﻠsumﻠ", "café" as cp1250); so cp1252 (a superset of
+    Latin-1's printable characters, what Windows and old editors write) wins whenever its text is no
+    messier than the best match. Cyrillic or Greek cp125x bytes read as cp1252 score 0.9-1.2 and lose.
+    """
+    from charset_normalizer import from_bytes  # ~0.05 s import, only for the rare non-UTF-8 note
+    from charset_normalizer.md import mess_ratio
+
+    best = from_bytes(data).best()
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if western is not None and mess_ratio(western, 0.2) <= (best.chaos if best is not None else 0.2):
+        return "cp1252"
+    return best.encoding if best is not None else None
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

@@ -30,14 +30,30 @@ def test_utf16_and_utf32_are_decoded_and_said_so(codec: str) -> None:
     assert "decoded as UTF-" in warnings[0]
 
 
-def test_a_few_invalid_utf8_bytes_are_replaced_and_counted() -> None:
-    text, warnings = decode("caf\xe9 au lait is a drink. ".encode("latin-1") * 3, "n.md")
-    assert text.count("\ufffd") == 3
-    assert warnings == ("3 invalid UTF-8 byte(s) replaced with U+FFFD",)
+def test_a_few_invalid_bytes_in_utf8_text_are_replaced_and_counted() -> None:
+    text, warnings = decode("Caf\u00e9 au lait is a drink. ".encode() * 3 + b"\xff\xfe!", "n.md")
+    assert text.count("\ufffd") == 2 and text.startswith("Caf\u00e9 au lait")
+    assert warnings == ("2 invalid UTF-8 byte(s) replaced with U+FFFD",)
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "named"),
+    [
+        ("# R\u00e9sum\u00e9 of ViT\n\nThe na\u00efve patch embedding, \u00e0 la ResNet.\n", "latin-1", "cp1252"),
+        ("R\u00e9sum\u00e9 of ViT\n", "latin-1", "cp1252"),  # too short for charset-normalizer alone
+        ("Caf\u00e9 au lait, \u201cquoted\u201d \u2014 a dash\n", "cp1252", "cp1252"),
+        ("\u041f\u0440\u0438\u0432\u0435\u0442 \u043c\u0438\u0440, \u044d\u0442\u043e \u0437\u0430\u043c\u0435\u0442\u043a\u0430"
+         " \u043e \u0442\u0440\u0430\u043d\u0441\u0444\u043e\u0440\u043c\u0435\u0440\u0430\u0445.\n", "cp1251", "cp1251"),
+    ],
+)
+def test_a_note_in_another_encoding_keeps_its_accents_and_says_which(text: str, codec: str, named: str) -> None:
+    decoded, warnings = decode(text.encode(codec), "n.md")
+    assert decoded == text
+    assert warnings == (f"decoded as {named} (not UTF-8; encoding detected by charset-normalizer)",)
 
 
 def test_mostly_undecodable_bytes_are_refused() -> None:
-    with pytest.raises(NoteError, match=r"n\.md: is not UTF-8 text \(\d+ undecodable bytes\)"):
+    with pytest.raises(NoteError, match=r"n\.md: is not UTF-8 text \(\d+ undecodable bytes\) and no other text encoding"):
         decode(bytes(range(0x80, 0x100)) * 4, "n.md")
 
 
