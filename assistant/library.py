@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from studygraph.assistant.note_text import NoteText, note_text
 from studygraph.atomic import write_bytes
 from studygraph.errors import NoteError
 from studygraph.ingest.formats import READERS, read_document
@@ -100,6 +101,20 @@ def check_name(name: str) -> str:
     return name
 
 
+def readable_size(n: int) -> str:
+    """`512 bytes`, `9.8 KB`, `20 MB` (powers of 1024, as file managers show them): a limit of
+    20,971,520 bytes reads "20 MB"."""
+    value, unit = float(n), "bytes"
+    for bigger in ("KB", "MB", "GB"):
+        if value < 1024:
+            break
+        value, unit = value / 1024, bigger
+    if unit == "bytes":
+        return f"{n:,} byte{'' if n == 1 else 's'}"
+    shown = f"{value:.1f}" if value < 10 else f"{value:.0f}"
+    return f"{shown.removesuffix('.0')} {unit}"
+
+
 def name_for_title(title: str) -> str:
     """The file name a pasted note gets: its title as a lower-case slug plus `.md`.
 
@@ -122,7 +137,10 @@ def check_content(name: str, data: bytes, max_bytes: int) -> str:
         NoteError: over max_bytes, empty or whitespace only, binary or not UTF-8.
     """
     if len(data) > max_bytes:
-        raise NoteError(name, f"is {len(data):,} bytes, over the {max_bytes:,}-byte limit (STUDYGRAPH_MAX_NOTE_BYTES)")
+        size, limit = readable_size(len(data)), readable_size(max_bytes)
+        if size == limit:  # 10,001 bytes over a 10,000-byte limit both read "9.8 KB": say the bytes
+            size, limit = f"{len(data):,} bytes", f"{max_bytes:,}-byte"
+        raise NoteError(name, f"is {size}, over the {limit} limit (STUDYGRAPH_MAX_NOTE_BYTES)")
     if not data.strip():
         raise NoteError(name, "is empty" if not data else "contains only whitespace")
     suffix = Path(name).suffix.lower()
@@ -255,6 +273,10 @@ class NoteLibrary:
         if not body.strip():
             raise NoteError(name, "is empty; paste the text of the note")
         return self.add(name, pasted_text(title, body).encode("utf-8"), progress, replace)
+
+    def read(self, wanted: str) -> NoteText:
+        """An indexed note's lines and passages, for the note viewer (see `note_text`)."""
+        return note_text(self.assistant, wanted)
 
     def delete(self, path: str | Path, progress: ProgressFn | None = None) -> IngestReport:
         """Delete a note of the notes folder and drop it from the index and the graph."""

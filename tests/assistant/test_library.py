@@ -14,6 +14,7 @@ from studygraph.assistant.library import (
     check_name,
     name_for_title,
     pasted_text,
+    readable_size,
     remove_note,
     save_note,
 )
@@ -84,7 +85,8 @@ def test_pasted_note_gets_its_title_as_heading_once():
         (b"", "is empty"),
         (b" \n\t\n", "contains only whitespace"),
         (b"abc\x00\x01\x02", "looks binary"),
-        (b"x" * (LIMIT + 1), "over the 10,000-byte limit"),
+        (b"x" * (LIMIT + 1), "is 10,001 bytes, over the 10,000-byte limit"),
+        (b"x" * (3 * LIMIT), "is 29 KB, over the 9.8 KB limit"),
         (bytes(range(128, 256)) * 4, "is not UTF-8 text"),
     ],
 )
@@ -92,6 +94,15 @@ def test_bad_content_is_refused_with_the_reason(data, reason):
     with pytest.raises(NoteError) as err:
         check_content("n.md", data, LIMIT)
     assert reason in str(err.value) and str(err.value).startswith("n.md: ")
+
+
+@pytest.mark.parametrize(
+    ("n", "shown"),
+    [(0, "0 bytes"), (1, "1 byte"), (1023, "1,023 bytes"), (1024, "1 KB"), (10_000, "9.8 KB"), (12_800, "12 KB"),
+     (20 * 1024 * 1024, "20 MB"), (22_020_096, "21 MB"), (3 * 1024**3, "3 GB")],
+)
+def test_sizes_read_as_people_say_them(n, shown):
+    assert readable_size(n) == shown
 
 
 def test_save_writes_only_the_note_inside_the_folder(tmp_path):
