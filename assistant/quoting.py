@@ -5,7 +5,7 @@ ingest (each answer embedded with the question it answers), so asking costs no
 encoding beyond the query. A span scores by dense similarity, idf-weighted term
 overlap with it and with its question/heading, hit rank and kind. A span is quoted
 with its group (a Q&A answer, a short section, or neighbouring prose), in the
-note's order, each sentence ending with a [n] citation of the exact lines quoted.
+note's order, the group ending with one [n] citation of the exact lines quoted.
 """
 
 from __future__ import annotations
@@ -190,6 +190,16 @@ def _lead(group: Sequence[Scored]) -> str:
     return topic.rstrip("?:.=- ")
 
 
+def _shown_lead(group: Sequence[Scored], lead: str) -> str:
+    """The lead to write before the quote: none when it is the passage's own heading, which
+    every reader of the answer sees as the source's title (the app's source, the CLI's
+    citation line), so "How does CLIP achieve Zero-Shot classification: It doesn't ..."
+    no longer repeats it; an inline question ("BERT's MLM masking ratio? 15% ...") stays."""
+    heading = clean(group[0].hit.chunk.heading.rsplit(" > ", 1)[-1])
+    heading = re.sub(r"^(?:question\s+)?[\dA-Z]{1,4}[.):]\s+", "", heading, flags=re.IGNORECASE).strip()
+    return "" if heading.rstrip("?:.=- ").lower() == lead.lower() else lead
+
+
 def _sentence(s: Scored, lead: str) -> str:
     text = clean(s.span.text)
     if lead:
@@ -220,16 +230,18 @@ def _around(group: Sequence[Scored], best: Scored, lead: str, budget: int) -> li
 
 
 def _render(group: Sequence[Scored], n: int, lead: str, budget: int, best: Scored | None = None) -> tuple[str, list[Scored]]:
+    """The group's sentences with one [n] after the last: they all quote the same source."""
     chosen = _around(group, best, lead, budget) if best is not None else list(group)
+    marker = f" [{n}]"
     sentences: list[str] = []
     used: list[Scored] = []
     for s in chosen:
-        sentence = f"{_sentence(s, lead if not used else '')} [{n}]"
-        if used and sum(len(x) + 1 for x in sentences) + len(sentence) > budget:
+        sentence = _sentence(s, lead if not used else "")
+        if used and sum(len(x) + 1 for x in sentences) + len(sentence) + len(marker) > budget:
             break
         sentences.append(sentence)
         used.append(s)
-    return " ".join(sentences), used
+    return " ".join(sentences) + marker if sentences else "", used
 
 
 def quote(best: Scored, scored: Sequence[Scored], n: int, budget: int) -> tuple[str, Citation] | None:
@@ -237,7 +249,7 @@ def quote(best: Scored, scored: Sequence[Scored], n: int, budget: int) -> tuple[
     `budget` characters, and its citation; None when nothing fits."""
     group = _group(best, scored, budget)
     lead = _lead(group)
-    text, used = _render(group, n, lead, budget, best)
+    text, used = _render(group, n, _shown_lead(group, lead), budget, best)
     if not used or len(text) > budget:
         return None
     return text, _citation(n, used, bool(lead))
