@@ -23,6 +23,7 @@ from studygraph.graph.extract import ChunkFacts, extract
 from studygraph.graph.lexicon import Lexicon
 from studygraph.graph.selection import select
 from studygraph.graph.variants import slug
+from studygraph.graph.vault import in_vault, note_name
 from studygraph.ingest.note import Chunk
 from studygraph.ingest.spans import split_spans
 
@@ -143,5 +144,7 @@ def _still_valid(facts: ChunkFacts, chunk: Chunk, changed: set[str], probes: lis
         return True
     if len(changed) > FULL_RESCAN or facts.concepts() & changed:
         return False
+    if in_vault(chunk.source) and slug(note_name(chunk.source)) in changed:
+        return False  # the note's own page became (or stopped being) a concept: its links change source
     text = squash(chunk.text)
     return not any(p in text for p in probes)

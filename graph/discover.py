@@ -17,6 +17,7 @@ from studygraph.graph.acronyms import pairs, spells_out
 from studygraph.graph.defined import code_terms, defined_terms, phrase_terms
 from studygraph.graph.phrases import GENERIC, known_word
 from studygraph.graph.variants import MARKUP
+from studygraph.graph.vault import aliases, in_vault, links, note_name
 from studygraph.ingest.note import Chunk
 from studygraph.ingest.spans import Span
 from studygraph.ingest.tokenize import STOP_WORDS
@@ -108,7 +109,7 @@ def _heading_name(title: str) -> str:
 
 def candidates(chunk: Chunk, spans: list[Span]) -> list[Candidate]:
     """Names in one chunk that might be concepts (before any cross-chunk filtering)."""
-    out: list[Candidate] = []
+    out: list[Candidate] = _vault_names(chunk, spans) if in_vault(chunk.source) else []
     defined_short: dict[str, str] = {}
     for span in spans:
         text = span.text
@@ -155,3 +156,14 @@ def candidates(chunk: Chunk, spans: list[Span]) -> list[Candidate]:
             elif len(word) > 2 and word[0].isupper() and word[1:].islower():
                 out.append(Candidate(word, "capital"))  # Flamingo, Whisper: tells the notes' field, never a node alone
     return [c for c in out if plausible(c.name) or (c.how == "code" and c.name)]
+
+
+def _vault_names(chunk: Chunk, spans: list[Span]) -> list[Candidate]:
+    """Pages a vault names (`[[Page]]` outside code), and the note's own page with its front-matter aliases."""
+    out = [Candidate(clean(target), "marked") for s in spans if s.kind != "code" for target, _ in links(s.text)]
+    found = aliases(chunk.text) if chunk.start_line == 1 else []
+    if found:
+        page = clean(note_name(chunk.source))
+        out.append(Candidate(page, "marked"))
+        out.extend(Candidate(page, "longform", clean(alias)) for alias in found if clean(alias))
+    return out

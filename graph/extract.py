@@ -17,6 +17,7 @@ from studygraph.graph.defined import CALLED
 from studygraph.graph.lexicon import Lexicon, Match
 from studygraph.graph.relations import NEGATED, question_relations, relations_in
 from studygraph.graph.units import Group, Piece, pieces
+from studygraph.graph.vault import in_vault, links, note_name
 from studygraph.ingest.note import Chunk
 from studygraph.ingest.spans import Span
 
@@ -84,6 +85,8 @@ def extract(chunk: Chunk, lexicon: Lexicon, spans: list[Span] | None = None) -> 
     definitions: list[tuple[str, int, int, str, int]] = []
     subjects = {g.index: _subject(g, found[g.index], lexicon) for g in groups}
     defined_given: dict[int, int] = {}
+    vault = in_vault(chunk.source)
+    page = lexicon.lookup(note_name(chunk.source)) if vault else None  # a vault note is the page of one concept
 
     def pair(ids, start: int, end: int, others=None, apart: frozenset = frozenset()) -> None:
         for a in ids:
@@ -104,6 +107,8 @@ def extract(chunk: Chunk, lexicon: Lexicon, spans: list[Span] | None = None) -> 
         pair(ids, piece.start_line, piece.end_line, apart=_siblings(piece.text, matches))
         for src, tgt, rel in relations_in(piece.text, matches, types=types):
             typed.append((src, tgt, rel, piece.start_line, piece.end_line))
+        if vault:
+            typed.extend(_links(piece, page or subjects.get(piece.group), lexicon))
         _definition(piece, matches, lexicon, definitions)
         group = by_index.get(piece.group)
         if group is None or piece.kind in ("question", "heading"):
@@ -141,6 +146,20 @@ def extract(chunk: Chunk, lexicon: Lexicon, spans: list[Span] | None = None) -> 
         typed=tuple(dict.fromkeys(typed)),
         definitions=tuple(definitions),
     )
+
+
+def _links(piece: Piece, source: str | None, lexicon: Lexicon) -> list[tuple[str, str, str, int, int]]:
+    """`[[Page]]` links of a vault: `links_to` edges from the note's page (else the section's
+    subject) to each page linked, evidenced by the line holding the link."""
+    if not source:
+        return []
+    out = []
+    for target, at in links(piece.text):
+        cid = lexicon.lookup(target)
+        if cid and cid != source:
+            line = _line_of(piece, at)
+            out.append((source, cid, "links_to", line, line))
+    return out
 
 
 def _siblings(text: str, matches: list[Match]) -> frozenset:

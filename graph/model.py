@@ -20,6 +20,7 @@ INVERSE = {
     "feeds": "fed by",
     "is_a": "has instance",
     "compared_with": "compared with",
+    "links_to": "linked from",  # a vault's [[Page]] link
     "related": "related",
 }
 SYMMETRIC = frozenset({"compared_with", "related"})

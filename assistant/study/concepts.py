@@ -31,6 +31,7 @@ PHRASES = {
     "->": "feeds into",
     "is_a": "is a kind of",
     "extends": "extends",
+    "links_to": "links to",
 }
 UNTYPED = {"related", "co-occurs", "cooccurs", ""}
 LEAD_QUESTION = re.compile(r"^\s*(?:\d{1,4}[.)]\s+)?[^?\n]{3,200}\?\s+(?=\S)")
