@@ -1,19 +1,57 @@
-"""Notes: what is indexed, add a note (paste or upload) and delete one, each
-followed by an incremental re-ingest with a progress bar."""
+"""Notes: what is indexed, read a note, add one (paste or upload) and delete one, each
+change followed by an incremental re-ingest with a progress bar.
+
+The sections are a segmented control kept in session state, not `st.tabs`: tabs go back
+to the first one on every rerun, so a save, an upload or a delete's confirmation would
+land the student on "Paste a note" again.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
-from studygraph.assistant.library import NoteInfo, NoteLibrary, Saved
+from studygraph.assistant.library import NoteInfo, NoteLibrary, Saved, readable_size
+from studygraph.assistant.types import Step
 from studygraph.errors import StudygraphError
 from studygraph.settings import SUFFIXES
-from studygraph.ui import components, state
+from studygraph.ui import components, note_viewer, state
 from studygraph.ui.components import md
 
 CONFIRM = "notes_confirm_delete"
 UPLOADS = "notes_upload_round"  # bumped after an upload so the uploader starts empty
+PASTES = "notes_paste_round"  # bumped after a save so the form starts empty
 FLASH = "notes_flash"  # a message to show after the rerun that follows a change
+SECTION = "notes_section"
+LAST_SECTION = "notes_last_section"
+SECTIONS = {
+    "paste": ":material/edit_note: Paste a note",
+    "upload": ":material/upload_file: Upload files",
+    "delete": ":material/delete: Delete a note",
+    "read": ":material/menu_book: Read a note",
+}
+
+
+def _progress(text: str) -> Callable[[Step], None]:
+    """A progress callback whose bar appears with the first ingest step: a save refused before
+    any ingest (empty, bad name) shows its message and no bar."""
+    bar: Callable[[Step], None] | None = None
+
+    def update(step: Step) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = components.ingest_progress(text)
+        bar(step)
+
+    return update
+
+
+def _keep_section() -> None:
+    """Clicking the chosen section again would leave none chosen: keep the one the user is in."""
+    if st.session_state.get(SECTION) is None:
+        st.session_state[SECTION] = st.session_state.get(LAST_SECTION, "paste")
+    st.session_state[LAST_SECTION] = st.session_state[SECTION]
 
 
 def _table(notes: list[NoteInfo]) -> None:
@@ -22,7 +60,7 @@ def _table(notes: list[NoteInfo]) -> None:
             "Title": n.title,
             "File": n.name,
             "Where": "notes folder" if n.removable else components.display_path(n.path).rsplit("/", 1)[0],
-            "Size": components.size(n.size),
+            "Size": readable_size(n.size),
             "Passages": n.chunks,
             "Last ingest": components.ago(n.ingested_at),
         }
@@ -47,18 +85,21 @@ def _flash() -> None:
 
 
 def _paste(library: NoteLibrary) -> None:
+    round_ = st.session_state.setdefault(PASTES, 0)
     with st.form("paste_note"):
-        title = st.text_input("Title", placeholder="e.g. Lecture 3 - attention")
-        body = st.text_area("Text", height=220, placeholder="Paste your note (Markdown or plain text)")
-        replace = st.checkbox("Replace a note with the same title")
+        title = st.text_input("Title", placeholder="e.g. Lecture 3 - attention", key=f"paste_title_{round_}")
+        body = st.text_area("Text", height=220, placeholder="Paste your note (Markdown or plain text)",
+                            key=f"paste_body_{round_}")
+        replace = st.checkbox("Replace a note with the same title", key=f"paste_replace_{round_}")
         submitted = st.form_submit_button("Save and index", type="primary")
     if submitted:
         try:
-            saved = library.add_text(title, body, components.ingest_progress("Indexing"), replace=replace)
+            saved = library.add_text(title, body, _progress("Indexing"), replace=replace)
         except StudygraphError as exc:
-            components.show_error(exc)
+            components.show_error(exc)  # the form keeps what was typed
         else:
             _report(saved)
+            st.session_state[PASTES] = round_ + 1
             st.rerun()
 
 
@@ -69,8 +110,7 @@ def _upload(library: NoteLibrary) -> None:
     replace = st.checkbox("Replace notes with the same file name", key="upload_replace")
     if st.button("Add files", type="primary", disabled=not files):
         try:
-            saved = library.add_files([(f.name, f.getvalue()) for f in files], components.ingest_progress("Indexing"),
-                                      replace=replace)
+            saved = library.add_files([(f.name, f.getvalue()) for f in files], _progress("Indexing"), replace=replace)
         except StudygraphError as exc:
             components.show_error(exc)
             return
@@ -97,7 +137,7 @@ def _delete(library: NoteLibrary, notes: list[NoteInfo]) -> None:
     if yes.button("Yes, delete it", type="primary", width="stretch"):
         st.session_state.pop(CONFIRM, None)
         try:
-            library.delete(pending, components.ingest_progress("Removing"))
+            library.delete(pending, _progress("Removing"))
         except StudygraphError as exc:
             components.show_error(exc)
             return
@@ -111,17 +151,23 @@ def _delete(library: NoteLibrary, notes: list[NoteInfo]) -> None:
 library = state.library()
 st.title(":material/description: Notes")
 st.caption(md(f"Notes you add are saved in {library.folder} and indexed right away. "
-              f"Up to {library.assistant.settings.max_note_bytes:,} bytes each, UTF-8 text."))
+              f"Up to {readable_size(library.assistant.settings.max_note_bytes)} each; text in UTF-8 or another "
+              "encoding (detected and named)."))
 _flash()
 notes = library.notes()
 _table(notes)
 
-paste, upload, delete = st.tabs(
-    [":material/edit_note: Paste a note", ":material/upload_file: Upload files", ":material/delete: Delete a note"]
-)
-with paste:
+st.session_state.setdefault(SECTION, "paste")
+if note_viewer.requested(notes):
+    st.session_state[SECTION] = "read"
+st.session_state[LAST_SECTION] = st.session_state[SECTION]
+section = st.segmented_control("Section", list(SECTIONS), format_func=SECTIONS.__getitem__, key=SECTION,
+                               on_change=_keep_section, label_visibility="collapsed")
+if section == "paste":
     _paste(library)
-with upload:
+elif section == "upload":
     _upload(library)
-with delete:
+elif section == "delete":
     _delete(library, notes)
+else:
+    note_viewer.show(library, notes)
