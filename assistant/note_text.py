@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from studygraph.assistant.output import display_path
 from studygraph.errors import NoteError
-from studygraph.ingest.manifest import NoteRecord
 from studygraph.ingest.note import Chunk, split_lines
 from studygraph.ingest.reading import read_note
 
@@ -39,14 +38,15 @@ class NoteText:
         return next((c for c in self.passages if c.start_line <= line <= c.end_line), None)
 
 
-def find_record(records: Sequence[NoteRecord], wanted: str) -> NoteRecord | None:
-    """The note `wanted` names: its absolute path, its path as shown (`seeds/003.txt`), or a path ending so."""
+def find_path(paths: Sequence[str], wanted: str) -> str | None:
+    """The note `wanted` names among `paths`: its absolute path, its path as shown
+    (`seeds/003.txt`), or the one path ending so (`003.txt`)."""
     wanted = wanted.strip()
     if not wanted:
         return None
-    for match in (lambda r: r.path == wanted, lambda r: display_path(r.path) == wanted,
-                  lambda r: r.path.endswith("/" + wanted.lstrip("/"))):
-        found = [r for r in records if match(r)]
+    for match in (lambda p: p == wanted, lambda p: display_path(p) == wanted,
+                  lambda p: p.endswith("/" + wanted.lstrip("/"))):
+        found = [p for p in paths if match(p)]
         if len(found) == 1:
             return found[0]
     return None
@@ -58,9 +58,11 @@ def note_text(assistant: Studygraph, wanted: str) -> NoteText:
     Raises:
         NoteError: no indexed note goes by that name.
     """
-    record = find_record(assistant.notes(), wanted)
-    if record is None:
+    records = {r.path: r for r in assistant.notes()}
+    path = find_path(list(records), wanted)
+    if path is None:
         raise NoteError(wanted, "is not an indexed note; choose one of the notes listed on the Notes page")
+    record = records[path]
     passages = tuple(sorted((c for c in assistant.index().chunks if c.source == record.path),
                             key=lambda c: (c.start_line, c.end_line)))
     title = record.title or Path(record.path).name
