@@ -3,6 +3,12 @@
 Cheap to construct; the model, the Chroma client and the search index load
 lazily, once, and the index reloads itself when another process commits a new
 generation (queries see the old index or the new one, never a mix).
+
+The facade holds that state and delegates each step to the module named after it:
+`searching` (check, expand aliases, embed, rank), `asking` (follow-ups, extractive
+answers, whether an LLM writes them), `writing` (default folders, ingest, rebuild,
+watch roots), `graph_sync` (the graph of the generation, concept cards), `study`
+(the deck) and `upkeep` (doctor, first start).
 """
 
 from __future__ import annotations
@@ -16,21 +22,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from studygraph.assistant.answering import compose_answer
-from studygraph.assistant.coverage import unknown_specifics, wordpiece_counter
-from studygraph.assistant.followup import resolve
-from studygraph.assistant.graph_sync import current_graph, graph_problem, refresh_graph, with_related
+from studygraph.assistant import asking, searching, writing
+from studygraph.assistant.graph_sync import concept_card, current_graph, graph_problem, refresh_graph
 from studygraph.assistant.index import SearchIndex
 from studygraph.assistant.types import Answer, Hit
-from studygraph.errors import ConfigError, IndexMismatchError, NothingToIndexError, QueryError
 from studygraph.graph.concept_graph import ConceptGraph
 from studygraph.graph.model import ConceptCard
 from studygraph.ingest.embedder import Embedder
 from studygraph.ingest.manifest import Manifest, NoteRecord, load_manifest, manifest_path, require_manifest
 from studygraph.ingest.snapshot import current_snapshot
 from studygraph.ingest.store import ChunkStore
-from studygraph.ingest.tokenize import tokenize
-from studygraph.settings import MODES, Settings, load_settings
+from studygraph.settings import Settings, load_settings
 
 # Imported where used, so a cold `ask` loads none of them (tests/test_speed_cold_ask.py):
 # writes (ingest.pipeline, ingest.maintenance, watch), the study deck, the LLM client, upkeep.
@@ -40,7 +42,6 @@ if TYPE_CHECKING:
     from studygraph.ingest.pipeline import IngestReport, ProgressFn
 
 logger = logging.getLogger(__name__)
-PROJECT_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 @dataclass(frozen=True)
@@ -52,14 +53,6 @@ class Status:
     dimension: int
     generation: int
     store: str
-
-
-def default_paths(settings: Settings) -> list[Path]:
-    """What `ingest` reads when no path is given: seeds/ and the user's notes folder."""
-    seeds = Path.cwd() / "seeds"
-    paths = [seeds if seeds.is_dir() else PROJECT_SEEDS]
-    settings.notes.mkdir(parents=True, exist_ok=True)
-    return [*paths, settings.notes]
 
 
 class Studygraph:
@@ -119,13 +112,7 @@ class Studygraph:
         Raises:
             QueryError: no such concept; the message names the closest ones.
         """
-        graph = self.graph()
-        card = graph.card(name)
-        if card is None:
-            close = graph.suggest(name)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise QueryError(f"no concept named {name!r} in your notes{hint}")
-        return card
+        return concept_card(self.graph(), name)
 
     def graph_json(self) -> dict:
         """The concept graph as node-link JSON ({"nodes": [...], "edges": [...]})."""
@@ -165,14 +152,7 @@ class Studygraph:
             NothingToIndexError: there is no index yet and `paths` hold no note that can be read;
                 the message names the paths and counts the skipped files by reason.
         """
-        from studygraph.ingest.pipeline import sync
-        from studygraph.ingest.reading import nothing_to_index
-
-        paths = list(paths) if paths else default_paths(self.settings)
-        report = sync(paths, self.settings, self.embedder, self._store, progress)
-        if not report.changed and load_manifest(self.settings.home) is None:
-            raise NothingToIndexError(nothing_to_index(paths, report.skipped))
-        return self._after_write(report)
+        return self._after_write(writing.ingest_notes(paths, self.settings, self.embedder, self._store, progress))
 
     def remove(self, targets: Sequence[str]) -> IngestReport:
         """Drop notes from the index and the graph (the files stay on disk)."""
@@ -183,26 +163,11 @@ class Studygraph:
     def rebuild(self, paths: Sequence[Path] | None = None, progress: ProgressFn | None = None) -> IngestReport:
         """Drop the index and re-ingest from scratch. None: the notes the index knew, or,
         when the manifest that lists them is unreadable, the default folders (with a warning)."""
-        from studygraph.ingest.maintenance import rebuild
-
-        try:
-            report = rebuild(list(paths) if paths else None, self.settings, self.embedder, self.store, progress)
-        except IndexMismatchError as exc:
-            if paths:
-                raise
-            fallback = default_paths(self.settings)
-            report = rebuild(fallback, self.settings, self.embedder, self.store, progress)
-            warning = f"{exc.args[0].split(';')[0]}; rebuilt from {', '.join(map(str, fallback))}"
-            report = replace(report, warnings=(warning, *report.warnings))
-        return self._after_write(report)
+        return self._after_write(writing.rebuild_notes(paths, self.settings, self.embedder, self.store, progress))
 
     def watch_roots(self, paths: Sequence[Path] | None) -> list[Path]:
         """What `watch` follows: `paths`, or the default folders; each must exist."""
-        roots = list(paths) if paths else default_paths(self.settings)
-        missing = [str(p) for p in roots if not p.exists()]
-        if missing:
-            raise QueryError(f"cannot watch {', '.join(missing)}: no such file or folder")
-        return roots
+        return writing.watch_roots(paths, self.settings)
 
     def watch(self, roots: Sequence[Path], on_change: Callable[[set[Path]], None], **options: Any) -> None:
         """Call `on_change` after each burst of edits under `roots` until `options["stop"]` is set
@@ -236,50 +201,25 @@ class Studygraph:
         return report
 
     # -- queries -------------------------------------------------------------
-    def _check(self, queries: Sequence[str], k: int | None, mode: str | None) -> tuple[int, str]:
-        k = self.settings.top_k if k is None else k
-        mode = mode or self.settings.mode
-        if mode not in MODES:
-            raise QueryError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
-        if k <= 0:
-            raise QueryError(f"k must be > 0, got {k}")
-        if any(not q or not q.strip() for q in queries):
-            raise QueryError("the query is empty; type a question or some keywords")
-        return k, mode
-
     def _search(
         self, queries: Sequence[str], k: int | None, mode: str | None, need_vectors: bool = False
     ) -> tuple[SearchIndex, list[list[Hit]], np.ndarray | None]:
-        k, mode = self._check(queries, k, mode)
+        k, mode = searching.checked(self.settings, queries, k, mode)
         embeds = mode != "bm25" or need_vectors
         if embeds:
             self.embedder.load_in_background()  # a cold process loads the model while it reads the index
         index = self.index()
         expanded = self.expand(queries)
         vectors = self.query_vectors(queries, expanded) if embeds else None
-        results = []
-        for i, query in enumerate(expanded):
-            ranked = index.rank(mode, tokenize(query), None if vectors is None else vectors[i], k)
-            results.append([Hit(index.chunks[r.index], r.score, rank, mode) for rank, r in enumerate(ranked, 1)])
-        return index, results, vectors
+        return index, searching.ranked_hits(index, mode, expanded, vectors, k), vectors
 
     def expand(self, queries: Sequence[str]) -> list[str]:
         """Queries with the aliases of the concepts they name ("SBERT" -> "Sentence-BERT")."""
-        if not self.settings.expand_aliases:
-            return list(queries)
-        graph = self.graph()
-        return [graph.expand_query(q) for q in queries]
+        return searching.expanded(queries, self.settings, self.graph)
 
     def query_vectors(self, queries: Sequence[str], expanded: Sequence[str]) -> np.ndarray:
-        """Dense query vectors: the mean of the question's and its alias-expanded form's
-        vectors, so an alias helps without drowning the question (measured on the dev set)."""
-        changed = [i for i, (q, e) in enumerate(zip(queries, expanded)) if q != e]
-        vectors = self.embed([*queries, *(expanded[i] for i in changed)])
-        out = vectors[: len(queries)].copy()
-        for j, i in enumerate(changed):
-            mean = out[i] + vectors[len(queries) + j]
-            out[i] = mean / max(float(np.linalg.norm(mean)), 1e-12)
-        return out
+        """Dense query vectors (see assistant/searching.query_vectors)."""
+        return searching.query_vectors(self.embed, queries, expanded)
 
     def search_batch(self, queries: Sequence[str], k: int | None = None, mode: str | None = None) -> list[list[Hit]]:
         return self._search(queries, k, mode)[1]
@@ -293,19 +233,8 @@ class Studygraph:
         """Extractive answers (or verified LLM answers when `llm`, default: when one is configured)."""
         index, hits_per_question, vectors = self._search(questions, k, mode, need_vectors=True)
         assert vectors is not None
-        graph = self.graph()
-        pieces = wordpiece_counter(self.settings.model)
-        answers = [
-            with_related(
-                compose_answer(
-                    q, vectors[i], hits, index, self.settings.answer_max_chars,
-                    unknown_specifics(q, index.bm25.vocab, pieces),
-                ),
-                graph,
-            )
-            for i, (q, hits) in enumerate(zip(questions, hits_per_question))
-        ]
-        if self._use_llm(llm):
+        answers = asking.extractive_answers(questions, vectors, hits_per_question, index, self.graph(), self.settings)
+        if asking.use_llm(self.settings, llm):
             from studygraph.assistant.llm import llm_answer
 
             answers = [llm_answer(a.question, a.hits, a, self.settings, self.embed) for a in answers]
@@ -321,17 +250,14 @@ class Studygraph:
 
     def read_as(self, question: str, after: str | None) -> str:
         """The question as it will be answered after `after` (see assistant/followup.py)."""
-        if not after or not question.strip():
-            return question
-        graph = self.graph()
-        return resolve(question, after, lambda text: [c.name for c in graph.mentions(text)])
+        return asking.read_as(question, after, self.graph)
 
     def ask_stream(
         self, question: str, k: int | None = None, mode: str | None = None, llm: bool | None = None, after: str | None = None
     ) -> Iterator[str | Answer]:
         """Text pieces as an LLM writes them, then the final (verified or extractive) Answer."""
         answer = self.ask(question, k, mode, llm=False, after=after)
-        if not self._use_llm(llm):
+        if not asking.use_llm(self.settings, llm):
             yield answer
             return
         from studygraph.assistant.llm import stream_llm_answer
@@ -340,15 +266,6 @@ class Studygraph:
             if isinstance(piece, Answer) and answer.read_as:
                 piece = replace(piece, question=question, read_as=answer.read_as)
             yield piece
-
-    def _use_llm(self, llm: bool | None) -> bool:
-        if not llm and not self.settings.llm_url.strip():
-            return False  # no LLM asked for or set (llm_configured's test): its client stays unimported
-        from studygraph.assistant.llm.answer import llm_configured
-
-        if llm and not llm_configured(self.settings):
-            raise ConfigError("no LLM is configured; set STUDYGRAPH_LLM_URL (and STUDYGRAPH_LLM_MODEL) or drop --llm")
-        return llm_configured(self.settings) if llm is None else llm
 
     # -- bookkeeping ---------------------------------------------------------
     def notes(self) -> list[NoteRecord]:

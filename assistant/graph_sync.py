@@ -11,7 +11,9 @@ from pathlib import Path
 
 from studygraph.assistant.types import Answer, Related
 from studygraph.atomic import write_bytes, write_json
+from studygraph.errors import QueryError
 from studygraph.graph import ConceptGraph, load_graph
+from studygraph.graph.model import ConceptCard
 from studygraph.graph.persist import graph_to_json
 from studygraph.ingest.note import Chunk
 
@@ -95,3 +97,17 @@ def with_related(answer: Answer, graph: ConceptGraph, limit: int = 6) -> Answer:
         Related(s.concept, s.type, s.relation, s.via, s.source, s.start_line, s.end_line) for s in suggestions
     )
     return Answer(**{**answer.__dict__, "related": related})
+
+
+def concept_card(graph: ConceptGraph, name: str) -> ConceptCard:
+    """The card of the concept called `name` (or an alias of it).
+
+    Raises:
+        QueryError: no such concept; the message names the closest ones.
+    """
+    card = graph.card(name)
+    if card is None:
+        close = graph.suggest(name)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise QueryError(f"no concept named {name!r} in your notes{hint}")
+    return card

@@ -42,7 +42,7 @@ class DoctorReport:
 
 def doctor(sg: Studygraph, repair: bool) -> DoctorReport:
     """Diagnose (and with `repair` fix) the store, manifest, snapshot and graph of `sg`."""
-    from studygraph.assistant.facade import default_paths
+    from studygraph.assistant.writing import default_paths
 
     # A writer mid-ingest holds chunks it has not committed yet: judge only between writers.
     with writer_lock(sg.settings.home, sg.settings.lock_timeout):
