@@ -34,7 +34,7 @@ NOTES = "notes"  # CACHE/notes/<name>/: the corpora
 SOURCES = "notes-src"  # CACHE/notes-src/: downloaded packages, unpacked
 MIN_BYTES = 1024  # smaller files are dropped from every corpus
 DRAW_MIN_BYTES = 2048  # draw() picks among files at least this big
-NOTE_SUFFIXES = (".md", ".rst", ".txt")
+NOTE_SUFFIXES = (".md", ".rst", ".txt", ".pdf", ".ipynb")
 # changelogs, release notes, licences: not study material
 DROPPED_NAME = re.compile(r"(?i)^(changelog|changes|news|history|release|relnotes|license|licence|copying|authors)\b")
 # `.. autofunction::`, `.. automodule::`, `.. automodapi::`, ...: filled from docstrings at build time
@@ -103,6 +103,20 @@ def _astropy(file: Path, rel: Path) -> str | None:
     return rel.as_posix()
 
 
+def _survival_pdf(file: Path, rel: Path) -> str | None:
+    # `survival/doc/<vignette>.pdf`: LaTeX-made PDFs, read as a student would get them (no sources).
+    if len(rel.parts) != 3 or rel.parts[1] != "doc" or file.suffix.lower() != ".pdf":
+        return None
+    return rel.as_posix()
+
+
+def _statsmodels_notebook(file: Path, rel: Path) -> str | None:
+    # The example notebooks the statsmodels docs are built from (markdown + code cells).
+    if file.suffix != ".ipynb" or rel.parts[:2] != ("examples", "notebooks"):
+        return None
+    return rel.relative_to("examples").as_posix()
+
+
 CORPORA = {
     c.name: c
     for c in (
@@ -146,6 +160,26 @@ CORPORA = {
             rule="usr/share/doc/git-doc/**/*.txt (man pages, user manual, howto/, technical/), "
             "minus generated cmds-*.txt and howto-index.txt",
             select=_git,
+        ),
+        Corpus(
+            name="survival-pdf",
+            field="medical statistics: survival analysis (Cox models, competing risks, concordance, splines)",
+            format="PDF (LaTeX-made vignettes)",
+            kind="deb",
+            packages=(("r-cran-survival", "3.5-3-1"),),
+            root="usr/lib/R/library",
+            rule="survival/doc/*.pdf, the 13 vignettes as shipped (no .Rnw sources)",
+            select=_survival_pdf,
+        ),
+        Corpus(
+            name="statsmodels-notebooks",
+            field="econometrics and time series (regression, ARIMA, state space, GLM, robust models)",
+            format="Jupyter notebooks (.ipynb)",
+            kind="deb",
+            packages=(("python-statsmodels-doc", "0.13.5+dfsg-7"),),
+            root="usr/share/doc/python-statsmodels-doc",
+            rule="examples/notebooks/*.ipynb, the example notebooks the statsmodels docs are built from",
+            select=_statsmodels_notebook,
         ),
         Corpus(
             name="astropy-astronomy",
