@@ -86,3 +86,11 @@ def to_markdown(messages: Sequence[Message], titles: dict[str, str], now: float 
             out += [f"Related: {', '.join(related)}", ""]
         notes += footnotes
     return "\n".join(out + notes) + "\n"
+
+
+def answer_plain(answer: Answer, titles: dict[str, str]) -> str:
+    """An answer to paste elsewhere: its text with [n], then one line per source."""
+    numbers = {c.n for c in answer.citations}
+    text = "".join(f"[{p}]" if isinstance(p, int) else p for p in pieces(answer.text, numbers))
+    sources = [footnote(str(c.n), c, titles).replace(f"[^{c.n}]:", f"[{c.n}]", 1) for c in answer.citations]
+    return "\n".join([text, "", *sources]) if sources else text

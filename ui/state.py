@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from studygraph.assistant.chat_history import ChatLog
 from studygraph.assistant.facade import Studygraph
 from studygraph.assistant.library import NoteLibrary
 from studygraph.assistant.study import Deck
@@ -41,6 +42,11 @@ def assistant() -> Studygraph:
 def deck() -> Deck:
     """The study deck, in step with the committed notes (synced by the facade)."""
     return assistant().deck()
+
+
+def chat_log() -> ChatLog:
+    """The saved conversations of the current data directory."""
+    return ChatLog(assistant().settings.home)
 
 
 def library() -> NoteLibrary:

@@ -30,7 +30,8 @@ def ingested_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def shared_home(ingested_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The shared ingested home, for tests that only read."""
+    """The shared ingested home, for tests that only read (each starts with no saved chat)."""
+    shutil.rmtree(ingested_home / "chat" / "conversations", ignore_errors=True)  # the welcome's cache stays
     monkeypatch.setenv("STUDYGRAPH_HOME", str(ingested_home))
     return ingested_home
 

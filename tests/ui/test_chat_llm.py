@@ -86,9 +86,9 @@ def test_llm_answer_is_verified_and_cited(shared_home, llm, app):
     assert app.sidebar.toggle[0].value is True
     ask(app, QUESTION)
     reply = app.chat_message[-1]
-    assert unescape(reply.markdown[0].value) == "BERT's MLM masking ratio: 15% of tokens masked **[1]**."
+    assert unescape(reply.markdown[0].value) == "BERT's MLM masking ratio: 15% of tokens masked [**[1]**](#cite-1-1)."
     assert any("checked against the passage it cites" in c.value for c in reply.caption)
-    assert ANSWER_TEXT in reply.expander[0].code[0].value
+    assert ANSWER_TEXT in unescape(reply.expander[0].markdown[0].value)
     assert not app.warning
 
 

@@ -1,42 +1,76 @@
-"""Chat: answers quoted from the notes with [n] markers, one expandable source per
-citation, and related concepts to open in the graph or ask about next. With a
-local LLM configured, its answer streams in and is then replaced by the
-verified one, unsupported sentences flagged."""
+"""Chat: answers quoted from the notes with clickable [n] markers, one source per
+citation with the quoted words highlighted, one row of related concepts. The
+conversation is saved in the data directory (assistant/chat_history.py), so it
+survives a reload; "New chat" starts another, earlier ones reopen from the
+sidebar, "Export" downloads it as Markdown. With a local LLM configured, its
+answer streams in and is then replaced by the verified one."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from studygraph.assistant.chat_export import to_markdown
+from studygraph.assistant.chat_history import ChatLog, Message
 from studygraph.assistant.llm import llm_configured
 from studygraph.assistant.types import Answer
 from studygraph.errors import StudygraphError
 from studygraph.settings import MODES
 from studygraph.ui import components, state
+from studygraph.ui.chat_answer import enable_citation_links, show_answer
+from studygraph.ui.chat_welcome import show_welcome
 from studygraph.ui.components import md
 
 MESSAGES = "messages"
+CHAT_ID = "chat_id"
+PROBLEM = "chat_problem"
 GOTO = "chat_goto"
 LLM = "use_llm"
+EARLIER = "chat_earlier"
 
 
-def _choose(key: str, action: str) -> None:
-    """Chip callback: remember the choice and clear the chip."""
-    st.session_state[GOTO] = (action, st.session_state[key])
-    st.session_state[key] = None
+def _choose(action: str, value: str) -> None:
+    """Button callback: remember the choice; the next run follows it."""
+    st.session_state[GOTO] = (action, value)
 
 
-def _follow_chip() -> None:
+def _follow_choice() -> None:
     goto = st.session_state.pop(GOTO, None)
     if not goto or not goto[1]:
         return
-    action, concept = goto
+    action, value = goto
     if action == "graph":
-        st.session_state[state.CONCEPT] = concept
+        st.session_state[state.CONCEPT] = value
         st.switch_page(state.PAGES["graph"])
-    st.session_state[state.ASK] = f"What is {concept}?"
+    st.session_state[state.ASK] = value if action == "question" else f"What is {value}?"
 
 
-def _sidebar(assistant) -> tuple[str, int, bool]:
+def _load(log: ChatLog) -> list[Message]:
+    """This session's conversation: the saved current one on the first run (a reload)."""
+    if CHAT_ID not in st.session_state:
+        conversation = log.current()
+        st.session_state[CHAT_ID] = conversation.id
+        st.session_state[MESSAGES] = list(conversation.messages)
+        st.session_state[PROBLEM] = conversation.problem
+    return st.session_state[MESSAGES]
+
+
+def _new_chat(log: ChatLog) -> None:
+    st.session_state[CHAT_ID] = log.start()
+    st.session_state[MESSAGES] = []
+    st.session_state[PROBLEM] = ""
+
+
+def _reopen(log: ChatLog) -> None:
+    chat_id = st.session_state.get(EARLIER)
+    if chat_id:
+        conversation = log.open(chat_id)
+        st.session_state[CHAT_ID] = conversation.id
+        st.session_state[MESSAGES] = list(conversation.messages)
+        st.session_state[PROBLEM] = conversation.problem
+    st.session_state[EARLIER] = None
+
+
+def _sidebar(assistant, log: ChatLog) -> tuple[str, int, bool]:
     with st.sidebar:
         st.subheader("Retrieval")
         st.session_state.setdefault(state.MODE, assistant.settings.mode)
@@ -49,28 +83,21 @@ def _sidebar(assistant) -> tuple[str, int, bool]:
         llm = st.toggle("Fluent answer from a local LLM", key=LLM, disabled=not ready,
                         help="Checked sentence by sentence against the passages it cites" if ready
                         else "Set STUDYGRAPH_LLM_URL (and STUDYGRAPH_LLM_MODEL) to use a local LLM")
+        earlier = {c.id: c for c in log.conversations()[:30] if c.id != st.session_state.get(CHAT_ID)}
+        if earlier:
+            st.selectbox("Earlier chats", list(earlier), index=None, key=EARLIER, placeholder="Reopen a chat",
+                         format_func=lambda i: f"{i[:4]}-{i[4:6]}-{i[6:8]} · {earlier[i].title}",
+                         on_change=_reopen, args=(log,))
     return mode, k, bool(llm and ready)
 
 
-def _citations(answer: Answer, titles: dict[str, str]) -> None:
-    for c in answer.citations:
-        title = titles.get(c.source, components.display_path(c.source))
-        path = components.heading_path(c.heading, title)
-        heading = f" · {path}" if path else ""
-        lines = f"lines {c.start_line}-{c.end_line}" if c.end_line != c.start_line else f"line {c.start_line}"
-        with st.expander(md(f"[{c.n}] {title}{heading} · {lines}")):
-            st.caption(md(components.where(c.source, c.start_line, c.end_line)))
-            components.show_passage(state.chunk(c.chunk_id), c.start_line, c.end_line, c.quote)
-
-
-def _related(answer: Answer, i: int) -> None:
-    if not answer.related:
-        return
-    names = list(dict.fromkeys(r.concept for r in answer.related))
-    st.caption("Related: " + md("; ".join(f"{r.concept} ({r.relation} {r.via})" for r in answer.related)))
-    for action, label in (("graph", "Open in the graph"), ("ask", "Ask about")):
-        key = f"{action}_chip_{i}"
-        st.pills(label, names, key=key, on_change=_choose, args=(key, action), wrap=True)
+def _toolbar(log: ChatLog, messages: list[Message], titles: dict[str, str]) -> None:
+    with st.container(horizontal=True, gap="small"):
+        st.button("New chat", key="new_chat", icon=":material/add_comment:", on_click=_new_chat, args=(log,),
+                  disabled=not messages)
+        st.download_button("Export to markdown", to_markdown(messages, titles) if messages else "",
+                           file_name=f"studygraph-chat-{st.session_state[CHAT_ID]}.md", mime="text/markdown",
+                           icon=":material/download:", disabled=not messages, on_click="ignore")
 
 
 def _not_found(answer: Answer) -> None:
@@ -84,82 +111,71 @@ def _not_found(answer: Answer) -> None:
                           f"{hit.chunk.heading}"))
 
 
-def _body(message: dict, i: int, titles: dict[str, str]) -> None:
-    answer: Answer | None = message.get("answer")
+def _body(message: Message, turn: int, titles: dict[str, str]) -> None:
+    answer = message.answer
     if answer is None:
-        st.markdown(md(message["content"]))
+        st.markdown(md(message.content))
     elif not answer.found:
         _not_found(answer)
     else:
-        if answer.read_as:
-            st.caption(md(f"Reading this as: {answer.read_as}"))
-        st.markdown(components.answer_md(answer.text))
-        if answer.notice:
-            st.caption(md(answer.notice))
-        unsupported = [s.text for s in answer.sentences if not s.supported]
-        if unsupported:
-            st.warning(md("Not supported by the cited passages, check before trusting: " + " / ".join(unsupported)))
-        elif answer.mode == "llm":
-            st.caption("Written by your local LLM; every sentence checked against the passage it cites.")
-        _citations(answer, titles)
-        _related(answer, i)
+        show_answer(answer, turn, titles, _choose)
 
 
-def _previous_question(messages: list[dict]) -> str | None:
+def _previous_question(messages: list[Message]) -> str | None:
     """The last question the student asked before this one (follow-ups are read with it)."""
-    asked = [m["content"] for m in messages[:-1] if m["role"] == "user"]
+    asked = [m.content for m in messages[:-1] if m.role == "user"]
     return asked[-1] if asked else None
 
 
-def _answer(assistant, question: str, k: int, mode: str, llm: bool, after: str | None) -> dict:
-    """Ask, showing LLM text as it streams; the reply message to keep."""
+def _answer(assistant, question: str, k: int, mode: str, llm: bool, after: str | None) -> Message:
+    """Ask, showing LLM text as it streams; the reply to keep."""
     try:
         with st.spinner("Reading your notes..."):
             pieces = assistant.ask_stream(question, k, mode, llm=llm, after=after)
             first = next(pieces)
         if isinstance(first, Answer):
-            return {"role": "assistant", "content": "", "answer": first}
+            return Message("assistant", "", first)
         draft, text = st.empty(), first
         draft.text(text)
         for piece in pieces:
             if isinstance(piece, Answer):
                 draft.empty()
-                return {"role": "assistant", "content": "", "answer": piece}
+                return Message("assistant", "", piece)
             text += piece
             draft.text(text)
         raise StudygraphError("the answer stream ended without an answer; try again")
     except StudygraphError as exc:
-        return {"role": "assistant", "content": str(exc)}
-
-
-def _welcome(assistant) -> None:
-    hubs = [h["name"] for h in assistant.graph().summary(hubs=4)["hubs"]]
-    with st.chat_message("assistant"):
-        st.markdown("Ask me about your notes. Every answer quotes them and cites the exact lines.")
-        if hubs:
-            key = "welcome_chip"
-            st.pills("Or start with a concept", hubs, key=key, on_change=_choose, args=(key, "ask"))
+        return Message("assistant", str(exc))
 
 
 assistant = state.assistant()
-_follow_chip()
-mode, k, llm = _sidebar(assistant)
+log = state.chat_log()
+_follow_choice()
+messages = _load(log)
+mode, k, llm = _sidebar(assistant, log)
 st.title(":material/chat: Ask your notes")
-messages: list[dict] = st.session_state.setdefault(MESSAGES, [])
 titles = state.titles()
+toolbar = st.container()  # filled last, so New chat and Export see this run's answer too
+if st.session_state.get(PROBLEM):
+    st.warning(md(st.session_state[PROBLEM]))
 if not messages:
-    _welcome(assistant)
-for i, message in enumerate(messages):
-    with st.chat_message(message["role"]):
-        _body(message, i, titles)
+    show_welcome(assistant, _choose)
+for turn, message in enumerate(messages):
+    with st.chat_message(message.role):
+        _body(message, turn, titles)
 
 question = st.chat_input("Ask a question about your notes")
 if question is None:
     question = st.session_state.pop(state.ASK, None)
 if question is not None:
-    messages.append({"role": "user", "content": question})
+    messages.append(Message("user", question))
     with st.chat_message("user"):
         _body(messages[-1], len(messages) - 1, titles)
     with st.chat_message("assistant"):
         messages.append(_answer(assistant, question, k, mode, llm, _previous_question(messages)))
         _body(messages[-1], len(messages) - 1, titles)
+    log.save(st.session_state[CHAT_ID], messages)
+    st.session_state[PROBLEM] = ""
+with toolbar:
+    _toolbar(log, messages, titles)
+enable_citation_links()
