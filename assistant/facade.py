@@ -202,7 +202,7 @@ class Studygraph:
 
     # -- queries -------------------------------------------------------------
     def _search(
-        self, queries: Sequence[str], k: int | None, mode: str | None, need_vectors: bool = False
+        self, queries: Sequence[str], k: int | None, mode: str | None, need_vectors: bool = False, tag: str | None = None
     ) -> tuple[SearchIndex, list[list[Hit]], np.ndarray | None]:
         k, mode = searching.checked(self.settings, queries, k, mode)
         embeds = mode != "bm25" or need_vectors
@@ -211,7 +211,7 @@ class Studygraph:
         index = self.index()
         expanded = self.expand(queries)
         vectors = self.query_vectors(queries, expanded) if embeds else None
-        return index, searching.ranked_hits(index, mode, expanded, vectors, k), vectors
+        return index, searching.ranked_hits(index, mode, expanded, vectors, k, tag), vectors
 
     def expand(self, queries: Sequence[str]) -> list[str]:
         """Queries with the aliases of the concepts they name ("SBERT" -> "Sentence-BERT")."""
@@ -221,17 +221,28 @@ class Studygraph:
         """Dense query vectors (see assistant/searching.query_vectors)."""
         return searching.query_vectors(self.embed, queries, expanded)
 
-    def search_batch(self, queries: Sequence[str], k: int | None = None, mode: str | None = None) -> list[list[Hit]]:
-        return self._search(queries, k, mode)[1]
+    def search_batch(
+        self, queries: Sequence[str], k: int | None = None, mode: str | None = None, tag: str | None = None
+    ) -> list[list[Hit]]:
+        """Hits per query; `tag` keeps only notes tagged so (`#ml` also keeps `#ml/vision`)."""
+        return self._search(queries, k, mode, tag=tag)[1]
 
-    def search(self, query: str, k: int | None = None, mode: str | None = None) -> list[Hit]:
-        return self.search_batch([query], k, mode)[0]
+    def search(self, query: str, k: int | None = None, mode: str | None = None, tag: str | None = None) -> list[Hit]:
+        return self.search_batch([query], k, mode, tag)[0]
+
+    def tags(self) -> dict[str, int]:
+        """The tags of the indexed Markdown notes, each with how many notes carry it."""
+        from studygraph.assistant.tags import counts
+
+        return counts(self.index())
 
     def ask_batch(
-        self, questions: Sequence[str], k: int | None = None, mode: str | None = None, llm: bool | None = None
+        self, questions: Sequence[str], k: int | None = None, mode: str | None = None, llm: bool | None = None,
+        tag: str | None = None,
     ) -> list[Answer]:
-        """Extractive answers (or verified LLM answers when `llm`, default: when one is configured)."""
-        index, hits_per_question, vectors = self._search(questions, k, mode, need_vectors=True)
+        """Extractive answers (or verified LLM answers when `llm`, default: when one is configured),
+        from the notes tagged `tag` only when given."""
+        index, hits_per_question, vectors = self._search(questions, k, mode, need_vectors=True, tag=tag)
         assert vectors is not None
         answers = asking.extractive_answers(questions, vectors, hits_per_question, index, self.graph(), self.settings)
         if asking.use_llm(self.settings, llm):
@@ -241,11 +252,12 @@ class Studygraph:
         return answers
 
     def ask(
-        self, question: str, k: int | None = None, mode: str | None = None, llm: bool | None = None, after: str | None = None
+        self, question: str, k: int | None = None, mode: str | None = None, llm: bool | None = None, after: str | None = None,
+        tag: str | None = None,
     ) -> Answer:
         """One answer; `after` is the previous question, for follow-ups ("And what loss does it use?")."""
         read_as = self.read_as(question, after)
-        answer = self.ask_batch([read_as], k, mode, llm)[0]
+        answer = self.ask_batch([read_as], k, mode, llm, tag)[0]
         return replace(answer, question=question, read_as=read_as) if read_as != question else answer
 
     def read_as(self, question: str, after: str | None) -> str:
@@ -253,10 +265,11 @@ class Studygraph:
         return asking.read_as(question, after, self.graph)
 
     def ask_stream(
-        self, question: str, k: int | None = None, mode: str | None = None, llm: bool | None = None, after: str | None = None
+        self, question: str, k: int | None = None, mode: str | None = None, llm: bool | None = None, after: str | None = None,
+        tag: str | None = None,
     ) -> Iterator[str | Answer]:
         """Text pieces as an LLM writes them, then the final (verified or extractive) Answer."""
-        answer = self.ask(question, k, mode, llm=False, after=after)
+        answer = self.ask(question, k, mode, llm=False, after=after, tag=tag)
         if not asking.use_llm(self.settings, llm):
             yield answer
             return

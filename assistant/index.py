@@ -67,18 +67,26 @@ class SearchIndex:
     def span_scores(self, i: int, vector: np.ndarray) -> np.ndarray:
         return self.snapshot.spans_of(i) @ vector
 
-    def rank(self, mode: str, tokens: Sequence[str], vector: np.ndarray | None, n: int) -> list[Ranked]:
+    def rank(
+        self, mode: str, tokens: Sequence[str], vector: np.ndarray | None, n: int, among: np.ndarray | None = None
+    ) -> list[Ranked]:
+        """The top `n` chunks in `mode`; `among` (sorted positions) narrows them, e.g. to tagged notes."""
         if not len(self.chunks):
             return []
         if mode == "bm25":
-            return _top(self.bm25_scores(tokens), n, self.bm25.matched(tokens))
+            return _top(self.bm25_scores(tokens), n, self._matched(tokens, among))
         assert vector is not None
         dense = self.dense_scores(vector)
         if mode == "dense":
-            return _top(dense, n)
+            return _top(dense, n, among)
         lexical = self.bm25_scores(tokens)
         if self.fusion == "rrf":
-            lists = [[r.index for r in _top(lexical, CANDIDATES, self.bm25.matched(tokens))],
-                     [r.index for r in _top(dense, CANDIDATES)]]
+            lists = [[r.index for r in _top(lexical, CANDIDATES, self._matched(tokens, among))],
+                     [r.index for r in _top(dense, CANDIDATES, among)]]
             return [Ranked(i, s) for i, s in top(rrf(lists, k=self.rrf_k), n)]
-        return _top(zscore_fusion(lexical, dense, self.alpha), n)
+        return _top(zscore_fusion(lexical, dense, self.alpha), n, among)
+
+    def _matched(self, tokens: Sequence[str], among: np.ndarray | None) -> np.ndarray:
+        """Chunks holding a query term (BM25 ranks no others), within `among` if given."""
+        matched = self.bm25.matched(tokens)
+        return matched if among is None else np.intersect1d(matched, among)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from studygraph.assistant.index import SearchIndex
+from studygraph.assistant.tags import within
 from studygraph.assistant.types import Hit
 from studygraph.errors import QueryError
 from studygraph.graph.concept_graph import ConceptGraph
@@ -56,11 +57,16 @@ def query_vectors(
 
 
 def ranked_hits(
-    index: SearchIndex, mode: str, expanded: Sequence[str], vectors: np.ndarray | None, k: int
+    index: SearchIndex, mode: str, expanded: Sequence[str], vectors: np.ndarray | None, k: int, tag: str | None = None
 ) -> list[list[Hit]]:
-    """The top `k` hits of each (expanded) query, ranked 1.. in `mode`."""
+    """The top `k` hits of each (expanded) query, ranked 1.. in `mode`; only notes tagged `tag` if given.
+
+    Raises:
+        QueryError: no note carries `tag`.
+    """
+    among = within(index, tag)
     results = []
     for i, query in enumerate(expanded):
-        ranked = index.rank(mode, tokenize(query), None if vectors is None else vectors[i], k)
+        ranked = index.rank(mode, tokenize(query), None if vectors is None else vectors[i], k, among)
         results.append([Hit(index.chunks[r.index], r.score, rank, mode) for rank, r in enumerate(ranked, 1)])
     return results

@@ -53,12 +53,13 @@ def search(
     mode: str | None = typer.Option(None, "--mode", help="hybrid, bm25 or dense (default: STUDYGRAPH_MODE, else hybrid)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     file: Path = typer.Option(None, "--file", help="One query per line (text or JSONL with \"q\"); prints JSON lines."),
+    tag: str = typer.Option(None, "--tag", help="Only notes with this #tag (a nested #tag/sub counts; Markdown notes)."),
 ) -> None:
     """Search the notes."""
     queries = read_queries(query, file)
     sg = facade()
     mode = mode or sg.settings.mode
-    results = sg.search_batch(queries, k, mode)
+    results = sg.search_batch(queries, k, mode, tag)
     for q, hits in zip(queries, results):
         if as_json or file:
             typer.echo(json.dumps(hits_json(q, mode, hits), ensure_ascii=False))
@@ -78,16 +79,17 @@ def ask(
     file: Path = typer.Option(None, "--file", help="One question per line; prints JSON lines."),
     llm: bool = typer.Option(None, "--llm/--no-llm", help="Fluent answer from the configured LLM, verified against the notes."),
     after: str = typer.Option(None, "--after", help="The previous question: a follow-up ('and what loss does it use?') is read with its concepts."),
+    tag: str = typer.Option(None, "--tag", help="Only notes with this #tag (a nested #tag/sub counts; Markdown notes)."),
 ) -> None:
     """Answer from the notes, quoting and citing the lines."""
     questions = read_queries(question, file)
     sg = facade()
     if not (as_json or file) and len(questions) == 1:
-        answers = [_stream_to_terminal(sg, questions[0], k, mode, llm, after)]
+        answers = [_stream_to_terminal(sg, questions[0], k, mode, llm, after, tag)]
     elif after:
-        answers = [sg.ask(q, k, mode, llm, after=after) for q in questions]
+        answers = [sg.ask(q, k, mode, llm, after=after, tag=tag) for q in questions]
     else:
-        answers = sg.ask_batch(questions, k, mode, llm)
+        answers = sg.ask_batch(questions, k, mode, llm, tag)
     for answer in answers:
         if as_json or file:
             typer.echo(json.dumps(answer_json(answer), ensure_ascii=False))
@@ -108,11 +110,11 @@ def ask(
 
 
 def _stream_to_terminal(
-    sg: Studygraph, question: str, k: int | None, mode: str | None, llm: bool | None, after: str | None
+    sg: Studygraph, question: str, k: int | None, mode: str | None, llm: bool | None, after: str | None, tag: str | None = None
 ) -> Answer:
     """Show an LLM's words as they come (on a terminal), then return the verified answer."""
     streamed = False
-    for piece in sg.ask_stream(question, k, mode, llm, after=after):
+    for piece in sg.ask_stream(question, k, mode, llm, after=after, tag=tag):
         if isinstance(piece, str):
             if sys.stderr.isatty():
                 typer.echo(piece, nl=False, err=True)
@@ -162,9 +164,22 @@ def status(as_json: bool = typer.Option(False, "--json")) -> None:
     typer.echo(f"model: {st.model} ({st.dimension} dims)\ngeneration: {st.generation}")
 
 
+def tags(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """The #tags of your Markdown notes, with how many notes carry each (filter with --tag)."""
+    counted = facade().tags()
+    if as_json:
+        typer.echo(json.dumps(counted, ensure_ascii=False))
+        return
+    if not counted:
+        typer.echo("no note has tags (Obsidian/Logseq #tags or front-matter tags: in Markdown notes)")
+    for tag, n in counted.items():
+        typer.echo(f"#{tag}  {n} note{'s' if n != 1 else ''}")
+
+
 def register(app: typer.Typer) -> None:
     app.command()(friendly(ingest))
     app.command()(friendly(search))
     app.command()(friendly(ask))
     app.command("eval")(friendly(evaluate))
     app.command()(friendly(status))
+    app.command()(friendly(tags))

@@ -4,7 +4,7 @@
     studygraph search QUERY          studygraph concept NAME
     studygraph ask QUESTION          studygraph cards | grade | quiz | progress
     studygraph eval GOLD.jsonl       studygraph watch | remove | rebuild | doctor
-    studygraph status
+    studygraph status | tags         (search and ask take --tag TAG)
 """
 
 from __future__ import annotations
