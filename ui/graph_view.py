@@ -30,6 +30,13 @@ class View:
         return self.total > len(self.ids)
 
 
+def edges(graph: ConceptGraph, ids: Collection[str]) -> list[tuple[str, str]]:
+    """The pairs of shown concepts a relation joins (each pair once, in the graph's order)."""
+    shown = set(ids)
+    pairs = {(r.source, r.target): None for r in graph.relations if r.source in shown and r.target in shown}
+    return list(pairs)
+
+
 def degree(graph: ConceptGraph, cid: str) -> int:
     return len(graph.neighbours(cid))
 
@@ -105,11 +112,13 @@ def topic_names(graph: ConceptGraph, ids: Collection[str]) -> dict[int, str]:
     return names
 
 
-def elements(graph: ConceptGraph, view: View, colours: dict[str, str], by_topic: bool = False) -> list[dict]:
+def elements(graph: ConceptGraph, view: View, colours: dict[str, str], by_topic: bool = False,
+             positions: dict[str, tuple[float, float]] | None = None) -> list[dict]:
     """Cytoscape.js elements: the view's nodes and every edge between two of them.
 
-    Nodes are coloured by type (`colours`), or by topic with `by_topic`. Parallel edges of
-    one relation collapse into one; the centre is marked selected.
+    Nodes are coloured by type (`colours`), or by topic with `by_topic`, and placed at
+    `positions` (for Cytoscape's preset layout) when given. Parallel edges of one relation
+    collapse into one; the centre is marked selected.
     """
     shown = set(view.ids)
     out: list[dict] = []
@@ -120,6 +129,9 @@ def elements(graph: ConceptGraph, view: View, colours: dict[str, str], by_topic:
         node: dict[str, object] = {"data": {"id": cid, "label": c.name, "type": c.type, "colour": colour}}
         if cid == view.centre:
             node["selected"] = True
+        if positions and cid in positions:
+            x, y = positions[cid]
+            node["position"] = {"x": x, "y": y}
         out.append(node)
     seen: set[tuple[str, str, str]] = set()
     for rel in graph.relations:
@@ -133,26 +145,3 @@ def elements(graph: ConceptGraph, view: View, colours: dict[str, str], by_topic:
         out.append({"data": {"id": "|".join(key), "source": rel.source, "target": rel.target,
                              "relation": rel.relation, "label": label}})
     return out
-
-
-def stylesheet() -> list[dict]:
-    """Colour by type (from the node's data), arrows and labels on typed relations."""
-    return [
-        {"selector": "node", "style": {
-            "label": "data(label)", "background-color": "data(colour)", "width": 20, "height": 20,
-            "font-size": 11, "text-valign": "bottom", "text-margin-y": 3, "color": "#333",
-        }},
-        {"selector": "node:selected", "style": {
-            "border-width": 4, "border-color": "#ff4b4b", "width": 30, "height": 30, "font-size": 14,
-            "font-weight": "bold",
-        }},
-        {"selector": "edge", "style": {
-            "width": 1.5, "curve-style": "bezier", "line-color": "#9aa5b1", "target-arrow-color": "#9aa5b1",
-            "target-arrow-shape": "triangle", "arrow-scale": 0.8, "label": "data(label)", "font-size": 9,
-            "color": "#555", "text-rotation": "autorotate",
-        }},
-        {"selector": "edge[relation = 'compared_with']", "style": {"target-arrow-shape": "none"}},
-        {"selector": "edge[relation = 'related']", "style": {
-            "line-style": "dashed", "line-color": "#d0d5db", "target-arrow-shape": "none", "width": 1,
-        }},
-    ]

@@ -87,10 +87,12 @@ def show(library: NoteLibrary, notes: list[NoteInfo]) -> None:
             st.code(numbered(note.lines, 1, marked=int(line) if line else 0), language=None, height=520)
 
 
-def numbered(lines: tuple[str, ...] | list[str], first: int, marked: int = 0) -> str:
-    """Lines with a number gutter starting at `first`; line `marked` carries ▶ (as citations show it)."""
+def numbered(lines: tuple[str, ...] | list[str], first: int, marked: int | tuple[int, int] = 0) -> str:
+    """Lines with a number gutter starting at `first`; the `marked` line (or first..last range)
+    carries ▶, as citations show it."""
+    low, high = marked if isinstance(marked, tuple) else (marked, marked)
     width = len(str(first + len(lines) - 1))
-    return "\n".join(f"{'▶' if first + i == marked else ' '} {first + i:>{width}} │ {line}"
+    return "\n".join(f"{'▶' if low <= first + i <= high else ' '} {first + i:>{width}} │ {line}"
                      for i, line in enumerate(lines))
 
 

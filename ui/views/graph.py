@@ -1,14 +1,21 @@
-"""Concept graph: an interactive graph (Cytoscape.js shipped inside st-cytoscape,
-nothing from a CDN), coloured and filtered by type, with a concept card for
-the chosen node: definition, neighbours by relation with evidence, passages."""
+"""Concept graph: an interactive graph (Cytoscape.js shipped inside st-cytoscape, nothing
+from a CDN) across the page's width, coloured and filtered by type, with the concept card
+for the chosen node under it.
+
+The layout is computed in Python (`graph_layout`), seeded and cached per graph generation
+and view, and handed to Cytoscape as preset positions: the same view looks the same after
+any rerun. The mouse wheel scrolls the page (Cytoscape's wheel zoom swallowed it and ran
+the zoom to 0.000 in five notches); the zoom is the fitted one, between MIN_ZOOM (labels
+never under 11 px) and MAX_ZOOM, and "Fit" brings the whole view back after panning.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 from st_cytoscape import cytoscape
 
-from studygraph.assistant.types import ConceptCard, ConceptGraph, Evidence
-from studygraph.ui import components, graph_view, state
+from studygraph.assistant.types import ConceptGraph
+from studygraph.ui import components, graph_card, graph_layout, graph_style, graph_view, state
 from studygraph.ui.components import md
 
 SEARCH = "graph_search"
@@ -16,87 +23,48 @@ TYPES = "graph_types"
 DEPTH = "graph_depth"
 CAP = "graph_cap"
 COLOUR_BY = "graph_colour_by"
-MAX_PASSAGES = 40
+FIT = "graph_fit_round"  # bumped by "Fit": a new layout argument makes the component fit again
 
 
-def _open(key: str) -> None:
-    """Widget callback: show the concept the widget holds."""
-    if st.session_state.get(key):
-        st.session_state[state.CONCEPT] = st.session_state[key]
-    if key != SEARCH:
-        st.session_state[key] = None
+@st.cache_data(max_entries=64, show_spinner=False)
+def _layout(generation: int, ids: tuple[str, ...], labels: tuple[str, ...],
+            edges: tuple[tuple[str, str], ...]) -> graph_layout.Layout:
+    """One layout per graph generation and view (deterministic; the cache only saves the ~0.1-0.7 s)."""
+    return graph_layout.layout(ids, labels, edges)
 
 
-def _controls(graph: ConceptGraph, current: str | None) -> tuple[list[str], int, int]:
+def _controls(graph: ConceptGraph, current: str | None) -> tuple[list[str], int, int, bool]:
     names = sorted({c.name for c in graph.concepts.values()}, key=str.lower)
     present = [t for t in components.TYPE_COLOURS if any(c.type == t for c in graph.concepts.values())]
     st.session_state[SEARCH] = current if current in names else None
     st.session_state.setdefault(TYPES, present)
     st.session_state.setdefault(DEPTH, 2)
     st.session_state.setdefault(CAP, 60)
-    search, depth, cap = st.columns([4, 1.3, 2.5])
+    search, depth, cap, colour = st.columns([4, 1.3, 2.5, 1.6])
     search.selectbox("Find a concept", names, key=SEARCH, index=None, placeholder="Type a concept name",
-                     on_change=_open, args=(SEARCH,))
+                     on_change=graph_card.open_concept, args=(SEARCH,))
     depth.radio("Depth", [1, 2], key=DEPTH, horizontal=True, help="How far from the chosen concept")
     cap.slider("Max nodes", 10, 200, key=CAP, step=10, help="Nearest (then best-connected) concepts first")
-    st.pills("Types", present, selection_mode="multi", key=TYPES, help="Only concepts of these types are drawn")
-    return list(st.session_state[TYPES] or ()), st.session_state[DEPTH], st.session_state[CAP]
+    by_topic = colour.radio("Colour by", ["type", "topic"], key=COLOUR_BY, horizontal=True,
+                            help="Topics are groups of concepts your notes link closely (communities of the graph)")
+    st.pills("Types", present, selection_mode="multi", key=TYPES, help="Only concepts of these types are drawn",
+             format_func=lambda t: graph_style.pill(t, components.TYPE_COLOURS))
+    return list(st.session_state[TYPES] or ()), st.session_state[DEPTH], st.session_state[CAP], by_topic == "topic"
 
 
-def _draw(graph: ConceptGraph, view: graph_view.View, by_topic: bool = False) -> str | None:
+def _draw(graph: ConceptGraph, view: graph_view.View, generation: int, by_topic: bool) -> str | None:
     """The graph; returns the id of a node the user clicked, if it is not the centre."""
-    items = graph_view.elements(graph, view, components.TYPE_COLOURS, by_topic)
+    edges = tuple(graph_view.edges(graph, view.ids))
+    layout = _layout(generation, view.ids, tuple(graph.concepts[c].name for c in view.ids), edges)
+    items = graph_view.elements(graph, view, components.TYPE_COLOURS, by_topic, layout.positions)
     key = f"cy_{abs(hash((view.ids, view.centre, by_topic))) % 10**12}"
-    clicked = cytoscape(items, graph_view.stylesheet(), height="560px", key=key, selection_type="single",
-                        layout={"name": "fcose", "animate": False, "nodeRepulsion": 9000, "idealEdgeLength": 70,
-                                "randomize": True})
+    fit = {"name": "preset", "fit": True, "padding": graph_layout.PADDING, "animate": False,
+           "fitRound": st.session_state.get(FIT, 0)}  # unknown to Cytoscape; changes the arguments
+    clicked = cytoscape(items, graph_style.stylesheet(st.context.theme.type), width="100%",
+                        height=f"{layout.height}px", key=key, selection_type="single", layout=fit,
+                        user_zooming_enabled=False, min_zoom=graph_layout.MIN_ZOOM, max_zoom=graph_layout.MAX_ZOOM)
     chosen = (clicked or {}).get("nodes") or []
     return chosen[0] if chosen and chosen[0] != view.centre else None
-
-
-def _evidence(e: Evidence, titles: dict[str, str], context: bool = False) -> None:
-    """The evidence lines (marked), alone or within their whole passage."""
-    st.caption(md(f"{titles.get(e.source, '')} · {components.where(e.source, e.start_line, e.end_line)}"))
-    components.show_passage(state.chunk(e.chunk_id), e.start_line, e.end_line, e.quote, only_marked=not context)
-
-
-def _card(card: ConceptCard, titles: dict[str, str]) -> None:
-    concept = card.concept
-    st.subheader(md(concept.name))
-    st.caption(md(concept.type + (" · found in your notes" if concept.origin == "notes" else "")
-                  + (" · also: " + ", ".join(concept.aliases) if concept.aliases else "")))
-    ask, drill = st.columns(2)
-    if ask.button("Ask about it", icon=":material/chat:", width="stretch"):
-        st.session_state[state.ASK] = f"What is {concept.name}?"
-        st.switch_page(state.PAGES["chat"])
-    if drill.button("Drill me on it", icon=":material/school:", width="stretch"):
-        st.session_state[state.DRILL] = concept.name
-        st.switch_page(state.PAGES["study"])
-
-    st.markdown("**Definition**")
-    if card.definition:
-        _evidence(card.definition, titles, context=True)
-    else:
-        st.caption("Your notes name it but do not define it.")
-
-    st.markdown(f"**Neighbours** ({sum(len(v) for v in card.neighbours.values())})")
-    if not card.neighbours:
-        st.caption("No relations to other concepts yet.")
-    for n, (relation, neighbours) in enumerate(card.neighbours.items()):
-        key = f"neighbour_{n}"
-        st.pills(md(relation), [nb.name for nb in neighbours], key=key, on_change=_open, args=(key,),
-                 wrap=True)
-        with st.expander(f"Evidence: {relation} ({len(neighbours)})"):
-            for nb in neighbours:
-                st.markdown(md(f"{concept.name} — {relation} — {nb.name}"))
-                for e in nb.evidence[:2]:
-                    _evidence(e, titles)
-
-    with st.expander(f"Passages that mention it ({len(card.passages)})", expanded=not card.neighbours):
-        for e in card.passages[:MAX_PASSAGES]:
-            _evidence(e, titles)
-        if len(card.passages) > MAX_PASSAGES:
-            st.caption(f"... and {len(card.passages) - MAX_PASSAGES} more.")
 
 
 assistant = state.assistant()
@@ -104,7 +72,7 @@ graph = assistant.graph()
 st.title(":material/hub: Concept graph")
 summary = graph.summary()
 st.caption(f"{summary['concepts']} concepts and {summary['relations']} relations from your notes. "
-           "Click a node or find a concept to open its card; pan and zoom with the mouse.")
+           "Click a node or find a concept to open its card; drag to pan, Fit to see the whole view.")
 
 wanted = st.session_state.get(state.CONCEPT)
 concept = graph.concept(wanted) if wanted else None
@@ -112,9 +80,7 @@ if wanted and concept is None:
     close = graph.suggest(wanted)
     hint = f"; did you mean {', '.join(close)}?" if close else "."
     st.warning(md(f"No concept named {wanted!r} in your notes{hint}"))
-types, depth, cap = _controls(graph, concept.name if concept else None)
-by_topic = st.radio("Colour by", ["type", "topic"], key=COLOUR_BY, horizontal=True,
-                    help="Topics are groups of concepts your notes link closely (communities of the graph)") == "topic"
+types, depth, cap, by_topic = _controls(graph, concept.name if concept else None)
 
 if concept:
     view = graph_view.ego(graph, concept.id, depth, types, cap)
@@ -124,27 +90,26 @@ else:
     note = "the best-connected concepts of each topic; choose one for its neighbourhood"
 if by_topic:
     names, colours = graph_view.topic_names(graph, view.ids), graph_view.topic_colours(graph, view.ids)
-    st.html(components.swatches_html([(colours[t], f"around {names[t]}") for t in colours if colours[t] != graph_view.FALLBACK_COLOUR]))
-else:
-    st.html(components.legend_html([t for t in components.TYPE_COLOURS if t in types]))
+    st.html(components.swatches_html([(colours[t], f"around {names[t]}") for t in colours
+                                      if colours[t] != graph_view.FALLBACK_COLOUR]))
 shown = f"Showing {len(view.ids)} of {view.total}: " if view.capped else f"Showing {len(view.ids)}: "
-left, right = st.columns([3, 2], gap="medium")
-with left:
-    said, whole = st.columns([3, 2], vertical_alignment="center")
-    said.caption(md(shown + note))
-    if concept and whole.button("Whole graph", icon=":material/zoom_out_map:"):
-        st.session_state[state.CONCEPT] = None
+said, whole, fit = st.columns([6, 1.4, 1], vertical_alignment="center")
+said.caption(md(shown + note))
+if concept and whole.button("Whole graph", icon=":material/zoom_out_map:", width="stretch"):
+    st.session_state[state.CONCEPT] = None
+    st.rerun()
+if fit.button("Fit", icon=":material/fit_screen:", width="stretch", help="Show the whole view again"):
+    st.session_state[FIT] = st.session_state.get(FIT, 0) + 1
+if view.ids:
+    clicked = _draw(graph, view, assistant.manifest().generation, by_topic)
+    if clicked:
+        st.session_state[state.CONCEPT] = graph.concepts[clicked].name
         st.rerun()
-    if view.ids:
-        clicked = _draw(graph, view, by_topic)
-        if clicked:
-            st.session_state[state.CONCEPT] = graph.concepts[clicked].name
-            st.rerun()
-    else:
-        st.info("No concept of the chosen types.")
-with right:
-    card = graph.card(concept.id) if concept else None
-    if card is not None:
-        _card(card, state.titles())
-    else:
-        st.info("Click a node, or find a concept above, to see its definition, neighbours and passages.")
+else:
+    st.info("No concept of the chosen types.")
+
+card = graph.card(concept.id) if concept else None
+if card is not None:
+    graph_card.card(card, state.titles())
+else:
+    st.info("Click a node, or find a concept above, to see its definition, neighbours and passages.")
