@@ -6,7 +6,8 @@ A marker is an in-page link (`#cite-<turn>-<n>`) and its source's expander sits 
 a container keyed with the same name (Streamlit gives it the class
 `st-key-cite-<turn>-<n>`). Streamlit's markdown cannot open an expander, so one
 constant script (CITE_SCRIPT, no note text in it) listens on the page for clicks
-on such links, opens the expander and scrolls it into view.
+on such links, opens the expander and scrolls it into view. Without JavaScript the
+link still names its source, and the sources are right below.
 """
 
 from __future__ import annotations
@@ -23,22 +24,29 @@ from studygraph.ui.rich_text import HIGHLIGHT, anchor, answer_md, inert, passage
 
 Choose = Callable[[str, str], None]
 
-# Runs in st.iframe's same-origin frame and hooks the page once (a flag on the document).
+# Runs in st.iframe's same-origin frame and installs the listener in the page itself (a
+# script element of the page's own): a rerun may replace the frame, and a listener that
+# belonged to a gone frame never fires again, while the page's own one lasts.
 CITE_SCRIPT = """<script>
 (function () {
-  const doc = window.parent.document;
-  if (doc.studygraphCitations) return;
-  doc.studygraphCitations = true;
-  doc.addEventListener("click", function (event) {
-    const link = event.target.closest && event.target.closest('a[href^="#cite-"]');
-    if (!link) return;
-    event.preventDefault();
-    const box = doc.querySelector(".st-key-" + CSS.escape(link.getAttribute("href").slice(1)));
-    if (!box) return;
-    const details = box.querySelector("details");
-    if (details && !details.open) details.querySelector("summary").click();
-    box.scrollIntoView({behavior: "smooth", block: "center"});
-  }, true);
+  function install() {
+    document.addEventListener("click", function (event) {
+      const link = event.target.closest && event.target.closest('a[href^="#cite-"]');
+      if (!link) return;
+      event.preventDefault();
+      const box = document.querySelector(".st-key-" + CSS.escape(link.getAttribute("href").slice(1)));
+      if (!box) return;
+      const details = box.querySelector("details");
+      if (details && !details.open) details.querySelector("summary").click();
+      box.scrollIntoView({behavior: "smooth", block: "center"});
+    }, true);
+  }
+  const page = window.parent.document;
+  if (page.getElementById("studygraph-citations")) return;
+  const script = page.createElement("script");
+  script.id = "studygraph-citations";
+  script.textContent = "(" + install.toString() + ")();";
+  page.head.appendChild(script);
 })();
 </script>"""
 
@@ -73,15 +81,18 @@ def show_sources(answer: Answer, turn: int, titles: dict[str, str]) -> None:
                 st.caption("This passage is no longer in the index (the note changed).")
 
 
-def show_related(answer: Answer, turn: int, choose: Choose) -> None:
-    """One row: each related concept opens a small menu with both of its actions."""
+def show_related(answer: Answer, turn: int, titles: dict[str, str], choose: Choose) -> None:
+    """One row under the answer: Copy, then each related concept once, its menu holding both
+    actions (open it in the graph, ask about it) and how it relates."""
     first: dict[str, Related] = {}
     for r in answer.related:
         first.setdefault(r.concept, r)
-    if not first:
-        return
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-        st.caption("Related:")
+        with st.popover("Copy", icon=":material/content_copy:", type="tertiary", key=f"copy_{turn}"):
+            st.caption("The answer with its sources; the button at the box's corner copies it.")
+            st.code(answer_plain(answer, titles), language=None, wrap_lines=True)
+        if first:
+            st.caption("Related:", width="content")
         for j, (concept, r) in enumerate(first.items()):
             with st.popover(md(concept), type="tertiary"):
                 st.caption(md(f"{r.type} · {r.relation} {r.via}"))
@@ -89,12 +100,6 @@ def show_related(answer: Answer, turn: int, choose: Choose) -> None:
                           on_click=choose, args=("graph", concept))
                 st.button(md(f"Ask: What is {concept}?"), key=f"ask_{turn}_{j}", icon=":material/chat:",
                           on_click=choose, args=("ask", concept))
-
-
-def show_copy(answer: Answer, turn: int, titles: dict[str, str]) -> None:
-    with st.popover("Copy", icon=":material/content_copy:", type="tertiary", key=f"copy_{turn}"):
-        st.caption("The answer with its sources; the button at the box's corner copies it.")
-        st.code(answer_plain(answer, titles), language=None, wrap_lines=True)
 
 
 def show_answer(answer: Answer, turn: int, titles: dict[str, str], choose: Choose) -> None:
@@ -110,5 +115,4 @@ def show_answer(answer: Answer, turn: int, titles: dict[str, str], choose: Choos
     elif answer.mode == "llm":
         st.caption("Written by your local LLM; every sentence checked against the passage it cites.")
     show_sources(answer, turn, titles)
-    show_related(answer, turn, choose)
-    show_copy(answer, turn, titles)
+    show_related(answer, turn, titles, choose)
