@@ -76,6 +76,6 @@ def card(card: ConceptCard, titles: dict[str, str]) -> None:
         for e in card.passages[:MAX_PASSAGES]:
             evidence(e, titles)
             st.page_link(state.PAGES["notes"], label=f"Open the note at line {e.start_line}",
-                         icon=":material/menu_book:", query_params={VIEW_NOTE: e.source, LINE_PARAM: e.start_line})
+                         icon=":material/menu_book:", query_params={VIEW_NOTE: e.source, LINE_PARAM: str(e.start_line)})
         if len(card.passages) > MAX_PASSAGES:
             st.caption(f"... and {len(card.passages) - MAX_PASSAGES} more.")
