@@ -26,8 +26,9 @@ def own(seeded_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Studygra
 
 def test_the_notes_own_questions_are_candidates_with_the_lines_that_answer_them() -> None:
     text = "## 3. What is a Perceiver Resampler?\nIt turns many image features into 64 tokens.\n\n" \
-           "## Explain LLaVA. How does it encode images? What are image tokens?\nA projection."
-    chunk = Chunk("c1", "n.md", text, 1, 5, "")
+           "## Explain LLaVA. How does it encode images? What are image tokens?\nA projection.\n\n" \
+           "## What is this domain argument about?\nThe domain of the unknown."
+    chunk = Chunk("c1", "n.md", text, 1, 8, "")
     found = welcome.note_questions([chunk])
     assert [(c.question, c.start_line, c.end_line) for c in found] == [("What is a Perceiver Resampler?", 2, 2)]
 
