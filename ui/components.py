@@ -3,7 +3,8 @@
 Note text is never handed to Streamlit as HTML: it goes through `st.code`
 (plain text) or through `md()`, which backslash-escapes every character
 markdown gives a meaning to, so a note's `<script>`, `![img](http://...)` or
-`**bold**` shows as the characters it is.
+`**bold**` shows as the characters it is (`ui/rich_text.py` does the same and
+lets a note's math through to KaTeX).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from studygraph.assistant.types import Chunk, Step, split_lines
 from studygraph.errors import StudygraphError
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=^&\"'])")
-MARKER = re.compile(r"\\\[(\d+)\\\]")
 STAGES = {"scan": "Checking notes", "wait": "Waiting for another ingest", "embed": "Embedding passages",
           "commit": "Saving the index", "done": "Done"}
 
@@ -62,11 +62,6 @@ def md(text: str) -> str:
     """Text made inert for st.markdown: shown literally, line breaks kept."""
     escaped = MARKDOWN_SPECIAL.sub(r"\\\1", text)
     return "  \n".join(escaped.splitlines()) if "\n" in escaped else escaped
-
-
-def answer_md(text: str) -> str:
-    """An answer for st.markdown: literal text with its [n] citation markers in bold."""
-    return MARKER.sub(r"**\\[\1\\]**", md(text))
 
 
 def where(source: str, start: int, end: int) -> str:

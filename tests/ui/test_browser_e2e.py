@@ -62,7 +62,7 @@ def test_ask_then_browse_the_graph_offline(server: str):
         expect(reply).to_contain_text(ANSWER_TEXT)
         expect(reply).to_contain_text("[1]")
         source.locator("summary").click()
-        expect(source.get_by_test_id("stCode")).to_contain_text(f"▶ {line} │")
+        expect(source.locator(".stMarkdownColoredBackground")).to_contain_text(ANSWER_TEXT)  # the quote, highlighted
         expect(source).to_contain_text(f"{ANSWER_NOTE}:{line}")
         page.screenshot(path=str(ARTIFACTS / "chat.png"))
 
