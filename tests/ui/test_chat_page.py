@@ -4,6 +4,8 @@ that outlives the browser session."""
 
 from __future__ import annotations
 
+import shutil
+
 from streamlit.testing.v1 import AppTest
 from ui_helpers import ANSWER_NOTE, ANSWER_TEXT, APP, QUESTION, TIMEOUT, answer_line, ok, texts, unescape
 
@@ -143,3 +145,13 @@ def test_a_follow_up_is_read_with_the_previous_question(shared_home, app):
     captions = [unescape(c) for c in texts(app.chat_message[-1].caption)]
     assert "Reading this as: What loss does CLIP use?" in captions, captions
     assert "contrastive" in unescape(app.chat_message[-1].markdown[0].value).lower()
+
+
+def test_a_chat_that_cannot_be_saved_still_answers_and_says_why(own_home, app):
+    blocked = own_home / "chat" / "conversations"
+    shutil.rmtree(blocked, ignore_errors=True)
+    blocked.write_text("a file where the folder should be", encoding="utf-8")  # every save fails (even as root)
+    ask(app, QUESTION)
+    assert ANSWER_TEXT in unescape(app.chat_message[-1].markdown[0].value)
+    assert any("could not be saved" in unescape(w) for w in texts(app.warning))
+    assert blocked.read_text(encoding="utf-8") == "a file where the folder should be"

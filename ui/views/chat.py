@@ -177,8 +177,12 @@ if question is not None:
     with st.chat_message("assistant"):
         messages.append(_answer(assistant, question, k, mode, llm, _previous_question(messages)))
         _body(messages[-1], len(messages) - 1, titles)
-    log.save(st.session_state[CHAT_ID], messages)
-    st.session_state[PROBLEM] = ""
+    try:
+        log.save(st.session_state[CHAT_ID], messages)
+        st.session_state[PROBLEM] = ""
+    except OSError as exc:  # a full or read-only disk: the answer stays on screen, the reason is said
+        st.session_state[PROBLEM] = f"This chat could not be saved in {log.root} ({exc}); it lasts until the page closes."
+        st.warning(md(st.session_state[PROBLEM]))
 with toolbar:
     _toolbar(log, messages, titles)
 enable_citation_links()
