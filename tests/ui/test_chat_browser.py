@@ -1,6 +1,6 @@
 """The chat in real headless Chromium (Debian's), every request off 127.0.0.1 aborted:
 clicking [1] opens its source with the quoted words highlighted, the conversation
-survives a page reload, math from a note is drawn by KaTeX, and a hostile note
+survives a page reload and exports to Markdown with footnotes, math from a note is drawn by KaTeX, and a hostile note
 can neither load a remote resource nor run a script. Saves the screenshots of the
 chat at 1440x900 and 1280x720 under docs/screenshots/."""
 
@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from ui_helpers import ANSWER_TEXT, CHROMIUM, QUESTION, ROOT, offline_page
+from ui_helpers import ANSWER_NOTE, ANSWER_TEXT, CHROMIUM, QUESTION, ROOT, answer_line, offline_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -80,6 +80,12 @@ def test_markers_open_sources_and_the_chat_survives_a_reload(hostile_note: Path,
         page.wait_for_function("() => !!document.getElementById('studygraph-citations')")  # the run drew its end
         reply.get_by_role("link", name="[1]").click()
         expect(page.locator(".st-key-cite-1-1 details")).to_have_attribute("open", "")
+        with page.expect_download() as download:
+            page.get_by_test_id("stDownloadButton").get_by_role("button").click()
+        exported = Path(download.value.path()).read_text(encoding="utf-8")
+        assert f"**Q:** {QUESTION}" in exported and "[^2-1]" in exported.split("\n[^2-1]:")[0]
+        footnote = next(row for row in exported.splitlines() if row.startswith("[^2-1]:"))
+        assert f"{ANSWER_NOTE.split('/')[-1]}, line {answer_line()}" in footnote and ANSWER_TEXT in footnote
         page.set_viewport_size({"width": 1280, "height": 720})
         page.wait_for_timeout(800)
         page.screenshot(path=str(SCREENSHOTS / "chat-1280x720.png"))
