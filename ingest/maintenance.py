@@ -13,21 +13,16 @@ from dataclasses import replace
 from pathlib import Path
 
 from studygraph.errors import IndexMissingError, NoteError
+from studygraph.ingest.commit import commit
 from studygraph.ingest.embedder import Embedder
 from studygraph.ingest.journal import Journal, write_journal
 from studygraph.ingest.lock import sweep_temp_files
 from studygraph.ingest.manifest import Manifest, load_manifest
-from studygraph.ingest.pipeline import (
-    IngestReport,
-    ProgressFn,
-    commit,
-    locked,
-    rebuild_locked,
-    recover_locked,
-    store_failures,
-)
+from studygraph.ingest.pipeline import locked, rebuild_locked, recover_locked
 from studygraph.ingest.reading import file_digest
+from studygraph.ingest.report import IngestReport, ProgressFn
 from studygraph.ingest.store import ChunkStore
+from studygraph.ingest.store_faults import store_failures
 from studygraph.settings import Settings
 
 

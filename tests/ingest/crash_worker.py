@@ -87,7 +87,7 @@ def instrument(events: Events) -> None:
     import chromadb.api.client as client_module
     import chromadb.api.models.Collection as collection_module
 
-    import studygraph.ingest.pipeline as pipeline
+    import studygraph.ingest.commit as commit
 
     def around(owner, name: str, label: str) -> None:
         original = getattr(owner, name)
@@ -111,7 +111,7 @@ def instrument(events: Events) -> None:
         events(f"rename:{Path(dst).name}:after")
 
     os.replace = replace
-    around(pipeline, "clear_journal", "journal.remove")
+    around(commit, "clear_journal", "journal.remove")
 
 
 def main(config_path: str) -> None:
@@ -122,7 +122,7 @@ def main(config_path: str) -> None:
 
     import studygraph.ingest.embedder as embedder_module
     import studygraph.ingest.maintenance as maintenance
-    import studygraph.ingest.pipeline as pipeline
+    import studygraph.ingest.upsert as upsert
     from studygraph.assistant.facade import Studygraph
     from studygraph.settings import load_settings
 
@@ -130,7 +130,7 @@ def main(config_path: str) -> None:
     cache_path = Path(config["cache"])
     cache = load_cache(cache_path)
     embedder_module.Embedder.encode = cached_encoder(cache, embedder_module.Embedder.encode, events, strict=True)
-    pipeline.EMBED_BATCH = int(config.get("batch", pipeline.EMBED_BATCH))
+    upsert.EMBED_BATCH = int(config.get("batch", upsert.EMBED_BATCH))
     instrument(events)
 
     sg = Studygraph(load_settings())

@@ -31,7 +31,7 @@ import numpy as np
 import pytest
 from servers import free_port
 
-import studygraph.ingest.pipeline as pipeline
+import studygraph.ingest.upsert as upsert
 from studygraph.assistant.facade import Studygraph
 from studygraph.errors import StoreOwnedError, StoreUnavailableError
 from studygraph.ingest.doctor import diagnose
@@ -158,7 +158,7 @@ def committed(home: Path) -> tuple[bytes, bytes]:
 
 def fail_in_the_middle(sg: Studygraph, folder: Path, fault, monkeypatch: pytest.MonkeyPatch) -> StoreUnavailableError:
     """Ingest `folder` one chunk per Chroma write; `fault()` strikes right after the first write."""
-    monkeypatch.setattr(pipeline, "EMBED_BATCH", 1)
+    monkeypatch.setattr(upsert, "EMBED_BATCH", 1)
     struck = []
 
     def progress(p: Progress) -> None:
