@@ -34,6 +34,8 @@ from studygraph import Settings, Studygraph, load_settings
 from studygraph.assistant.evaluate import evaluate_mode, load_gold
 from studygraph.assistant.graph_sync import graph_path
 from studygraph.errors import IndexMismatchError
+from studygraph.ingest.formats import READERS
+from studygraph.ingest.reading import read_note
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -60,6 +62,9 @@ def names_in(forms: list[str], text: str) -> bool:
     return any(re.search(rf"(?<![a-z0-9]){re.escape(normalise(f))}(?:e?s)?(?![a-z0-9])", plain) for f in forms if normalise(f))
 
 
+DOCUMENTS = frozenset(READERS)  # .pdf, .ipynb, .docx, .pptx: read through ingest's own reader
+
+
 class Files:
     """Note files read from disk once, as lines an editor numbers (1-based)."""
 
@@ -74,7 +79,10 @@ class Files:
     def lines(self, source: str, start: int, end: int) -> str:
         if source not in self._lines:
             path = Path(source) if Path(source).is_absolute() else self.folder / source
-            self._lines[source] = path.read_text(encoding="utf-8-sig", errors="replace").split("\n")
+            if path.suffix.lower() in DOCUMENTS:  # cited lines count in the text ingest reads out of the document
+                self._lines[source] = read_note(path, 1 << 30).text.split("\n")
+            else:
+                self._lines[source] = path.read_text(encoding="utf-8-sig", errors="replace").split("\n")
         return "\n".join(self._lines[source][start - 1 : end])
 
 
