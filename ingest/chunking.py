@@ -96,6 +96,31 @@ def _is_qa(text: str) -> bool:
     return bool(QA_HINT.search(text))
 
 
+def _cut_at_units(atoms: list[Atom], lines: list[str], unit_breaks: set[int]) -> list[Atom]:
+    """Atoms cut where a new page, slide or cell starts after a blank line.
+
+    Only a sentence that runs on overleaf joins two pages (the reader leaves no blank line
+    there). Elsewhere Markdown's own rules could carry an atom over: a list item continues
+    through a blank line into indented text, and a PDF's code lines come indented.
+    """
+    if not unit_breaks:
+        return atoms
+    out: list[Atom] = []
+    for atom in atoms:
+        cuts = [b for b in sorted(unit_breaks) if atom.start < b <= atom.end and not (lines[b - 1].strip() and lines[b].strip())]
+        start = atom.start
+        for cut in [*cuts, atom.end + 1]:
+            first, last = start, cut - 1
+            while first <= last and not lines[first].strip():
+                first += 1
+            while last >= first and not lines[last].strip():
+                last -= 1
+            if first <= last:
+                out.append(replace(atom, start=first, end=last))
+            start = cut
+    return out
+
+
 def split_note(note: Note, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHARS) -> list[Chunk]:
     """Cut a note into chunks with exact line spans.
 
@@ -109,7 +134,8 @@ def split_note(note: Note, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHAR
     """
     lines = split_lines(note.text)
     headings, atoms = parse(lines)
-    spans = _sections(headings, atoms)
+    unit_breaks = breaks(note.units)
+    spans = _sections(headings, _cut_at_units(atoms, lines, unit_breaks))
     stack: list[tuple[int, str]] = []
     pieces: list[tuple[int, int, str | None, str, str]] = []  # start, end, text, heading, kind
     current: list[_Span] = []
@@ -117,7 +143,6 @@ def split_note(note: Note, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHAR
     # A chunk never runs onto the next page, slide or cell unless one paragraph
     # does (a sentence continued overleaf is one atom): a citation then reads
     # "p. 3, lines 2-4" or "cell 7, lines 2-4", never lines of several cells.
-    unit_breaks = breaks(note.units)
 
     def flush() -> None:
         nonlocal current

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from studygraph.ingest.blocks import FENCE, LIST_ITEM, TABLE_ROW, indent_of, indented_below, parse
+from studygraph.ingest.formats import CODE_INDENT, CODE_INDENTED
 from studygraph.ingest.markup import plain
 from studygraph.ingest.note import Chunk, split_lines
 
@@ -109,6 +110,7 @@ class _SpanReader:
         self.outer = self.question  # what a definition's sentences answer once the definition ends
         self.in_code = False
         self.in_doctest = False
+        self.indented_code = chunk.source.lower().endswith(CODE_INDENTED)  # a PDF's code lines come indented
         self.paragraph: list[int] = []
         self.term_indent = -1  # indentation of the definition-list term in force, -1 when none
         self.skip_indent = -1  # indentation of a NOT_PROSE directive whose body is being skipped
@@ -150,6 +152,10 @@ class _SpanReader:
             self.in_code = not self.in_code
             return True
         doctest = bool(DOCTEST.match(line))
+        if self.indented_code and line.startswith(CODE_INDENT) and line.strip():
+            self._emit_paragraph()
+            self._add(idx, line.strip(), "code")
+            return True
         if not (self.in_code or doctest or (self.in_doctest and line.strip())):
             self.in_doctest = False
             return False

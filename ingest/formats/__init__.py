@@ -15,6 +15,11 @@ from dataclasses import dataclass
 
 from studygraph.errors import NoteError
 
+# A line a document reader found set as code (a PDF's monospaced lines) is indented by this much;
+# spans of such documents read it as code, never as prose to quote (ingest/spans.py).
+CODE_INDENT = "    "
+CODE_INDENTED = (".pdf",)  # the readers that mark code so
+
 # suffix -> (module, function)
 READERS = {
     ".pdf": ("studygraph.ingest.formats.pdf", "read_pdf"),

@@ -15,6 +15,10 @@ What a page's text is: PDFium's text of the page, line for line, with
 - running headers and footers (a first or last line repeated, digits aside, on
   at least a quarter of the pages and three of them) and bare page numbers left
   out, so they are never quoted as sentences;
+- a line set in a fixed-pitch font (code, console input and output: every glyph
+  advance a whole multiple of one width) indented four spaces, so spans read it
+  as code and answers and the concept graph never take `R> fm <- lm(y ~ x)` for
+  a sentence (on the R survival vignettes, answers had quoted such lines);
 - PDFium's marks cleaned: U+FFFE (a hyphen it removed when joining a broken
   word) dropped, the T1-encoding ligature codes of LaTeX fonts (0x1B-0x1F) read
   as ff, fi, fl, ffi, ffl, other control characters dropped.
@@ -26,6 +30,8 @@ paragraph continues and a chunk may cross the break, as the issue asks.
 
 from __future__ import annotations
 
+import ctypes
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -35,7 +41,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from studygraph.errors import NoteError
-from studygraph.ingest.formats import Document
+from studygraph.ingest.formats import CODE_INDENT, Document
 from studygraph.ingest.units import Unit, encode
 
 MAX_PAGES = 3000  # a textbook is under 1,500; more is a generated file or a bomb
@@ -50,10 +56,36 @@ SIZE_SAMPLES = 5  # characters of a line whose font size is read
 MAX_TITLE = 100  # characters; a longer line set large is a display paragraph, not a heading
 
 
+MONO_SAMPLE = 32  # characters of a line whose advances are read
+MONO_MIN = 5  # advances needed to call a line monospaced (`> fm.mefp` has six)
+
+
 @dataclass(frozen=True)
 class Line:
     text: str  # cleaned
     size: float  # the font size most of its characters are set in (0 when unknown)
+    mono: bool = False  # set in a fixed-pitch font: code, console input or output
+
+
+def _monospaced(textpage: Any, pos: int, line: str) -> bool:
+    """Whether a line is set in a fixed-pitch font: every advance between its first characters
+    is a whole multiple of one width (prose fonts give each letter its own width).
+
+    Read from the glyph positions, not the font: the R vignettes' LaTeX fonts carry no
+    name or flags PDFium can read. On their pages code and R output lines show 2-3
+    distinct advances, prose lines 12-20.
+    """
+    x, y = ctypes.c_double(), ctypes.c_double()
+    xs = []
+    for i, ch in enumerate(line[:MONO_SAMPLE]):
+        if ch != " ":
+            pdfium_c.FPDFText_GetCharOrigin(textpage.raw, pos + i, ctypes.byref(x), ctypes.byref(y))
+            xs.append((i, x.value))
+    steps = [(b - a) / (j - i) for (i, a), (j, b) in itertools.pairwise(xs) if b > a]
+    if len(steps) < MONO_MIN:
+        return False
+    width = sorted(steps)[len(steps) // 2]
+    return sum(abs(step - width) <= 0.03 * width for step in steps) >= 0.9 * len(steps)
 
 
 def clean(text: str) -> str:
@@ -75,7 +107,7 @@ def _lines(textpage: Any) -> list[Line]:
         letters = [i for i, ch in enumerate(line) if not ch.isspace()] if sized else []
         sample = letters[:: max(1, len(letters) // SIZE_SAMPLES)][:SIZE_SAMPLES]  # a size per char costs a call
         sizes = Counter(round(2 * pdfium_c.FPDFText_GetFontSize(textpage.raw, pos + i)) / 2 for i in sample)
-        out.append(Line(clean(line), sizes.most_common(1)[0][0] if sizes else 0.0))
+        out.append(Line(clean(line), sizes.most_common(1)[0][0] if sizes else 0.0, sized and _monospaced(textpage, pos, line)))
         pos += len(line) + 2
     return out
 
@@ -190,8 +222,11 @@ def page_lines(pages: list[list[Line]]) -> list[list[str]]:
         kept, previous = [], 0.0
         for line in page[top:bottom]:
             # A title set on two lines is marked once: the second line reads on under it.
-            heading = line.size in levels and _titled(line.text) and line.size != previous
-            kept.append("#" * levels[line.size] + " " + line.text.strip() if heading else line.text)
+            heading = line.size in levels and _titled(line.text) and line.size != previous and not line.mono
+            if heading:
+                kept.append("#" * levels[line.size] + " " + line.text.strip())
+            else:
+                kept.append(CODE_INDENT + line.text.lstrip() if line.mono and line.text.strip() else line.text)
             previous = line.size if line.size in levels else 0.0
         out.append(kept)
     return out

@@ -271,3 +271,21 @@ def test_the_cli_cites_a_page_or_cell_as_a_person_reads_it() -> None:
     assert cited_at("/x/paper.pdf", 19, 23, "page:1@1-20,2@21-40") == "/x/paper.pdf p. 1, line 19 to p. 2, line 3"
     assert cited_at("/x/lab.ipynb", 5, 5, "cell:7@4-9") == "/x/lab.ipynb cell 7, line 2"
     assert cited_at("/x/a.md", 5, 9) == "/x/a.md:5-9"
+
+
+def test_monospaced_lines_are_code_not_prose(vignettes: dict[str, Path]) -> None:
+    """R input set in a fixed-pitch font comes indented and is read as code spans, so answers
+    and the concept graph do not take `R> fm <- lm(...)` for a sentence; prose stays prose."""
+    from studygraph.ingest.formats import CODE_INDENT
+    from studygraph.ingest.spans import split_spans
+
+    for name in ("sandwich.pdf", "strucchange-intro.pdf"):
+        note = read_note(vignettes[name], LIMIT)
+        lines = note.lines
+        prompts = [line for line in lines if line.lstrip().startswith(("R> ", "> "))]
+        assert len(prompts) >= 15 and sum(line.startswith(CODE_INDENT) for line in prompts) >= 0.9 * len(prompts), name
+        prose = [line for line in lines if line.rstrip().endswith(".") and line.count(" ") >= 8 and "<-" not in line and "(" not in line]
+        assert prose and not [line for line in prose if line.startswith(CODE_INDENT)], name
+        spans = [s for c in split_note(note) for s in split_spans(c)]
+        code = [s for s in spans if s.text.startswith(("R> ", "> "))]
+        assert code and all(s.kind == "code" for s in code), [s for s in code if s.kind != "code"][:2]
