@@ -4,13 +4,16 @@ keys typed into the answer box stay text; screenshots at two window sizes."""
 from __future__ import annotations
 
 import pytest
-from ui_helpers import ARTIFACTS, CHROMIUM, offline_page
+from pathlib import Path
+
+from ui_helpers import CHROMIUM, offline_page
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make test installs it)"),
 ]
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"  # the README shows them
 
 
 
@@ -35,7 +38,7 @@ def test_drill_with_the_keyboard(server: str):
 
         page.keyboard.press("Space")
         expect(page.get_by_text("Reference answer", exact=True)).to_be_visible()
-        page.screenshot(path=str(ARTIFACTS / "study-1440.png"))
+        page.screenshot(path=str(SHOTS / "study-1440x900.png"))
         page.keyboard.press("1")
         expect(page.get_by_text("the card comes back at the end of this session")).to_be_visible()
         expect(page.get_by_text("New 19 · Learning 1 · Review 0")).to_be_visible()
@@ -46,4 +49,4 @@ def test_drill_with_the_keyboard(server: str):
         page.keyboard.press("3")
         expect(page.get_by_text("Rated good; next review in")).to_be_visible()
         page.set_viewport_size({"width": 1280, "height": 720})
-        page.screenshot(path=str(ARTIFACTS / "study-1280.png"))
+        page.screenshot(path=str(SHOTS / "study-1280x720.png"))
