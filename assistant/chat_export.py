@@ -44,8 +44,7 @@ def pieces(text: str, numbers: set[int]) -> list[str | int]:
 
 
 def lines_of(citation: Citation) -> str:
-    return f"line {citation.start_line}" if citation.start_line == citation.end_line else (
-        f"lines {citation.start_line}-{citation.end_line}")
+    return citation.label()
 
 
 def footnote(label: str, citation: Citation, titles: dict[str, str]) -> str:

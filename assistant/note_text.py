@@ -35,7 +35,7 @@ class NoteText:
 
     def passage_at(self, line: int) -> Chunk | None:
         """The passage whose lines hold `line` (the first, if pieces of one long line share it)."""
-        return next((c for c in self.passages if c.start_line <= line <= c.end_line), None)
+        return next((c for c in self.passages if c.contains(line)), None)
 
 
 def find_path(paths: Sequence[str], wanted: str) -> str | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from studygraph.assistant.types import Answer, Hit
 from studygraph.ingest.units import place
+from studygraph.lines import label
 
 
 def display_path(path: str) -> str:
@@ -33,9 +34,7 @@ def cited_at(source: str, start: int, end: int, units: str = "") -> str:
     first, last = where[kind], where.get(f"end_{kind}", where[kind])
     if first != last:
         return f"{display_path(source)} {name}{first}, line {where['start_line']} to {name}{last}, line {where['end_line']}"
-    lines = f"line {where['start_line']}" if where["start_line"] == where["end_line"] else (
-        f"lines {where['start_line']}-{where['end_line']}")
-    return f"{display_path(source)} {name}{first}, {lines}"
+    return f"{display_path(source)} {name}{first}, {label(where['start_line'], where['end_line'])}"
 
 
 def hits_json(query: str, mode: str, hits: Sequence[Hit]) -> dict:

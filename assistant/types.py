@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from studygraph.graph import ConceptCard, ConceptGraph, Evidence
 from studygraph.ingest.note import Chunk, split_lines
+from studygraph.lines import LineRange
 
 if TYPE_CHECKING:
     from studygraph.ingest.pipeline import IngestReport
@@ -41,7 +42,7 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class Citation:
+class Citation(LineRange):
     """The exact lines an answer sentence quotes."""
 
     n: int
@@ -54,7 +55,7 @@ class Citation:
 
 
 @dataclass(frozen=True)
-class Related:
+class Related(LineRange):
     """A concept worth studying next, hanging off one mentioned in the question or answer."""
 
     concept: str

@@ -18,8 +18,7 @@ MAX_EVIDENCE_SHOWN = 2
 
 
 def _where(e: Evidence, relpath: Callable[[str], str]) -> str:
-    lines = f"{e.start_line}" if e.start_line == e.end_line else f"{e.start_line}-{e.end_line}"
-    return f"{relpath(e.source)}:{lines}"
+    return f"{relpath(e.source)}:{e.numbers()}"
 
 
 def _citation(e: Evidence, relpath: Callable[[str], str]) -> dict:

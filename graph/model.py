@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from studygraph.lines import LineRange
+
 TYPES = ("model", "loss", "technique", "architecture", "dataset", "benchmark", "metric", "retrieval", "concept")
 
 # Typed relations read from the notes, and how each reads from its target's side.
@@ -28,7 +30,7 @@ RELATIONS = tuple(INVERSE)
 
 
 @dataclass(frozen=True)
-class Evidence:
+class Evidence(LineRange):
     """Lines of a note that support a node or an edge (1-based, inclusive)."""
 
     chunk_id: str
@@ -79,7 +81,7 @@ class Relation:
 
 
 @dataclass(frozen=True)
-class Suggestion:
+class Suggestion(LineRange):
     """A concept worth studying next, reached from `via` (a concept of the question or answer)."""
 
     concept: str

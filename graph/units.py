@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from studygraph.graph.discover import _defined_in_title, _heading_name, _title
 from studygraph.ingest.note import Chunk
 from studygraph.ingest.spans import Span, split_spans
+from studygraph.lines import LineRange
 
 HARD_BREAK = re.compile(r"(?<=  )\n|\n(?=\s*(?:\*\*|>))")
 # One of four sentence splitters, kept apart on purpose: see ingest/spans.py at SENTENCE.
@@ -20,7 +21,7 @@ SPLIT_KINDS = frozenset({"answer", "item", "sentence"})
 
 
 @dataclass(frozen=True)
-class Piece:
+class Piece(LineRange):
     start_line: int
     end_line: int
     text: str

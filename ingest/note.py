@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from studygraph.lines import LineRange
+
 
 def split_lines(text: str) -> list[str]:
     """Lines as an editor numbers them (\\n, \\r\\n and lone \\r all end a line)."""
@@ -43,7 +45,7 @@ class Note:
 
 
 @dataclass(frozen=True)
-class Chunk:
+class Chunk(LineRange):
     """A passage of a note with its exact 1-based, inclusive line span.
 
     `text` is the verbatim text of lines start_line..end_line, except when one

@@ -14,6 +14,7 @@ from studygraph.ingest.blocks import FENCE, LIST_ITEM, TABLE_ROW, indent_of, ind
 from studygraph.ingest.formats import CODE_INDENT, CODE_INDENTED
 from studygraph.ingest.markup import plain
 from studygraph.ingest.note import Chunk, split_lines
+from studygraph.lines import LineRange
 
 # Four sentence splitters, kept apart on purpose: what each one cuts is stored or
 # compared, so changing one re-ids chunks, changes the graph or re-judges answers.
@@ -52,7 +53,7 @@ ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|incl|resp|Dr|Mr|M
 
 
 @dataclass(frozen=True)
-class Span:
+class Span(LineRange):
     """A quotable piece. `text` is an exact substring of lines start..end."""
 
     start_line: int

@@ -69,8 +69,7 @@ def citation(card: Card, relpath: Callable[[str], str] = display_path) -> str:
     """`notes/ml.md, lines 12-14` (or `line 12`); "your own card" for a card the student wrote."""
     if not card.source:
         return "your own card"
-    lines = f"line {card.start_line}" if card.start_line == card.end_line else f"lines {card.start_line}-{card.end_line}"
-    return f"{relpath(card.source)}, {lines}"
+    return f"{relpath(card.source)}, {card.label()}"
 
 
 def tags(card: Card) -> list[str]:

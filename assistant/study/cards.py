@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from studygraph.ingest.tokenize import normalize
+from studygraph.lines import LineRange
 
 KINDS = ("qa", "concept", "relation", "own")
 
@@ -22,7 +23,7 @@ NON_WORD = re.compile(r"[^\w+#/]+")
 
 
 @dataclass(frozen=True)
-class Card:
+class Card(LineRange):
     """One flashcard.
 
     `source`, `start_line` and `end_line` cite the lines of the reference
@@ -43,8 +44,10 @@ class Card:
     note: str = ""
     question_line: int = 0
     topics: tuple[str, ...] = field(default=())
+    no_lines = True  # a card the student wrote cites no lines: (0, 0)
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.kind not in KINDS:
             raise ValueError(f"card kind must be one of {', '.join(KINDS)}, got {self.kind!r}")
 

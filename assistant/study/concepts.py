@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from studygraph.assistant.study.cards import Card, card_id, clean_markup, normalise_question
 from studygraph.assistant.study.keyterms import concept_tokens, key_concepts
 from studygraph.ingest.tokenize import normalize
+from studygraph.lines import LineRange
 
 # How a typed relation reads in a sentence; unknown types read as "is linked to".
 PHRASES = {
@@ -38,7 +39,7 @@ LEAD_QUESTION = re.compile(r"^\s*(?:\d{1,4}[.)]\s+)?[^?\n]{3,200}\?\s+(?=\S)")
 
 
 @dataclass(frozen=True)
-class Definition:
+class Definition(LineRange):
     """A concept with its definition quoted from the notes and its lines.
 
     `quote` is "" when the notes define nothing: no card, but the name and
@@ -51,10 +52,11 @@ class Definition:
     start_line: int
     end_line: int
     aliases: tuple[str, ...] = ()
+    no_lines = True  # a concept the notes never define cites no lines: (0, 0)
 
 
 @dataclass(frozen=True)
-class Link:
+class Link(LineRange):
     """An edge `a --relation--> b` and one piece of evidence for it (an untyped
     `related` edge may have no quote: it only counts as a neighbour)."""
 
@@ -80,12 +82,12 @@ def concept_cards(definitions: Iterable[Definition], taken: Iterable[Card] = ())
         taken: existing cards; a concept whose question or definition lines they
             already cover gets no second card.
     """
+    taken = list(taken)
     questions = {normalise_question(c.question) for c in taken}
-    spans = [(c.source, c.start_line, c.end_line) for c in taken]
     cards = []
     for d in definitions:
         question = f"What is {d.concept}?"
-        overlaps = any(s == d.source and a <= d.end_line and d.start_line <= b for s, a, b in spans)
+        overlaps = any(c.source == d.source and c.overlaps(d) for c in taken)
         if not d.quote.strip() or normalise_question(question) in questions or overlaps:
             continue
         questions.add(normalise_question(question))

@@ -41,13 +41,13 @@ def about(cards: Iterable[Card], names: Iterable[str]) -> list[Card]:
 
 def in_chunks(cards: Iterable[Card], chunks: Iterable[Chunk]) -> list[Card]:
     """Cards whose answer or question lies in one of these chunks."""
-    spans = [(c.source, c.start_line, c.end_line) for c in chunks]
+    chunks = list(chunks)
 
     def inside(card: Card) -> bool:
-        for source, start, end in spans:
-            if card.source == source and card.start_line <= end and start <= card.end_line:
+        for chunk in chunks:
+            if card.source == chunk.source and card.overlaps(chunk):
                 return True
-            if card.note == source and card.question_line and start <= card.question_line <= end:
+            if card.note == chunk.source and card.question_line and chunk.contains(card.question_line):
                 return True
         return False
 
