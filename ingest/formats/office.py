@@ -55,12 +55,16 @@ def check_zip(data: bytes, path: str, kind: str, max_chars: int) -> None:
                 raise NoteError(path, f"has {m.filename} packed {m.file_size // max(1, m.compress_size):,} to 1 (a zip bomb?); refused")
 
 
-def _open(opener: Any, data: bytes, path: str, kind: str) -> Any:
+def _open(opener: Any, data: bytes, path: str, kind: str, max_chars: int) -> Any:
+    """What `opener` (docx.Document, pptx.Presentation) reads from `data`, once `check_zip` let it through.
+
+    Raises:
+        NoteError: not a `kind` file, damaged, or a zip bomb.
+    """
+    check_zip(data, path, kind, max_chars)
     try:
         return opener(io.BytesIO(data))
-    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise NoteError(path, f"is not a readable {kind} file ({type(exc).__name__}: {str(exc)[:120]})") from exc
-    except Exception as exc:  # lxml's and the libraries' own parse errors share no base class
+    except Exception as exc:  # KeyError, ValueError, BadZipFile, lxml's and the libraries' own: no shared base
         raise NoteError(path, f"is not a readable {kind} file ({type(exc).__name__}: {str(exc)[:120]})") from exc
 
 
@@ -119,8 +123,7 @@ def read_docx(data: bytes, path: str, max_chars: int) -> Document:
     """
     import docx
 
-    check_zip(data, path, ".docx", max_chars)
-    document = _open(docx.Document, data, path, ".docx")
+    document = _open(docx.Document, data, path, ".docx", max_chars)
     lines: list[str] = []
     previous = ""
     for kind, block in _docx_blocks(document):
@@ -183,8 +186,7 @@ def read_pptx(data: bytes, path: str, max_chars: int) -> Document:
     """
     import pptx
 
-    check_zip(data, path, ".pptx", max_chars)
-    deck = _open(pptx.Presentation, data, path, ".pptx")
+    deck = _open(pptx.Presentation, data, path, ".pptx", max_chars)
     lines: list[str] = []
     units: list[Unit] = []
     for number, slide in enumerate(deck.slides, 1):

@@ -36,7 +36,7 @@ from studygraph.assistant.facade import Studygraph
 from studygraph.errors import StoreOwnedError, StoreUnavailableError
 from studygraph.ingest.doctor import diagnose
 from studygraph.ingest.manifest import load_manifest, manifest_path
-from studygraph.ingest.pipeline import Progress
+from studygraph.ingest.pipeline import IngestReport, Progress
 from studygraph.ingest.snapshot import snapshot_path
 from studygraph.settings import load_settings
 
@@ -196,14 +196,32 @@ def equals_a_clean_ingest(sg: Studygraph, folder: Path, clean_home: Path, embedd
     assert found.ok and not found.problems, found.problems
 
 
+def indexed_then_edited(server: ChromaServer, notes: Path, home: Path, embedder, timeout: float
+                        ) -> tuple[Studygraph, IngestReport, tuple[bytes, bytes]]:
+    """What a fault test interrupts: `notes` indexed on the server, then edited.
+
+    Returns:
+        The facade (with the Chroma timeout `timeout`), the first ingest's report, the committed files.
+    """
+    sg = facade(home, embedder, chroma_url=server.url, chroma_timeout=timeout)
+    first = sg.ingest([notes])
+    before = committed(home)
+    edit(notes)
+    return sg, first, before
+
+
+def ingests_like_a_clean_run(server: ChromaServer, notes: Path, home: Path, tmp_path: Path, embedder) -> IngestReport:
+    """Once the server is back, the next ingest completes the edit and leaves what a clean ingest would."""
+    report = facade(home, embedder, chroma_url=server.url).ingest([notes])
+    equals_a_clean_ingest(facade(home, embedder, chroma_url=server.url), notes, tmp_path / "clean", embedder)
+    return report
+
+
 def test_a_server_killed_mid_ingest_stops_it_cleanly_and_the_next_ingest_completes(
     server: ChromaServer, notes: Path, tmp_path: Path, embedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     home = tmp_path / "home"
-    sg = facade(home, embedder, chroma_url=server.url, chroma_timeout=10)
-    first = sg.ingest([notes])
-    before = committed(home)
-    edit(notes)
+    sg, first, before = indexed_then_edited(server, notes, home, embedder, timeout=10)
 
     error = fail_in_the_middle(sg, notes, server.kill, monkeypatch)
     assert server.url in str(error) and "cannot be reached" in str(error)
@@ -215,19 +233,15 @@ def test_a_server_killed_mid_ingest_stops_it_cleanly_and_the_next_ingest_complet
     assert committed(home) == before
 
     server.start()
-    report = facade(home, embedder, chroma_url=server.url).ingest([notes])
+    report = ingests_like_a_clean_run(server, notes, home, tmp_path, embedder)
     assert report.generation == first.generation + 1 and {Path(p).name for p in report.added} == {"tuning.md"}
-    equals_a_clean_ingest(facade(home, embedder, chroma_url=server.url), notes, tmp_path / "clean", embedder)
 
 
 def test_a_hung_server_is_a_timeout_not_a_hang(
     server: ChromaServer, notes: Path, tmp_path: Path, embedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     home = tmp_path / "home"
-    sg = facade(home, embedder, chroma_url=server.url, chroma_timeout=2)
-    first = sg.ingest([notes])
-    before = committed(home)
-    edit(notes)
+    sg, first, before = indexed_then_edited(server, notes, home, embedder, timeout=2)
 
     started = time.monotonic()
     error = fail_in_the_middle(sg, notes, server.stop, monkeypatch)
@@ -240,9 +254,7 @@ def test_a_hung_server_is_a_timeout_not_a_hang(
     assert committed(home) == before
 
     server.resume()
-    report = facade(home, embedder, chroma_url=server.url).ingest([notes])
-    assert report.generation == first.generation + 1
-    equals_a_clean_ingest(facade(home, embedder, chroma_url=server.url), notes, tmp_path / "clean", embedder)
+    assert ingests_like_a_clean_run(server, notes, home, tmp_path, embedder).generation == first.generation + 1
 
 
 def test_a_wiped_server_is_refilled_from_the_notes(server: ChromaServer, notes: Path, tmp_path: Path, embedder) -> None:
