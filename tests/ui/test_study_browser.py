@@ -3,9 +3,9 @@ keys typed into the answer box stay text; screenshots at two window sizes."""
 
 from __future__ import annotations
 
-import pytest
 from pathlib import Path
 
+import pytest
 from ui_helpers import CHROMIUM, offline_page
 
 pytestmark = [
