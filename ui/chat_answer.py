@@ -56,15 +56,11 @@ def enable_citation_links() -> None:
     st.iframe(CITE_SCRIPT, height=1)
 
 
-def lines(c: Citation) -> str:
-    return f"line {c.start_line}" if c.start_line == c.end_line else f"lines {c.start_line}-{c.end_line}"
-
-
 def source_label(c: Citation, titles: dict[str, str]) -> str:
     """`[1] Note title · Section > Subsection · lines 3-5`: the heading is shown here, once."""
     title = titles.get(c.source, components.display_path(c.source))
     path = components.heading_path(c.heading, title)
-    return f"[{c.n}] {title}{f' · {path}' if path else ''} · {lines(c)}"
+    return f"[{c.n}] {title}{f' · {path}' if path else ''} · {c.label()}"
 
 
 def show_sources(answer: Answer, turn: int, titles: dict[str, str]) -> None:

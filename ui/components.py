@@ -20,6 +20,7 @@ import streamlit as st
 from studygraph.assistant.output import display_path
 from studygraph.assistant.types import Chunk, Step, split_lines
 from studygraph.errors import StudygraphError
+from studygraph.lines import numbers
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=^&\"'])")
 STAGES = {"scan": "Checking notes", "wait": "Waiting for another ingest", "embed": "Embedding passages",
@@ -66,8 +67,7 @@ def md(text: str) -> str:
 
 def where(source: str, start: int, end: int) -> str:
     """`seeds/003.txt:58` or `seeds/003.txt:12-14`."""
-    lines = f"{start}" if start == end else f"{start}-{end}"
-    return f"{display_path(source)}:{lines}"
+    return f"{display_path(source)}:{numbers(start, end)}"
 
 
 def excerpt(chunk: Chunk, start: int, end: int, only_marked: bool = False) -> str:

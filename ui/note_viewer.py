@@ -16,7 +16,6 @@ import streamlit as st
 
 from studygraph.assistant.library import NoteInfo, NoteLibrary
 from studygraph.assistant.note_text import NoteText, find_path
-from studygraph.assistant.types import Chunk
 from studygraph.errors import StudygraphError
 from studygraph.ui import components
 from studygraph.ui.components import md
@@ -115,7 +114,7 @@ def _passages(note: NoteText) -> None:
     if not note.passages:
         st.caption("No passage of this note is in the index.")
         return
-    rows = [{"Lines": _span(c), "Heading": components.heading_path(c.heading, note.title) or "-",
+    rows = [{"Lines": c.numbers(), "Heading": components.heading_path(c.heading, note.title) or "-",
              "Starts with": c.text.strip().split("\n", 1)[0][:80]} for c in note.passages]
     st.dataframe(rows, hide_index=True, width="stretch", height=520, key=PASSAGES, on_select=_jump,
                  selection_mode="single-row")
@@ -132,10 +131,6 @@ def _jump() -> None:
 
 def _forget_line() -> None:
     st.session_state[LINE] = None
-
-
-def _span(chunk: Chunk) -> str:
-    return str(chunk.start_line) if chunk.start_line == chunk.end_line else f"{chunk.start_line}-{chunk.end_line}"
 
 
 def _number(value: object) -> int | None:
