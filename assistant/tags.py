@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 
 from studygraph.errors import QueryError
-from studygraph.ingest.blocks import front_matter_end
+from studygraph.ingest.blocks import front_matter
 from studygraph.ingest.note import Chunk
 
 MARKDOWN = (".md", ".markdown")
@@ -38,17 +38,8 @@ def _norm(tag: str) -> str:
 
 
 def _front_matter_tags(text: str) -> list[str]:
-    lines = text.splitlines()
-    end = front_matter_end(lines)
-    if end < 0:
-        return []
-    import yaml  # a dependency; only notes with front matter pay its import
-
-    try:
-        data = yaml.safe_load("\n".join(lines[1:end]))
-    except yaml.YAMLError:
-        return []
-    found = data.get("tags", data.get("tag")) if isinstance(data, dict) else None
+    data = front_matter(text)
+    found = data.get("tags", data.get("tag"))
     if isinstance(found, str):
         found = re.split(r"[,\s]+", found)
     return [str(t) for t in found if isinstance(t, (str, int))] if isinstance(found, list) else []

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from studygraph.ingest.blocks import front_matter_end
+from studygraph.ingest.blocks import front_matter
 from studygraph.ingest.markup import WIKILINK
 
 EXTENSIONS = (".md", ".markdown")  # vault pages; `[[x]]` elsewhere is AsciiDoc's anchor or R's `x[[1]]`
@@ -63,18 +63,7 @@ def links(text: str) -> Iterator[tuple[str, int]]:
 
 def aliases(text: str) -> list[str]:
     """The `aliases:` (or `alias:`) of the YAML front matter opening `text`, if it opens with one."""
-    lines = text.splitlines()
-    end = front_matter_end(lines)
-    if end < 0:
-        return []
-    import yaml  # a dependency; only notes with front matter pay its import
-
-    try:
-        data = yaml.safe_load("\n".join(lines[1:end]))
-    except yaml.YAMLError:
-        return []
-    if not isinstance(data, dict):
-        return []
+    data = front_matter(text)
     found = data.get("aliases", data.get("alias"))
     if isinstance(found, str):
         found = re.split(r"\s*,\s*", found)

@@ -87,6 +87,22 @@ def front_matter_end(lines: list[str]) -> int:
     return -1
 
 
+def front_matter(text: str) -> dict:
+    """The YAML front matter opening `text` as a mapping; {} when there is none or PyYAML's
+    safe loader cannot read it (the note is still read as text)."""
+    lines = text.splitlines()
+    end = front_matter_end(lines)
+    if end < 0:
+        return {}
+    import yaml  # a dependency; only notes with front matter pay its import
+
+    try:
+        data = yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def parse(lines: list[str]) -> tuple[list[Heading], list[Atom]]:
     """Split lines into headings and atoms (blank lines belong to neither).
 
