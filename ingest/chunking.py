@@ -8,6 +8,7 @@ exact 1-based line span it was cut from.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -105,9 +106,11 @@ def _cut_at_units(atoms: list[Atom], lines: list[str], unit_breaks: set[int]) ->
     """
     if not unit_breaks:
         return atoms
+    ordered = sorted(unit_breaks)
     out: list[Atom] = []
     for atom in atoms:
-        cuts = [b for b in sorted(unit_breaks) if atom.start < b <= atom.end and not (lines[b - 1].strip() and lines[b].strip())]
+        inside = ordered[bisect.bisect_right(ordered, atom.start) : bisect.bisect_right(ordered, atom.end)]
+        cuts = [b for b in inside if not (lines[b - 1].strip() and lines[b].strip())]
         start = atom.start
         for cut in [*cuts, atom.end + 1]:
             first, last = start, cut - 1
