@@ -70,31 +70,19 @@ def where(source: str, start: int, end: int) -> str:
     return f"{display_path(source)}:{numbers(start, end)}"
 
 
-def excerpt(chunk: Chunk, start: int, end: int, only_marked: bool = False) -> str:
-    """The chunk's lines with a line-number gutter; lines start..end marked with ▶.
-
-    Args:
-        chunk: the passage.
-        start: first quoted line (1-based, in the note).
-        end: last quoted line.
-        only_marked: keep just the marked lines.
-    """
-    lines = split_lines(chunk.text)
-    width = len(str(chunk.start_line + len(lines) - 1))
-    out = []
-    for offset, line in enumerate(lines):
-        number = chunk.start_line + offset
-        marked = start <= number <= end
-        if only_marked and not marked:
-            continue
-        out.append(f"{'▶' if marked else ' '} {number:>{width}} │ {line}")
-    return "\n".join(out)
+def numbered(lines: tuple[str, ...] | list[str], first: int, marked: int | tuple[int, int] = 0) -> str:
+    """Lines with a number gutter starting at `first`; the `marked` line (or first..last range)
+    carries ▶, as citations show it."""
+    low, high = marked if isinstance(marked, tuple) else (marked, marked)
+    width = len(str(first + len(lines) - 1))
+    return "\n".join(f"{'▶' if low <= first + i <= high else ' '} {first + i:>{width}} │ {line}"
+                     for i, line in enumerate(lines))
 
 
-def show_passage(chunk: Chunk | None, start: int, end: int, quote: str = "", only_marked: bool = False) -> None:
-    """A cited passage as plain text; the quote alone when the chunk is gone from the index."""
+def show_passage(chunk: Chunk | None, start: int, end: int, quote: str = "") -> None:
+    """A cited passage as plain text, lines start..end marked; the quote alone when the chunk is gone from the index."""
     if chunk is not None:
-        st.code(excerpt(chunk, start, end, only_marked), language=None, wrap_lines=True)
+        st.code(numbered(split_lines(chunk.text), chunk.start_line, (start, end)), language=None, wrap_lines=True)
     elif quote:
         st.code(quote, language=None, wrap_lines=True)
     else:
@@ -136,25 +124,6 @@ def ago(timestamp: float) -> str:
     if seconds < 86400:
         return f"{int(seconds // 3600)} h ago"
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
-
-
-def size(n: int) -> str:
-    value = float(n)
-    for unit in ("B", "KB", "MB"):
-        if value < 1024 or unit == "MB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{n} B"  # pragma: no cover
-
-
-def legend_html(types: list[str]) -> str:
-    """A row of coloured dots naming the types. Built from constants only, never from note text."""
-    items = "".join(
-        f'<span style="margin-right:14px;white-space:nowrap"><span style="display:inline-block;width:10px;'
-        f'height:10px;border-radius:50%;background:{TYPE_COLOURS[t]};margin-right:5px"></span>{t}</span>'
-        for t in types if t in TYPE_COLOURS
-    )
-    return f'<div style="font-size:0.85rem;color:#555">{items}</div>'
 
 
 def swatches_html(items: list[tuple[str, str]]) -> str:

@@ -8,8 +8,8 @@ import streamlit as st
 
 from studygraph.assistant.types import ConceptCard, Evidence, split_lines
 from studygraph.ui import components, state
-from studygraph.ui.components import md
-from studygraph.ui.note_viewer import LINE_PARAM, VIEW_NOTE, numbered
+from studygraph.ui.components import md, numbered
+from studygraph.ui.note_viewer import LINE_PARAM, VIEW_NOTE
 
 MAX_PASSAGES = 40
 AROUND = 1  # lines of the passage shown either side of a mention

@@ -18,7 +18,7 @@ from studygraph.assistant.library import NoteInfo, NoteLibrary
 from studygraph.assistant.note_text import NoteText, find_path
 from studygraph.errors import StudygraphError
 from studygraph.ui import components
-from studygraph.ui.components import md
+from studygraph.ui.components import md, numbered
 
 VIEW_NOTE = "view_note"  # query parameter and session-state key other pages set to open a note
 VIEW_LINE = "view_line"  # session-state key of the line to jump to (the query parameter is `line`)
@@ -84,15 +84,6 @@ def show(library: NoteLibrary, notes: list[NoteInfo]) -> None:
             _around(note, int(line))
         with st.expander(f"The whole note ({len(note.lines)} lines)", expanded=not line):
             st.code(numbered(note.lines, 1, marked=int(line) if line else 0), language=None, height=520)
-
-
-def numbered(lines: tuple[str, ...] | list[str], first: int, marked: int | tuple[int, int] = 0) -> str:
-    """Lines with a number gutter starting at `first`; the `marked` line (or first..last range)
-    carries ▶, as citations show it."""
-    low, high = marked if isinstance(marked, tuple) else (marked, marked)
-    width = len(str(first + len(lines) - 1))
-    return "\n".join(f"{'▶' if low <= first + i <= high else ' '} {first + i:>{width}} │ {line}"
-                     for i, line in enumerate(lines))
 
 
 def _around(note: NoteText, line: int) -> None:
