@@ -43,14 +43,10 @@ def pieces(text: str, numbers: set[int]) -> list[str | int]:
     return [p for p in out if p != ""]
 
 
-def lines_of(citation: Citation) -> str:
-    return citation.label()
-
-
 def footnote(label: str, citation: Citation, titles: dict[str, str]) -> str:
     """`[^label]: Title (seeds/a.md, lines 3-5): "the quote"`, on one line."""
     title = titles.get(citation.source, "")
-    where = f"{display_path(citation.source)}, {lines_of(citation)}"
+    where = f"{display_path(citation.source)}, {citation.label()}"
     quote = " ".join(citation.quote.split()).replace('"', "'")
     return f'[^{label}]: {title + " (" + where + ")" if title else where}: "{quote}"'
 

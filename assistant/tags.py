@@ -22,10 +22,10 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 
 from studygraph.errors import QueryError
+from studygraph.graph.vault import in_vault
 from studygraph.ingest.blocks import front_matter
 from studygraph.ingest.note import Chunk
 
-MARKDOWN = (".md", ".markdown")
 TAG = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=[(\[,]))#(?:\[\[(?P<long>[^\]\n]+)\]\]|(?P<tag>[^\W\d][\w/-]*))", re.M)
 FENCE = re.compile(r"^[ \t]*(?P<f>`{3,}|~{3,}).*?(?:^[ \t]*(?P=f)[ \t]*$|\Z)", re.M | re.S)
 INLINE_CODE = re.compile(r"`[^`\n]*`")
@@ -59,7 +59,7 @@ def note_tags(chunks: Iterable[Chunk]) -> dict[str, frozenset[str]]:
     """Tags per note (source), over the note's chunks; notes without tags are left out."""
     out: dict[str, set[str]] = defaultdict(set)
     for chunk in chunks:
-        if chunk.source.lower().endswith(MARKDOWN):
+        if in_vault(chunk.source):
             out[chunk.source] |= tags_in(chunk.text)
     return {source: frozenset(tags) for source, tags in out.items() if tags}
 
