@@ -79,6 +79,7 @@ def test_unreadable_front_matter_gives_no_aliases_and_no_error(tmp_path: Path) -
     write_note(root, "Broken.md", "---\naliases: [unclosed\ntitle: x\n---\n# Broken\n\nSee [[Momentum Method]] and [[Momentum Method]].\n")
     graph = build_graph(chunks_of(root), catalog=NO_CATALOG)
     assert "Momentum Method" in _by_name(graph)
+    assert not [a for c in graph.concepts.values() for a in c.aliases if "unclosed" in a]
 
 
 def test_double_brackets_outside_markdown_link_nothing(tmp_path: Path) -> None:
