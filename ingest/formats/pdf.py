@@ -65,6 +65,7 @@ class Line:
     text: str  # cleaned
     size: float  # the font size most of its characters are set in (0 when unknown)
     mono: bool = False  # set in a fixed-pitch font: code, console input or output
+    chars: range = range(0)  # its PDFium char indexes on the page: where its characters are drawn
 
 
 def _monospaced(textpage: Any, pos: int, line: str) -> bool:
@@ -96,6 +97,16 @@ def clean(text: str) -> str:
     return CONTROL.sub("", text)
 
 
+def _chars(textpage: Any, start: int, length: int) -> range:
+    """PDFium char indexes of the text's characters start..start+length-1 (the text leaves out a
+    few chars, such as NULs, so text offsets and char indexes can drift apart on a page)."""
+    if length <= 0:
+        return range(0)
+    first = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage.raw, start)
+    last = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage.raw, start + length - 1)
+    return range(first, last + 1) if 0 <= first <= last else range(0)
+
+
 def _lines(textpage: Any) -> list[Line]:
     """A page's lines with the font size of each (PDFium counts one char per UTF-16 unit,
     generated line breaks included, so text offsets are char indexes)."""
@@ -107,7 +118,14 @@ def _lines(textpage: Any) -> list[Line]:
         letters = [i for i, ch in enumerate(line) if not ch.isspace()] if sized else []
         sample = letters[:: max(1, len(letters) // SIZE_SAMPLES)][:SIZE_SAMPLES]  # a size per char costs a call
         sizes = Counter(round(2 * pdfium_c.FPDFText_GetFontSize(textpage.raw, pos + i)) / 2 for i in sample)
-        out.append(Line(clean(line), sizes.most_common(1)[0][0] if sizes else 0.0, sized and _monospaced(textpage, pos, line)))
+        out.append(
+            Line(
+                clean(line),
+                sizes.most_common(1)[0][0] if sizes else 0.0,
+                sized and _monospaced(textpage, pos, line),
+                _chars(textpage, pos, len(line)),
+            )
+        )
         pos += len(line) + 2
     return out
 
@@ -195,19 +213,19 @@ def _titled(text: str) -> bool:
     return 3 <= len(stripped) <= MAX_TITLE and sum(ch.isalpha() for ch in stripped) >= 3 and stripped[-1] not in ".,;"
 
 
-def page_lines(pages: list[list[Line]]) -> list[list[str]]:
-    """Each page's lines as citations count them: furniture out, blank edges
-    trimmed, lines set in a heading size marked `#`, `##`, ... as Markdown."""
+def kept(pages: list[list[Line]]) -> list[range]:
+    """Each page's lines that citations count, as indexes into its PDFium lines: furniture
+    out, blank edges trimmed. Line n of page p (1-based) is `pages[p - 1][kept(pages)[p - 1][n - 1]]`,
+    which is how a cited line finds its characters on the page (ingest/formats/pdf_page.py)."""
     split = [[line.text for line in page] for page in pages]
     repeated = furniture(split)
-    levels = heading_levels(pages)
 
     def is_furniture(line: str) -> bool:
         stripped = line.strip()
         return not stripped or _key(stripped) in repeated or bool(PAGE_NUMBER.match(stripped))
 
     out = []
-    for page, lines in zip(pages, split):
+    for lines in split:
         top, bottom = 0, len(lines)
         for _ in range(EDGE + 1):  # blank lines at the edges are trimmed too, beyond the edge lines
             while top < bottom and not lines[top].strip():
@@ -219,16 +237,26 @@ def page_lines(pages: list[list[Line]]) -> list[list[str]]:
                 bottom -= 1
             if bottom > top and is_furniture(lines[bottom - 1]):
                 bottom -= 1
-        kept, previous = [], 0.0
-        for line in page[top:bottom]:
+        out.append(range(top, bottom))
+    return out
+
+
+def page_lines(pages: list[list[Line]]) -> list[list[str]]:
+    """Each page's lines as citations count them: the `kept` lines, those set in a
+    heading size marked `#`, `##`, ... as Markdown, code indented."""
+    levels = heading_levels(pages)
+    out = []
+    for page, lines in zip(pages, kept(pages)):
+        kept_lines, previous = [], 0.0
+        for line in page[lines.start : lines.stop]:
             # A title set on two lines is marked once: the second line reads on under it.
             heading = line.size in levels and _titled(line.text) and line.size != previous and not line.mono
             if heading:
-                kept.append("#" * levels[line.size] + " " + line.text.strip())
+                kept_lines.append("#" * levels[line.size] + " " + line.text.strip())
             else:
-                kept.append(CODE_INDENT + line.text.lstrip() if line.mono and line.text.strip() else line.text)
+                kept_lines.append(CODE_INDENT + line.text.lstrip() if line.mono and line.text.strip() else line.text)
             previous = line.size if line.size in levels else 0.0
-        out.append(kept)
+        out.append(kept_lines)
     return out
 
 

@@ -1,0 +1,78 @@
+"""Small real text PDFs made by PDFium itself (Helvetica, one text object per line), with
+each line's place on the page known, so a test can say where a cited line must be drawn."""
+
+from __future__ import annotations
+
+import ctypes
+import io
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+# Three pages on three subjects; each page also carries a running header and its number,
+# which the PDF reader leaves out, so page lines do not start at the PDF's first line.
+PAGES = {
+    "Attention": [
+        "Attention weighs every token against every other token.",
+        "The weights come from a softmax over scaled dot products.",
+        "Queries and keys are projections of the same sequence.",
+        "Values carry what each token contributes to the output.",
+    ],
+    "Tokenizers": [
+        "A tokenizer splits raw text into subword pieces.",
+        "Byte pair encoding merges the most frequent pairs first.",
+        "Rare words fall apart into several short pieces.",
+        "The vocabulary size trades length against coverage.",
+    ],
+    "Optimizers": [
+        "Adam keeps running averages of gradients and their squares.",
+        "Warmup raises the learning rate slowly at the start.",
+        "Weight decay pulls parameters towards zero each step.",
+        "Gradient clipping caps the norm of an update.",
+    ],
+}
+HEADER = "Studygraph test notes"
+LEFT = 72.0
+TITLE_Y = 700.0
+BODY_Y = 670.0  # baseline of the first body line
+LEADING = 18.0
+
+
+@dataclass(frozen=True)
+class Placed:
+    x: float
+    y: float  # baseline, PDF points from the bottom
+    size: float
+    text: str
+
+
+def layout(pages: dict[str, list[str]] = PAGES) -> list[list[Placed]]:
+    """Every line of every page where `text_pdf` sets it: header, title, body, page number."""
+    out = []
+    for number, (title, body) in enumerate(pages.items(), 1):
+        lines = [Placed(LEFT, 750.0, 9, HEADER), Placed(LEFT, TITLE_Y, 16, title)]
+        lines += [Placed(LEFT, BODY_Y - LEADING * i, 11, text) for i, text in enumerate(body)]
+        lines.append(Placed(300.0, 40.0, 9, str(number)))
+        out.append(lines)
+    return out
+
+
+def text_pdf(pages: list[list[Placed]], size: tuple[float, float] = (612.0, 792.0)) -> bytes:
+    """A PDF whose pages hold these lines, written by PDFium."""
+    document = pdfium.PdfDocument.new()
+    font = pdfium_c.FPDFText_LoadStandardFont(document.raw, b"Helvetica")
+    for lines in pages:
+        page = document.new_page(*size)
+        for line in lines:
+            text = pdfium_c.FPDFPageObj_CreateTextObj(document.raw, font, line.size)
+            wide = ctypes.create_string_buffer((line.text + "\0").encode("utf-16-le"))
+            pdfium_c.FPDFText_SetText(text, ctypes.cast(wide, ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
+            pdfium_c.FPDFPageObj_Transform(text, 1, 0, 0, 1, line.x, line.y)
+            pdfium_c.FPDFPage_InsertObject(page.raw, text)
+        assert pdfium_c.FPDFPage_GenerateContent(page.raw)
+        page.close()
+    out = io.BytesIO()
+    document.save(out)
+    document.close()
+    return out.getvalue()
