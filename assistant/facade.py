@@ -81,18 +81,18 @@ class Studygraph:
         return self
 
     def manifest(self) -> Manifest:
-        return require_manifest(self.settings.home)
+        return require_manifest(self.settings.data_dir)
 
     def index(self) -> SearchIndex:
         """The search index of the committed generation, reloaded when it changes."""
-        path = manifest_path(self.settings.home)
+        path = manifest_path(self.settings.data_dir)
         st = path.stat() if path.exists() else None
         stamp = (st.st_ino, st.st_mtime_ns, st.st_size) if st else None
         with self._lock:
             if self._index is not None and stamp == self._stamp:
                 return self._index
             # One committed generation, never a mix; a stale snapshot is rebuilt under the writer lock.
-            snapshot = current_snapshot(self.settings.home, self.store, self.settings.lock_timeout)
+            snapshot = current_snapshot(self.settings.data_dir, self.store, self.settings.lock_timeout)
             self._index = SearchIndex(snapshot, self.settings.fusion, self.settings.hybrid_alpha, self.settings.rrf_k)
             self._stamp = stamp if snapshot.generation == self.manifest().generation else None
             return self._index
@@ -103,7 +103,7 @@ class Studygraph:
         generation = index.snapshot.generation
         with self._lock:
             if self._graph is None or self._graph[0] != generation:
-                self._graph = (generation, current_graph(self.settings.home, generation, index.chunks, self.settings.catalog))
+                self._graph = (generation, current_graph(self.settings.data_dir, generation, index.chunks, self.settings.catalog))
             return self._graph[1]
 
     def concept_card(self, name: str) -> ConceptCard:
@@ -135,7 +135,7 @@ class Studygraph:
         generation = index.snapshot.generation
         with self._lock:
             if self._deck is None:
-                self._deck = Deck.open(self.settings.home, embed=self.embed, ask=lambda q: self.ask(q, llm=False))
+                self._deck = Deck.open(self.settings.data_dir, embed=self.embed, ask=lambda q: self.ask(q, llm=False))
             if self._deck_generation != generation:
                 self._deck.sync(index.chunks, *from_graph(self.graph(), index.chunks))
                 self._deck_generation = generation
@@ -193,9 +193,9 @@ class Studygraph:
         (also when an earlier run was killed while refreshing it)."""
         with self._lock:
             self._stamp = None
-        if report.changed or graph_problem(self.settings.home, report.generation, self.settings.catalog):
+        if report.changed or graph_problem(self.settings.data_dir, report.generation, self.settings.catalog):
             index = self.index()
-            graph = refresh_graph(self.settings.home, index.snapshot.generation, index.chunks, self.settings.catalog)
+            graph = refresh_graph(self.settings.data_dir, index.snapshot.generation, index.chunks, self.settings.catalog)
             with self._lock:
                 self._graph = (index.snapshot.generation, graph)
         return report
@@ -282,14 +282,14 @@ class Studygraph:
 
     # -- bookkeeping ---------------------------------------------------------
     def notes(self) -> list[NoteRecord]:
-        manifest = load_manifest(self.settings.home)
+        manifest = load_manifest(self.settings.data_dir)
         return list(manifest.notes.values()) if manifest else []
 
     def status(self) -> Status:
         manifest = self.manifest()
         where = self.settings.chroma_url or str(self.settings.chroma_dir)
         return Status(
-            home=str(self.settings.home),
+            home=str(self.settings.data_dir),
             notes=len(manifest.notes),
             chunks=len(manifest.chunk_ids()),
             model=manifest.model,

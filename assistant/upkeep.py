@@ -45,7 +45,7 @@ def doctor(sg: Studygraph, repair: bool) -> DoctorReport:
     from studygraph.assistant.writing import default_paths
 
     # A writer mid-ingest holds chunks it has not committed yet: judge only between writers.
-    with writer_lock(sg.settings.home, sg.settings.lock_timeout):
+    with writer_lock(sg.settings.data_dir, sg.settings.lock_timeout):
         found = diagnose(sg.settings, sg.store)
     done: list[str] = []
     problems = _all_problems(sg, found)
@@ -67,13 +67,13 @@ def _graph_problem(sg: Studygraph, found: Diagnosis) -> str | None:
     # The graph can only be judged against a consistent index.
     if any(p.kind in ("manifest", "journal") for p in found.problems):
         return None
-    return graph_problem(sg.settings.home, found.generation, sg.settings.catalog)
+    return graph_problem(sg.settings.data_dir, found.generation, sg.settings.catalog)
 
 
 def follow_graph(sg: Studygraph) -> None:
     """Rebuild the concept graph for the generation just committed (the model is not needed)."""
     index = sg.index()
-    refresh_graph(sg.settings.home, index.snapshot.generation, index.chunks, sg.settings.catalog)
+    refresh_graph(sg.settings.data_dir, index.snapshot.generation, index.chunks, sg.settings.catalog)
 
 
 def first_start(sg: Studygraph, progress: ProgressFn | None = None) -> IngestReport | None:

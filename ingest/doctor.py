@@ -57,7 +57,7 @@ def diagnose(settings: Settings, store: ChunkStore, check_files: bool = True) ->
     Raises:
         IndexMissingError: there is no index at all.
     """
-    home = settings.home
+    home = settings.data_dir
     problems: list[Problem] = []
     try:
         manifest = load_manifest(home)
@@ -138,7 +138,7 @@ def repair(
         What was done (one line each) and the diagnosis afterwards.
     """
     done: list[str] = []
-    with writer_lock(settings.home, settings.lock_timeout):
+    with writer_lock(settings.data_dir, settings.lock_timeout):
         found = diagnose(settings, store, check_files=False)
         kinds = {p.kind for p in found.problems}
         if "manifest" in kinds:
@@ -148,7 +148,7 @@ def repair(
         if recover_locked(settings, embedder, store) is not None:
             done.append("finished the interrupted write")
         found = diagnose(settings, store, check_files=False)
-        manifest = load_manifest(settings.home)
+        manifest = load_manifest(settings.data_dir)
         if manifest is not None:  # without a manifest diagnose reports only "manifest", handled above
             for problem in found.problems:
                 if problem.kind == "orphan_chunks":
@@ -161,13 +161,13 @@ def repair(
             if broken:
                 # Forget what Chroma holds of these notes so every chunk is embedded again.
                 store.delete({cid for n in broken for cid in manifest.notes[n].chunk_ids})
-                write_journal(settings.home, broken)
+                write_journal(settings.data_dir, broken)
                 sync_locked([Path(n) for n in broken if Path(n).is_file()], settings, embedder, store, lambda _p: None)
                 done.append(f"re-ingested {len(broken)} note(s) with missing chunks or spans")
             elif any(p.kind in ("stale_snapshot", "bad_snapshot") for p in found.problems):
-                save_snapshot(settings.home, build_snapshot(manifest, store))
+                save_snapshot(settings.data_dir, build_snapshot(manifest, store))
                 done.append("rebuilt the search snapshot")
-        for tmp in _temp_files(settings.home):
+        for tmp in _temp_files(settings.data_dir):
             tmp.unlink(missing_ok=True)
             done.append(f"removed {tmp.name}")
     return done, diagnose(settings, store)

@@ -43,13 +43,13 @@ def remove_notes(
     """
     started = time.perf_counter()
     store = store or ChunkStore(settings)
-    with locked(settings, lambda _p: None), store_failures(settings.home):
+    with locked(settings, lambda _p: None), store_failures(settings.data_dir):
         recover_locked(settings, embedder, store)
-        manifest = load_manifest(settings.home)
+        manifest = load_manifest(settings.data_dir)
         if manifest is None:
-            raise IndexMissingError(f"no index in {settings.home} yet; run `studygraph ingest` first")
+            raise IndexMissingError(f"no index in {settings.data_dir} yet; run `studygraph ingest` first")
         keys = sorted({key for target in targets for key in match_notes(manifest, target)})
-        write_journal(settings.home, keys)
+        write_journal(settings.data_dir, keys)
         notes = {k: v for k, v in manifest.notes.items() if k not in keys}
         # The file as it is now, not as last ingested: an edit made before `remove` must not
         # count as a change that brings the note back at the next folder ingest.
@@ -58,7 +58,7 @@ def remove_notes(
         # recovers this remove if it is killed after its commit).
         excluded = {k: v for k, v in excluded.items() if Path(k).is_file()}
         new_manifest = replace(manifest.with_notes(notes), excluded=excluded)
-        commit(settings.home, manifest, new_manifest, store, Journal(), {}, {})
+        commit(settings.data_dir, manifest, new_manifest, store, Journal(), {}, {})
         return IngestReport(
             removed=tuple(keys), chunks=len(new_manifest.chunk_ids()), generation=new_manifest.generation,
             seconds=time.perf_counter() - started,
@@ -107,11 +107,11 @@ def rebuild(
     """
     emit = progress or (lambda _p: None)
     store = store or ChunkStore(settings)
-    with locked(settings, emit), store_failures(settings.home):
-        sweep_temp_files(settings.home)
+    with locked(settings, emit), store_failures(settings.data_dir):
+        sweep_temp_files(settings.data_dir)
         if paths is None:
-            manifest = load_manifest(settings.home)
+            manifest = load_manifest(settings.data_dir)
             if manifest is None:
-                raise IndexMissingError(f"no index in {settings.home} to rebuild; run `studygraph ingest` first")
+                raise IndexMissingError(f"no index in {settings.data_dir} to rebuild; run `studygraph ingest` first")
             paths = [Path(key) for key in manifest.notes]
         return rebuild_locked([str(p) for p in paths], settings, embedder, store, emit)

@@ -58,7 +58,7 @@ def locked(settings: Settings, emit: ProgressFn):
     def waiting() -> None:
         emit(Progress("wait", message="another studygraph process is writing the index; waiting for it"))
 
-    return writer_lock(settings.home, settings.lock_timeout, waiting)
+    return writer_lock(settings.data_dir, settings.lock_timeout, waiting)
 
 
 def sync(
@@ -76,9 +76,9 @@ def sync(
     """
     emit = progress or (lambda _p: None)
     store = store or ChunkStore(settings)
-    with locked(settings, emit), store_failures(settings.home):
-        sweep_temp_files(settings.home)
-        if read_journal(settings.home).rebuild:
+    with locked(settings, emit), store_failures(settings.data_dir):
+        sweep_temp_files(settings.data_dir)
+        if read_journal(settings.data_dir).rebuild:
             recover_locked(settings, embedder, store, emit)
         return sync_locked([Path(p) for p in paths], settings, embedder, store, emit)
 
@@ -93,8 +93,8 @@ def recover_locked(
     when there was nothing to recover.
     """
     emit = emit or (lambda _p: None)
-    sweep_temp_files(settings.home)
-    journal = read_journal(settings.home)
+    sweep_temp_files(settings.data_dir)
+    journal = read_journal(settings.data_dir)
     if journal.rebuild:
         logger.warning("finishing a rebuild that was interrupted")
         report = rebuild_locked(sorted(journal.notes), settings, embedder, store, emit)
@@ -116,9 +116,9 @@ def sync_locked(
     empty manifest instead of the committed one and re-read every note."""
     started = time.perf_counter()
     rebuilding = base is not None
-    manifest = base or load_manifest(settings.home) or _empty_manifest(settings)
+    manifest = base or load_manifest(settings.data_dir) or _empty_manifest(settings)
     check_compatible(manifest, settings.model_name, None, settings.chunking(), settings.embed_backend)
-    journal = read_journal(settings.home)
+    journal = read_journal(settings.data_dir)
     interrupted = journal.pending and not rebuilding  # a rebuild's journal is its own, not a killed writer's
     lost = set() if rebuilding else lost_notes(manifest, store)
     paths = paths + sorted(Path(key) for key in lost if Path(key).is_file())  # wherever this ingest looks
@@ -135,10 +135,10 @@ def sync_locked(
             chunks=len(manifest.chunk_ids()), generation=manifest.generation,
             seconds=time.perf_counter() - started,
         )
-    fresh, fresh_vectors, kept = embed_changed(scan, journal, rebuilding, settings.home, store, embedder, emit)
+    fresh, fresh_vectors, kept = embed_changed(scan, journal, rebuilding, settings.data_dir, store, embedder, emit)
     new_manifest = next_manifest(manifest, scan, fresh_vectors, settings)
     emit(Progress("commit", message="committing"))
-    commit(settings.home, manifest, new_manifest, store, journal, fresh, fresh_vectors, rebuilding)
+    commit(settings.data_dir, manifest, new_manifest, store, journal, fresh, fresh_vectors, rebuilding)
     emit(Progress("done", total, total, "done"))
     return _changes_report(manifest.notes, new_manifest, scan, fresh, kept, interrupted, started)
 
@@ -168,7 +168,7 @@ def _changes_report(
 def rebuild_locked(
     notes: list[str], settings: Settings, embedder: Embedder, store: ChunkStore, emit: ProgressFn
 ) -> IngestReport:
-    home = settings.home
+    home = settings.data_dir
     try:
         old = load_manifest(home)
     except IndexMismatchError:

@@ -130,7 +130,7 @@ class ChunkStore:
     @property
     def collection(self):
         if self._collection is None:
-            self._collection = self._open(self.settings.collection)
+            self._collection = self._open(self.settings.collection_name)
         return self._collection
 
     @property
@@ -139,7 +139,7 @@ class ChunkStore:
             # Span vectors are kept of record, never searched in Chroma (queries use the
             # snapshot), so their HNSW graph is built as cheaply as Chroma allows: 115k span
             # vectors upsert in 18 s instead of 63 s (benchmarks: ef 100/M 16 -> 10/4).
-            self._spans = self._open(f"{self.settings.collection}_spans", SPAN_INDEX)
+            self._spans = self._open(f"{self.settings.collection_name}_spans", SPAN_INDEX)
         return self._spans
 
     @remote
@@ -159,15 +159,15 @@ class ChunkStore:
         """
         if self._claimed or not self.settings.chroma_url:
             return
-        me = {"host": socket.gethostname(), "home": str(self.settings.home.resolve())}
-        owners = self._open(f"{self.settings.collection}_owner")
+        me = {"host": socket.gethostname(), "home": str(self.settings.data_dir.resolve())}
+        owners = self._open(f"{self.settings.collection_name}_owner")
         got = owners.get(ids=[OWNER_ID], include=["documents"])
         if got["ids"]:
             held = json.loads(got["documents"][0] or "{}")
             if (held.get("host"), held.get("home")) != (me["host"], me["home"]):
                 since = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(held.get("since", 0))))
                 raise StoreOwnedError(
-                    f"the collection {self.settings.collection!r} on the Chroma server at {self.settings.chroma_url} "
+                    f"the collection {self.settings.collection_name!r} on the Chroma server at {self.settings.chroma_url} "
                     f"belongs to the data directory {held.get('home')} on {held.get('host')} (since {since}); "
                     "writing it from here would delete that index's chunks as orphans. Give this data directory "
                     "its own collection (STUDYGRAPH_COLLECTION=another-name) or its own server"
@@ -239,7 +239,7 @@ class ChunkStore:
         """Delete both collections (a rebuild starts from nothing)."""
         self._claim()
         client = self._chroma()
-        for name in (self.settings.collection, f"{self.settings.collection}_spans"):
+        for name in (self.settings.collection_name, f"{self.settings.collection_name}_spans"):
             try:
                 client.delete_collection(name)
             except Exception as exc:
