@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 
 from studygraph.errors import StudygraphError
-from studygraph.settings import load_settings
+from studygraph.settings import Settings, check_subject, load_settings
 
 if TYPE_CHECKING:
     from studygraph.assistant.facade import Studygraph
@@ -46,20 +46,40 @@ def friendly(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# Global options of this invocation, set by `main_options` before any command runs.
+_chosen: dict[str, str | None] = {"subject": None}
+
+
+def settings() -> Settings:
+    """The settings of this process: STUDYGRAPH_*, the config file, then `--subject`."""
+    return load_settings(subject=_chosen["subject"])
+
+
 def facade() -> Studygraph:
     """The facade for the settings of this process (the model loads lazily, on first use)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from studygraph.assistant.facade import Studygraph
 
-    return Studygraph(load_settings())
+    return Studygraph(settings())
 
 
 def deck() -> Deck:
     return facade().deck()
 
 
-def verbosity(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what happens.")) -> None:
+def main_options(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what happens."),
+    subject: str | None = typer.Option(
+        None,
+        "--subject",
+        "-s",
+        metavar="NAME",
+        help="Work on this subject's own index, graph, deck, chat and notes (default: STUDYGRAPH_SUBJECT, "
+        "else the default subject; `studygraph subjects` lists them).",
+    ),
+) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    _chosen["subject"] = None if subject is None else check_subject(subject)
 
 
 app = typer.Typer(
@@ -67,5 +87,5 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Offline study assistant with line-exact citations.",
-    callback=verbosity,
+    callback=friendly(main_options),
 )

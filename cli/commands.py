@@ -17,6 +17,7 @@ from studygraph.assistant.output import answer_json, cited_at, hits_json
 from studygraph.cli.app import facade, friendly
 from studygraph.cli.progressbar import echo_report, ingest_with_bar
 from studygraph.errors import QueryError
+from studygraph.settings import DEFAULT_SUBJECT
 
 if TYPE_CHECKING:
     from studygraph.assistant.facade import Studygraph
@@ -38,21 +39,23 @@ def read_queries(text: str | None, file: Path | None) -> list[str]:
             try:
                 queries.append(str(json.loads(line)["q"]))
             except (ValueError, KeyError) as exc:
-                raise QueryError(f"{file}: JSON lines need a \"q\" field ({exc})") from exc
+                raise QueryError(f'{file}: JSON lines need a "q" field ({exc})') from exc
         else:
             queries.append(line.strip())
     return queries
 
+
 def ingest(paths: list[Path] = typer.Argument(None, help="Notes or folders (default: seeds/ and your notes folder).")) -> None:
     """Add new notes, re-chunk changed ones, drop deleted ones."""
     echo_report(ingest_with_bar(facade(), paths or None))
+
 
 def search(
     query: str = typer.Argument(None, help="What to look for."),
     k: int | None = typer.Option(None, "--k", help="How many hits (default: STUDYGRAPH_TOP_K, else 5)."),
     mode: str | None = typer.Option(None, "--mode", help="hybrid, bm25 or dense (default: STUDYGRAPH_MODE, else hybrid)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    file: Path = typer.Option(None, "--file", help="One query per line (text or JSONL with \"q\"); prints JSON lines."),
+    file: Path = typer.Option(None, "--file", help='One query per line (text or JSONL with "q"); prints JSON lines.'),
     tag: str = typer.Option(None, "--tag", help="Only notes with this #tag (a nested #tag/sub counts; Markdown notes)."),
 ) -> None:
     """Search the notes."""
@@ -71,6 +74,7 @@ def search(
             typer.echo(f"{hit.rank}. {cited_at(c.source, c.start_line, c.end_line, c.units)}  [{hit.score:.3f}]  {c.heading}")
             typer.echo("   " + " ".join(c.text.split())[:200])
 
+
 def ask(
     question: str = typer.Argument(None, help="Your question."),
     k: int | None = typer.Option(None, "--k", help="How many passages (default: STUDYGRAPH_TOP_K, else 5)."),
@@ -78,7 +82,9 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     file: Path = typer.Option(None, "--file", help="One question per line; prints JSON lines."),
     llm: bool = typer.Option(None, "--llm/--no-llm", help="Fluent answer from the configured LLM, verified against the notes."),
-    after: str = typer.Option(None, "--after", help="The previous question: a follow-up ('and what loss does it use?') is read with its concepts."),
+    after: str = typer.Option(
+        None, "--after", help="The previous question: a follow-up ('and what loss does it use?') is read with its concepts."
+    ),
     tag: str = typer.Option(None, "--tag", help="Only notes with this #tag (a nested #tag/sub counts; Markdown notes)."),
 ) -> None:
     """Answer from the notes, quoting and citing the lines."""
@@ -125,6 +131,7 @@ def _stream_to_terminal(
         return piece
     raise QueryError("no answer was produced")
 
+
 def evaluate(
     gold: Path = typer.Argument(..., help="JSONL with q, source (|-separated file names) and evidence."),
     k: int = typer.Option(5, "--k"),
@@ -154,12 +161,15 @@ def evaluate(
         if r.misses:
             typer.echo(f"{r.mode} not at rank 1: {', '.join(r.misses)}")
 
+
 def status(as_json: bool = typer.Option(False, "--json")) -> None:
     """Notes, chunks, model and where the data lives."""
-    st = facade().status()
+    sg = facade()
+    st = sg.status()
     if as_json:
         typer.echo(json.dumps(st.__dict__))
         return
+    typer.echo(f"subject: {sg.settings.subject or DEFAULT_SUBJECT}")
     typer.echo(f"data directory: {st.home}\nstore: {st.store}\nnotes: {st.notes}\nchunks: {st.chunks}")
     typer.echo(f"model: {st.model} ({st.dimension} dims)\ngeneration: {st.generation}")
 
