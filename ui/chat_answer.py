@@ -1,6 +1,7 @@
 """One reply of the chat: the answer with clickable [n] markers, one source per
 citation (its title, where it stands, the passage with the quoted characters
-highlighted), one row of related concepts, and a box to copy the answer from.
+highlighted and, for a PDF, the cited page drawn with the quoted lines highlighted:
+ui/pdf_preview.py), one row of related concepts, and a box to copy the answer from.
 
 A marker is an in-page link (`#cite-<turn>-<n>`) and its source's expander sits in
 a container keyed with the same name (Streamlit gives it the class
@@ -20,6 +21,7 @@ from studygraph.assistant.chat_export import answer_plain
 from studygraph.assistant.types import Answer, Citation, Related
 from studygraph.ui import components, state
 from studygraph.ui.components import md
+from studygraph.ui.pdf_preview import show_cited_page
 from studygraph.ui.rich_text import HIGHLIGHT, anchor, answer_md, inert, passage_md
 
 Choose = Callable[[str, str], None]
@@ -70,6 +72,7 @@ def show_sources(answer: Answer, turn: int, titles: dict[str, str]) -> None:
             chunk = state.chunk(c.chunk_id)
             if chunk is not None:
                 st.markdown(passage_md(chunk.text, chunk.start_line, c.quote, c.start_line, c.end_line))
+                show_cited_page(c, chunk)
             elif c.quote.strip():
                 st.caption("The note changed since; the quote as it was:")
                 st.markdown(f":{HIGHLIGHT}[{inert(c.quote)}]")
