@@ -32,6 +32,28 @@ PAGES = {
         "Gradient clipping caps the norm of an update.",
     ],
 }
+
+# A made-up plant, so the seed notes never answer for it (the chat's tests ask about it).
+GLIMMERWORT = {
+    "Glimmerwort": [
+        "Glimmerwort is a fictional alpine herb used in these tests.",
+        "Glimmerwort flowers only after three nights of frost.",
+        "Its petals fold shut whenever a cloud passes overhead.",
+    ],
+    "Cultivation": [
+        "Gardeners sow glimmerwort seeds in crushed slate and sand.",
+        "The seedlings need a cold frame through their first winter.",
+        "A mature plant is divided every fourth spring.",
+    ],
+    "Folklore": [
+        "Shepherds once carried dried glimmerwort against lightning.",
+        "A tea of its roots was said to sharpen night vision.",
+        "No study has ever confirmed either of these claims.",
+    ],
+}
+QUESTION = "How many nights of frost does glimmerwort need before it flowers?"
+ANSWER = "Glimmerwort flowers only after three nights of frost."
+
 HEADER = "Studygraph test notes"
 LEFT = 72.0
 TITLE_Y = 700.0

@@ -7,29 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pdf_helpers import layout, text_pdf
+from pdf_helpers import ANSWER, GLIMMERWORT, QUESTION, layout, text_pdf
 from ui_helpers import ok, texts, unescape
-
-# A made-up plant, so the seed notes never answer for it.
-GLIMMERWORT = {
-    "Glimmerwort": [
-        "Glimmerwort is a fictional alpine herb used in these tests.",
-        "Glimmerwort flowers only after three nights of frost.",
-        "Its petals fold shut whenever a cloud passes overhead.",
-    ],
-    "Cultivation": [
-        "Gardeners sow glimmerwort seeds in crushed slate and sand.",
-        "The seedlings need a cold frame through their first winter.",
-        "A mature plant is divided every fourth spring.",
-    ],
-    "Folklore": [
-        "Shepherds once carried dried glimmerwort against lightning.",
-        "A tea of its roots was said to sharpen night vision.",
-        "No study has ever confirmed either of these claims.",
-    ],
-}
-QUESTION = "How many nights of frost does glimmerwort need before it flowers?"
-ANSWER = "Glimmerwort flowers only after three nights of frost."
 
 
 def glimmerwort_pdf(folder: Path) -> Path:
