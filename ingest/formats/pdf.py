@@ -33,6 +33,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +56,10 @@ HEADING_RATIO = 1.08  # a heading's font is this much larger than the body text'
 SIZE_SAMPLES = 5  # characters of a line whose font size is read
 MAX_TITLE = 100  # characters; a longer line set large is a display paragraph, not a heading
 
+
+# PDFium is not thread-safe, not even across documents (pypdfium2's documentation), and the app
+# reads and draws PDFs from several sessions' threads: every use of it holds this lock.
+PDFIUM = threading.RLock()
 
 MONO_SAMPLE = 32  # characters of a line whose advances are read
 MONO_MIN = 5  # advances needed to call a line monospaced (`> fm.mefp` has six)
@@ -140,6 +145,11 @@ def raw_lines(data: bytes, path: str, max_chars: int = 0) -> list[list[Line]]:
     Raises:
         NoteError: encrypted with a password, not a PDF, damaged, too many pages or characters.
     """
+    with PDFIUM:
+        return _read_lines(data, path, max_chars)
+
+
+def _read_lines(data: bytes, path: str, max_chars: int) -> list[list[Line]]:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:

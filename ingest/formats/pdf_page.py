@@ -3,7 +3,8 @@
 A citation counts the lines of a page's text as the PDF reader made it (`pdf.read_pages`);
 the box of line n is the union of the boxes of the PDFium characters that make that
 line, found through the reader's own lines (`pdf.raw_lines` and `pdf.kept`), never by
-reading lines again another way, so line n's box is where line n's words are.
+reading lines again another way, so line n's box is where line n's words are. PDFium is
+used under the reader's lock (`pdf.PDFIUM`): Streamlit draws for several sessions at once.
 
 A hostile PDF can ask for a page of 200 x 200 inches: the scale is bounded
 (`MAX_SCALE`) and shrunk until the bitmap fits a pixel budget (`MAX_PIXELS`).
@@ -141,15 +142,16 @@ def line_boxes(data: bytes, path: str, page: int, first: int, last: int) -> list
         NoteError: the PDF cannot be read, or has no such page or lines.
     """
     lines = _cited(data, path, page, first, last)
-    document = _open(data, path)
-    try:
-        handle = document[page - 1]
+    with pdf.PDFIUM:
+        document = _open(data, path)
         try:
-            return _boxes(handle, lines)
+            handle = document[page - 1]
+            try:
+                return _boxes(handle, lines)
+            finally:
+                handle.close()
         finally:
-            handle.close()
-    finally:
-        document.close()
+            document.close()
 
 
 def _to_pixels(handle: Any, size: tuple[int, int], box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
@@ -177,22 +179,23 @@ def render_lines(
     from PIL import Image, ImageDraw
 
     lines = _cited(data, path, page, first, last)
-    document = _open(data, path)
-    try:
-        handle = document[page - 1]
+    with pdf.PDFIUM:
+        document = _open(data, path)
         try:
-            boxes = [b for b in _boxes(handle, lines) if b is not None]
-            width, height = handle.get_size()
-            scale = fitted_scale(width, height, scale, max_pixels)
+            handle = document[page - 1]
             try:
-                image = handle.render(scale=scale).to_pil().convert("RGBA")
-            except (pdfium.PdfiumError, ValueError, MemoryError) as exc:
-                raise NoteError(path, f"page {page} could not be rendered ({exc})") from exc
-            pixels = [_to_pixels(handle, image.size, (b[0] - PAD, b[1] - PAD, b[2] + PAD, b[3] + PAD)) for b in boxes]
+                boxes = [b for b in _boxes(handle, lines) if b is not None]
+                width, height = handle.get_size()
+                scale = fitted_scale(width, height, scale, max_pixels)
+                try:
+                    image = handle.render(scale=scale).to_pil().convert("RGBA")
+                except (pdfium.PdfiumError, ValueError, MemoryError) as exc:
+                    raise NoteError(path, f"page {page} could not be rendered ({exc})") from exc
+                pixels = [_to_pixels(handle, image.size, (b[0] - PAD, b[1] - PAD, b[2] + PAD, b[3] + PAD)) for b in boxes]
+            finally:
+                handle.close()
         finally:
-            handle.close()
-    finally:
-        document.close()
+            document.close()
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
     drawn = []

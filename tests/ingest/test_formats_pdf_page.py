@@ -142,3 +142,14 @@ def test_the_layout_of_a_pdf_is_read_once_per_content(notes_pdf: bytes, monkeypa
     render_lines(notes_pdf, "notes.pdf", 1, 1, 1)
     render_lines(notes_pdf, "notes.pdf", 3, 2, 4)
     assert len(calls) == 1
+
+
+def test_sessions_drawing_at_once_get_the_pages_one_alone_gets(notes_pdf: bytes) -> None:
+    """Streamlit serves each session from its own thread, and PDFium is not thread-safe."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = [(page, line) for page in (1, 2, 3) for line in (1, 2, 3, 4)] * 2
+    alone = {job: render_lines(notes_pdf, "notes.pdf", job[0], job[1], job[1]).png for job in set(jobs)}
+    with ThreadPoolExecutor(4) as pool:
+        drawn = list(pool.map(lambda job: (job, render_lines(notes_pdf, "notes.pdf", job[0], job[1], job[1]).png), jobs))
+    assert all(png == alone[job] for job, png in drawn)
