@@ -188,9 +188,13 @@ def render_lines(
                 width, height = handle.get_size()
                 scale = fitted_scale(width, height, scale, max_pixels)
                 try:
-                    image = handle.render(scale=scale).to_pil().convert("RGBA")
+                    bitmap = handle.render(scale=scale)
                 except (pdfium.PdfiumError, ValueError, MemoryError) as exc:
                     raise NoteError(path, f"page {page} could not be rendered ({exc})") from exc
+                try:
+                    image = bitmap.to_pil().convert("RGBA")  # a copy: the bitmap is freed under the lock
+                finally:
+                    bitmap.close()
                 pixels = [_to_pixels(handle, image.size, (b[0] - PAD, b[1] - PAD, b[2] + PAD, b[3] + PAD)) for b in boxes]
             finally:
                 handle.close()
