@@ -94,7 +94,8 @@ def main() -> None:
         raise SystemExit(f"questions not found among the seed cards: {missing}")
     chosen = [cards[(p["note"], normalise_question(p["question"]))] for p in pairs]
     labels = [p["label"] for p in pairs]
-    grader = Grader(Embedder(load_settings().model).encode)
+    # As in the app, an answer is contrasted with the deck: every seed card's reference.
+    grader = Grader(Embedder(load_settings().model).encode, others=[c.answer for c in cards.values() if c.answer])
     grades = grader.grade_many([(card, p["answer"]) for card, p in zip(chosen, pairs)])
 
     verdicts = [g.verdict for g in grades]

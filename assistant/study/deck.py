@@ -244,7 +244,9 @@ class Deck:
         return sum(1 for at in first.values() if at.astimezone().date() == today)
 
     def grade(self, card_id: str, answer: str) -> Grade:
-        """Grade an answer; the schedule is not touched."""
+        """Grade an answer against its card, contrasted with every other card's
+        reference (embedded once per deck); the schedule is not touched."""
+        self.grader.others = tuple(c.answer for c in self.cards())
         return self.grader.grade(self.card(card_id), answer)
 
     def review(self, card_id: str, rating: str | int, grade: Grade | None = None) -> Review:

@@ -80,3 +80,73 @@ def test_grade_json_shape(cards, grader) -> None:
     assert set(data) == {"card", "score", "verdict", "missed", "reference"}
     assert data["card"] == card.id and data["verdict"] == "right" and 0.0 <= data["score"] <= 1.0
     assert data["reference"] == "Term frequency times inverse document frequency."
+
+
+@pytest.fixture(scope="module")
+def seed_deck() -> dict:
+    out = {}
+    for path in sorted(SEEDS.glob("*.txt")):
+        for card in extract_cards(read_note(path)):
+            out.setdefault(card.question, card)
+    return out
+
+
+@pytest.fixture(scope="module")
+def contrasting(embedder, seed_deck) -> Grader:
+    return Grader(embedder.encode, others=[c.answer for c in seed_deck.values() if c.answer])
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Why IDF?", "Words found in nearly every document say little about any one of them, so their weight is pushed "
+                 "down and rare words count for more."),
+    ('What is "SigLIP"?', "A variant of CLIP training that scores each image-caption pair on its own with a logistic "
+                          "function instead of normalising across the whole batch, which frees it from needing huge "
+                          "batches."),
+])
+def test_a_claim_in_other_words_is_right_when_the_deck_shows_it_answers_this_card(
+        seed_deck, grader, contrasting, question, answer) -> None:
+    card = seed_deck[question]
+    alone, against_deck = grader.grade(card, answer), contrasting.grade(card, answer)
+    assert alone.verdict != "right"  # the words differ too much for the embedding score alone
+    assert against_deck.contrast is not None and against_deck.contrast >= 0
+    assert against_deck.verdict == "right", against_deck
+
+
+def test_an_answer_that_restates_another_card_is_not_right(seed_deck, contrasting) -> None:
+    grade = contrasting.grade(seed_deck['What is "Whisper"?'], seed_deck['What is "SigLIP"?'].answer)
+    assert grade.verdict != "right"
+    assert grade.contrast is not None and grade.contrast < 0
+    assert any("closer to something else the notes say" in p for p in grade.problems)
+
+
+def test_a_keyword_list_stays_partial_against_the_deck(seed_deck, contrasting) -> None:
+    card = seed_deck['What is "SigLIP"?']
+    assert contrasting.grade(card, "sigmoid, softmax, memory, batch size").verdict != "right"
+
+
+@pytest.mark.parametrize(("acronym", "text", "expected"), [
+    ("CDN", "uploads sit behind a content delivery network", True),
+    ("CDN", "uploads sit behind a cache", False),
+    ("GPU", "a graphics card", False),
+])
+def test_an_acronym_spelled_out_is_found(acronym: str, text: str, expected: bool) -> None:
+    from studygraph.assistant.study.grading import _spelled_out_in
+
+    assert _spelled_out_in(acronym, text) is expected
+
+
+def test_the_deck_grades_against_its_other_cards(seeds_copy: Path, studygraph_home: Path, embedder) -> None:
+    from study_helpers import chunks_of
+
+    from studygraph.assistant.study.deck import Deck
+
+    deck = Deck.open(studygraph_home, embedder.encode)
+    try:
+        deck.sync(chunks_of(seeds_copy))
+        cards = {c.question: c for c in deck.cards()}
+        whisper, siglip = cards['What is "Whisper"?'], cards['What is "SigLIP"?']
+        grade = deck.grade(whisper.id, siglip.answer)
+        assert grade.contrast is not None and grade.contrast < 0 and grade.verdict != "right"
+        assert deck.grade(whisper.id, whisper.answer).verdict == "right"
+    finally:
+        deck.close()
