@@ -1,7 +1,9 @@
-"""The app's shared objects, built once per data directory through `st.cache_resource`,
-and the session-state keys the pages hand to each other."""
+"""The app's shared objects, built once per data directory and subject through
+`st.cache_resource`, and the session-state keys the pages hand to each other."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import streamlit as st
 
@@ -18,6 +20,7 @@ ASK = "chat_pending"  # a question another page asks the chat page to answer
 DRILL = "study_concept"  # a concept another page asks the study page to drill
 MODE = "mode"
 K = "k"
+SUBJECT = "subject"  # the subject this browser session works on ("" = the default); unset: the settings'
 # Widget values that survive a visit to another page.
 KEPT = (MODE, K, "use_llm", "graph_types", "graph_depth", "graph_cap", "study_scope", "study_all")
 PAGES = {
@@ -30,13 +33,24 @@ PAGES = {
 
 @st.cache_resource(show_spinner=False)
 def _assistant(settings: Settings) -> Studygraph:
-    # Keyed by the settings, so tests (and a changed STUDYGRAPH_HOME) get their own facade.
-    return Studygraph(settings)
+    # Keyed by the settings, so tests (and a changed STUDYGRAPH_HOME) get their own facade, and
+    # each subject keeps its own: switching back to one already opened reloads nothing.
+    sg = Studygraph(settings)
+    if settings.subject:  # one model in memory however many subjects are open
+        sg.embedder = _assistant(replace(settings, subject="")).embedder
+    return sg
+
+
+def settings() -> Settings:
+    """The settings (STUDYGRAPH_*, the config file) with the subject chosen in this session."""
+    base = load_settings()
+    chosen = st.session_state.get(SUBJECT)
+    return base if chosen is None or chosen == base.subject else replace(base, subject=chosen)
 
 
 def assistant() -> Studygraph:
-    """The facade for the current settings; the model and index load lazily, once."""
-    return _assistant(load_settings())
+    """The facade for the current settings and subject; the model and index load lazily, once."""
+    return _assistant(settings())
 
 
 def deck() -> Deck:
@@ -45,8 +59,8 @@ def deck() -> Deck:
 
 
 def chat_log() -> ChatLog:
-    """The saved conversations of the current data directory."""
-    return ChatLog(assistant().settings.home)
+    """The saved conversations of the current subject."""
+    return ChatLog(assistant().settings.data_dir)
 
 
 def library() -> NoteLibrary:
