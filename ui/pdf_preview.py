@@ -50,7 +50,7 @@ def show_cited_page(citation: Citation, chunk: Chunk) -> None:
         return
     shown = display_path(citation.source)
     assistant = state.assistant()
-    sha256 = _digests(str(assistant.settings.home), assistant.index().snapshot.generation).get(citation.source)
+    sha256 = _digests(str(assistant.settings.data_dir), assistant.index().snapshot.generation).get(citation.source)
     stamp = file_stamp(citation.source)
     if sha256 is None or stamp is None:
         _unavailable(f"{shown} is no longer in its folder" if stamp is None else f"{shown} is no longer indexed")

@@ -1,6 +1,6 @@
 """The study facade: sync cards with the notes, choose cards, grade, review, report.
 
-    deck = Deck.open(settings.home, embed=embedder.encode, ask=assistant.ask)
+    deck = Deck.open(settings.data_dir, embed=embedder.encode, ask=assistant.ask)
     deck.sync(chunks, definitions, links)      # after every ingest
     card = deck.select(note="003_2b72a920368736ff.txt")[0]
     grade = deck.grade(card.id, "Symmetric InfoNCE over the batch")
