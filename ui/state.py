@@ -22,7 +22,7 @@ MODE = "mode"
 K = "k"
 SUBJECT = "subject"  # the subject this browser session works on ("" = the default); unset: the settings'
 # Widget values that survive a visit to another page.
-KEPT = (MODE, K, "use_llm", "graph_types", "graph_depth", "graph_cap", "study_scope", "study_all")
+KEPT = (MODE, K, "use_llm", "chat_tag", "graph_types", "graph_depth", "graph_cap", "study_scope", "study_all")
 PAGES = {
     "chat": "views/chat.py",
     "graph": "views/graph.py",

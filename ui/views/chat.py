@@ -15,7 +15,7 @@ from studygraph.assistant.llm import llm_configured
 from studygraph.assistant.types import Answer
 from studygraph.errors import StudygraphError
 from studygraph.settings import MODES
-from studygraph.ui import components, state
+from studygraph.ui import chat_tags, components, state
 from studygraph.ui.chat_answer import enable_citation_links, show_answer
 from studygraph.ui.chat_welcome import show_welcome
 from studygraph.ui.components import md
@@ -70,7 +70,7 @@ def _reopen(log: ChatLog) -> None:
     st.session_state[EARLIER] = None
 
 
-def _sidebar(assistant, log: ChatLog) -> tuple[str, int, bool]:
+def _sidebar(assistant, log: ChatLog) -> tuple[str, int, bool, str | None]:
     with st.sidebar:
         st.subheader("Retrieval")
         st.session_state.setdefault(state.MODE, assistant.settings.mode)
@@ -83,12 +83,13 @@ def _sidebar(assistant, log: ChatLog) -> tuple[str, int, bool]:
         llm = st.toggle("Fluent answer from a local LLM", key=LLM, disabled=not ready,
                         help="Checked sentence by sentence against the passages it cites" if ready
                         else "Set STUDYGRAPH_LLM_URL (and STUDYGRAPH_LLM_MODEL) to use a local LLM")
+        tag = chat_tags.tag_filter(assistant)
         earlier = {c.id: c for c in log.conversations()[:30] if c.id != st.session_state.get(CHAT_ID)}
         if earlier:
             st.selectbox("Earlier chats", list(earlier), index=None, key=EARLIER, placeholder="Reopen a chat",
                          format_func=lambda i: f"{i[:4]}-{i[4:6]}-{i[6:8]} · {earlier[i].title}",
                          on_change=_reopen, args=(log,))
-    return mode, k, bool(llm and ready)
+    return mode, k, bool(llm and ready), tag
 
 
 def _toolbar(log: ChatLog, messages: list[Message], titles: dict[str, str]) -> None:
@@ -112,6 +113,7 @@ def _not_found(answer: Answer) -> None:
 
 
 def _body(message: Message, turn: int, titles: dict[str, str]) -> None:
+    chat_tags.show_filter(message)
     answer = message.answer
     if answer is None:
         st.markdown(md(message.content))
@@ -127,11 +129,11 @@ def _previous_question(messages: list[Message]) -> str | None:
     return asked[-1] if asked else None
 
 
-def _answer(assistant, question: str, k: int, mode: str, llm: bool, after: str | None) -> Message:
-    """Ask, showing LLM text as it streams; the reply to keep."""
+def _answer(assistant, question: str, k: int, mode: str, llm: bool, after: str | None, tag: str | None) -> Message:
+    """Ask (from the notes tagged `tag` only, when given), showing LLM text as it streams; the reply to keep."""
     try:
         with st.spinner("Reading your notes..."):
-            pieces = assistant.ask_stream(question, k, mode, llm=llm, after=after)
+            pieces = assistant.ask_stream(question, k, mode, llm=llm, after=after, tag=tag)
             first = next(pieces)
         if isinstance(first, Answer):
             return Message("assistant", "", first)
@@ -152,7 +154,7 @@ assistant = state.assistant()
 log = state.chat_log()
 _follow_choice()
 messages = _load(log)
-mode, k, llm = _sidebar(assistant, log)
+mode, k, llm, tag = _sidebar(assistant, log)
 st.title(":material/chat: Ask your notes")
 titles = state.titles()
 toolbar = st.container()  # filled last, so New chat and Export see this run's answer too
@@ -175,7 +177,10 @@ if question is not None:
     with st.chat_message("user"):
         _body(messages[-1], len(messages) - 1, titles)
     with st.chat_message("assistant"):
-        messages.append(_answer(assistant, question, k, mode, llm, _previous_question(messages)))
+        with chat_tags.answering(tag):
+            reply = _answer(assistant, question, k, mode, llm, _previous_question(messages), tag)
+        chat_tags.remember(reply, tag)
+        messages.append(reply)
         _body(messages[-1], len(messages) - 1, titles)
     try:
         log.save(st.session_state[CHAT_ID], messages)
