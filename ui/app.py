@@ -24,8 +24,11 @@ pages = {
 }
 navigation = st.navigation(list(pages.values()))
 state.keep(*state.KEPT)
+link_problem = subjects.from_url()
 with st.sidebar:
     subjects.switcher()
+if link_problem:
+    st.warning(components.md(link_problem))
 
 try:
     assistant = state.assistant()

@@ -1,10 +1,12 @@
 """The subject switcher in real headless Chromium (Debian's), offline: switching to another
 subject in the sidebar shows its notes and answers from them, switching back shows the
-default's, a new subject opens empty on its Notes page. Prints how long a switch to a
+default's, a reload keeps the subject (it is in the URL), a link to a subject that is not
+here says so, a new subject opens empty on its Notes page. Prints how long a switch to a
 subject opened before takes (the facade of each subject is cached in the server)."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -90,6 +92,17 @@ def test_switching_subject_shows_its_notes_and_answers_from_them(bio_home: Path,
         again = [switch(page, "bio", "1 notes · ", "subjects/bio/notes"), switch(page, "default", "5 notes · ", "own_home/notes")]
         again.append(switch(page, "bio", "1 notes · ", "subjects/bio/notes"))
         assert notes_to_read(page) == [BIO_TITLE]
+
+        # The subject is in the URL: a reload, or the link shared, opens bio again.
+        expect(page).to_have_url(re.compile(r"[?&]subject=bio(&|$)"))
+        page.reload()
+        expect(page.get_by_role("combobox", name="Subject")).to_have_value("bio")
+        expect(page.get_by_test_id("stSidebar").get_by_text("1 notes · ")).to_be_visible()
+        assert notes_to_read(page) == [BIO_TITLE]
+        page.goto(server + "?subject=nope")
+        expect(page.get_by_text("The link asks for subject 'nope', which is not here")).to_be_visible()
+        expect(page.get_by_role("combobox", name="Subject")).to_have_value("default")
+        page.goto(server + "notes?subject=bio")  # back to where a new subject is made
 
         # A new subject opens empty; the Notes page adds its notes, the others say so.
         page.get_by_role("button", name="New subject").click()

@@ -1,13 +1,15 @@
 """The sidebar's subject switcher (Streamlit's AppTest): every page follows the chosen
-subject, a new subject starts empty on the Notes page, a bad name is refused."""
+subject, a new subject starts empty on the Notes page, a bad name is refused, the URL
+keeps the subject across a reload and a link to a subject that is not here says so."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 from subject_helpers import BIO_NOTE, add_bio
-from ui_helpers import ok, texts, unescape
+from ui_helpers import APP, TIMEOUT, ok, texts, unescape
 
 NOTES = "views/notes.py"
 CHAT = "views/chat.py"
@@ -90,3 +92,45 @@ def test_a_bad_subject_name_is_refused_with_the_rule(own_home: Path, app) -> Non
     assert any("subject must be 1-40 letters" in unescape(e.value) for e in app.error)
     assert app.selectbox(key="subject_choice").value == ""
     assert not (own_home / "subjects").exists()
+
+
+def open_link(**query: str):
+    """A new browser session on the app's URL with `query` (a reload, or a link someone shared)."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params.update(query)
+    return ok(at.run())
+
+
+def test_the_subject_is_in_the_url_and_a_reload_keeps_it(bio_home: Path, app) -> None:
+    assert "subject" not in app.query_params  # the default needs none
+    choose(app, "bio")
+    assert app.query_params["subject"] == "bio"
+    app.switch_page(NOTES)
+    ok(app.run())
+    assert app.query_params["subject"] == "bio"  # a page change keeps it
+
+    reloaded = open_link(**app.query_params)
+    assert reloaded.selectbox(key="subject_choice").value == "bio"
+    assert note_files(reloaded) == {BIO_NOTE}
+    assert reloaded.query_params["subject"] == "bio"
+    assert not reloaded.warning
+
+    choose(reloaded, "default")
+    assert "subject" not in reloaded.query_params
+    assert len(note_files(reloaded)) == 5
+
+
+def test_a_link_to_a_subject_that_is_not_here_says_so_and_shows_the_default(bio_home: Path) -> None:
+    at = open_link(subject="chem")
+    assert any(
+        unescape(w.value) == "The link asks for subject 'chem', which is not here (subjects: default, bio); "
+        "showing the default subject instead." for w in at.warning
+    ), texts(at.warning)
+    assert at.selectbox(key="subject_choice").value == ""
+    assert "subject" not in at.query_params
+    assert len(note_files(at)) == 5
+    assert not (bio_home / "subjects" / "chem").exists()
+
+    at = open_link(subject="../bio")
+    assert any("which no subject can be called (subject must be 1-40 letters" in unescape(w.value) for w in at.warning)
+    assert at.selectbox(key="subject_choice").value == ""
