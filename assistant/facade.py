@@ -280,6 +280,17 @@ class Studygraph:
                 piece = replace(piece, question=question, read_as=answer.read_as)
             yield piece
 
+    def cited_place(self, chunk_id: str, start: int, end: int) -> dict[str, int]:
+        """Where lines `start`..`end` of chunk `chunk_id` stand in their file, as a reader finds
+        them: {"cell": 3, "start_line": 1, "end_line": 2} in a notebook, "page" in a PDF or
+        deck ("end_cell"/"end_page" when they run on); {} for a text note or a chunk no
+        longer in the index."""
+        from studygraph.ingest.units import place
+
+        index = self.index()
+        position = index.position(chunk_id)
+        return {} if position is None else place(index.chunks[position].units, start, end)
+
     # -- bookkeeping ---------------------------------------------------------
     def notes(self) -> list[NoteRecord]:
         manifest = load_manifest(self.settings.data_dir)

@@ -19,6 +19,7 @@ import streamlit as st
 
 from studygraph.assistant.chat_export import answer_plain
 from studygraph.assistant.types import Answer, Citation, Related
+from studygraph.lines import label
 from studygraph.ui import components, state
 from studygraph.ui.components import md
 from studygraph.ui.pdf_preview import show_cited_page
@@ -58,11 +59,25 @@ def enable_citation_links() -> None:
     st.iframe(CITE_SCRIPT, height=1)
 
 
+def cited_where(c: Citation) -> str:
+    """`lines 3-5`; in a notebook, deck or PDF the lines as counted in the cell, slide or page
+    the student opens: `cell 3, lines 1-2`, `slide 2, line 4`, `p. 3, line 1 to p. 4, line 2`."""
+    where = state.assistant().cited_place(c.chunk_id, c.start_line, c.end_line)
+    if not where:
+        return c.label()
+    kind = "cell" if "cell" in where else "page"
+    name = "cell " if kind == "cell" else "slide " if c.source.lower().endswith(".pptx") else "p. "
+    first, last = where[kind], where.get(f"end_{kind}", where[kind])
+    if first != last:
+        return f"{name}{first}, line {where['start_line']} to {name}{last}, line {where['end_line']}"
+    return f"{name}{first}, {label(where['start_line'], where['end_line'])}"
+
+
 def source_label(c: Citation, titles: dict[str, str]) -> str:
-    """`[1] Note title · Section > Subsection · lines 3-5`: the heading is shown here, once."""
+    """`[1] Note title · Section > Subsection · lines 3-5` (or `cell 3, lines 1-2`): the heading is shown here, once."""
     title = titles.get(c.source, components.display_path(c.source))
     path = components.heading_path(c.heading, title)
-    return f"[{c.n}] {title}{f' · {path}' if path else ''} · {c.label()}"
+    return f"[{c.n}] {title}{f' · {path}' if path else ''} · {cited_where(c)}"
 
 
 def show_sources(answer: Answer, turn: int, titles: dict[str, str]) -> None:
