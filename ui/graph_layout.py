@@ -6,6 +6,9 @@ labels overlap.
 A seeded spring layout (networkx) gives the picture (who sits near whom); its nodes are
 then laid into rows of labels in that order (`rows`), so no node+label box overlaps another. Sizes are in Cytoscape model units; the page fits the graph at zoom ~1,
 and never below MIN_ZOOM, so a 12-unit label is never drawn under 11 px.
+
+Zoom in / Zoom out redraw the graph at a zoom level chosen here (`zoom_step`), about the
+chosen concept or the middle of the view (`viewport`), through the preset layout's options.
 """
 
 from __future__ import annotations
@@ -23,16 +26,20 @@ WIDTH = 760  # the layout's width: the content column is 820 px at 1280x720 with
 PADDING = 30  # Cytoscape's fit padding
 GAP = 6  # free space kept between two boxes
 SEED = 7
+ZOOM_STEP = 1.25  # one click of Zoom in; Zoom out divides by it
+COLUMN = WIDTH + 2 * PADDING  # the narrowest canvas the page draws (the content column at 1280x720)
 FILL = 0.8  # the share of a row labels take; the rest lets each sit near its spring-layout x
 STAGGER = 10  # every other node of a row sits lower, so an edge along a row does not run through labels
 
 
 @dataclass(frozen=True)
 class Layout:
-    """Node positions (model units, top-left near 0,0) and the canvas height that fits them at zoom ~1."""
+    """Node positions (model units, top-left near 0,0), the canvas height that fits them at zoom ~1,
+    and the box round every node and label (x1, y1, x2, y2) that Cytoscape fits."""
 
     positions: dict[str, tuple[float, float]]
     height: int
+    bounds: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
 
 def label_width(label: str) -> float:
@@ -65,8 +72,51 @@ def layout(ids: Sequence[str], labels: Sequence[str], edges: Sequence[tuple[str,
     xy = rows(np.array([spread[i] for i in ids], dtype=float), box)
     top = float((xy[:, 1] - box[:, 1] + box[:, 2]).min())
     bottom = float((xy[:, 1] + box[:, 1] + box[:, 2]).max())
+    left, right = float((xy[:, 0] - box[:, 0]).min()), float((xy[:, 0] + box[:, 0]).max())
     positions = {cid: (round(float(x), 1), round(float(y), 1)) for cid, (x, y) in zip(ids, xy)}
-    return Layout(positions, int(max(bottom - top + 2 * PADDING, 320)))
+    bounds = (round(left, 1), round(top, 1), round(right, 1), round(bottom, 1))
+    return Layout(positions, int(max(bottom - top + 2 * PADDING, 320)), bounds)
+
+
+def fitted_zoom(placed: Layout) -> tuple[float, float]:
+    """The least and the most zoom Cytoscape can fit the view at: on the narrowest canvas the
+    page draws, and on a canvas of any width (then the canvas height, which is ours, binds)."""
+    x1, y1, x2, y2 = placed.bounds
+    across = (COLUMN - 2 * PADDING) / max(x2 - x1, 1.0)
+    down = (placed.height - 2 * PADDING) / max(y2 - y1, 1.0)
+    return _bounded(min(across, down)), _bounded(down)
+
+
+def zoom_step(level: float | None, fitted: tuple[float, float], steps: int) -> float:
+    """The zoom `steps` clicks of Zoom in (negative: Zoom out) from `level`, kept within
+    MIN_ZOOM..MAX_ZOOM, so a click after many at a bound moves at once.
+
+    From the fitted view (`level` None) the step starts from the side of the `fitted` range
+    it leaves by, so Zoom in always enlarges and Zoom out always shrinks, whatever the canvas width.
+    """
+    if level is None:
+        level = fitted[1] if steps > 0 else fitted[0]
+    return _bounded(level * ZOOM_STEP**steps)
+
+
+def _bounded(level: float) -> float:
+    return min(max(level, MIN_ZOOM), MAX_ZOOM)
+
+
+def viewport(placed: Layout, level: float | None, focus: str | None = None) -> dict:
+    """Cytoscape preset layout options: fit the view, then (with a `level`) zoom to it about the
+    concept `focus` when it is drawn, else about the middle of the view.
+
+    Fit first, then zoom about a model point: the point keeps the place the fit gave it (the
+    middle of the view stays mid-canvas, a chosen concept stays on screen). An absolute `pan`
+    would need the canvas's width in pixels, which only the browser knows.
+    """
+    options: dict[str, object] = {"name": "preset", "fit": True, "padding": PADDING, "animate": False}
+    if level is not None:
+        x1, y1, x2, y2 = placed.bounds
+        x, y = placed.positions.get(focus or "", ((x1 + x2) / 2, (y1 + y2) / 2))
+        options["zoom"] = {"level": _bounded(level), "position": {"x": x, "y": y}}
+    return options
 
 
 def rows(spread: np.ndarray, box: np.ndarray) -> np.ndarray:
