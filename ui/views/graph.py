@@ -5,14 +5,16 @@ for the chosen node under it.
 The layout is computed in Python (`graph_layout`), seeded and cached per graph generation
 and view, and handed to Cytoscape as preset positions: the same view looks the same after
 any rerun. The mouse wheel scrolls the page (Cytoscape's wheel zoom swallowed it and ran
-the zoom to 0.000 in five notches); the zoom is the fitted one, between MIN_ZOOM (labels
-never under 11 px) and MAX_ZOOM, and "Fit" brings the whole view back after panning.
+the zoom to 0.000 in five notches), so the zoom is the buttons': "Zoom in" and "Zoom out"
+redraw the view at the next level between MIN_ZOOM (labels never under 11 px) and MAX_ZOOM,
+about the chosen concept, and "Fit" brings the whole view back after panning or zooming.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 from st_cytoscape import cytoscape
+from streamlit.delta_generator import DeltaGenerator
 
 from studygraph.assistant.types import ConceptGraph
 from studygraph.ui import components, graph_card, graph_layout, graph_style, graph_view, state
@@ -24,6 +26,7 @@ DEPTH = "graph_depth"
 CAP = "graph_cap"
 COLOUR_BY = "graph_colour_by"
 FIT = "graph_fit_round"  # bumped by "Fit": a new layout argument makes the component fit again
+ZOOM = "graph_zoom"  # the zoom level the buttons chose; None: the fitted view
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -52,16 +55,37 @@ def _controls(graph: ConceptGraph, current: str | None) -> tuple[list[str], int,
     return list(st.session_state[TYPES] or ()), st.session_state[DEPTH], st.session_state[CAP], by_topic == "topic"
 
 
-def _draw(graph: ConceptGraph, view: graph_view.View, generation: int, by_topic: bool) -> str | None:
+def _zoom(steps: int, fitted: tuple[float, float]) -> None:
+    st.session_state[ZOOM] = graph_layout.zoom_step(st.session_state.get(ZOOM), fitted, steps)
+
+
+def _fit() -> None:
+    st.session_state[ZOOM] = None
+    st.session_state[FIT] = st.session_state.get(FIT, 0) + 1
+
+
+def _zoom_buttons(placed: graph_layout.Layout, zoom_out: DeltaGenerator, zoom_in: DeltaGenerator,
+                  fit: DeltaGenerator) -> None:
+    """Zoom out, Zoom in and Fit, each greyed out where it would change nothing."""
+    fitted = graph_layout.fitted_zoom(placed)
+    level = st.session_state.get(ZOOM)
+    least, most = fitted if level is None else (level, level)
+    zoom_out.button("Zoom out", icon=":material/zoom_out:", width="stretch", on_click=_zoom, args=(-1, fitted),
+                    disabled=most <= graph_layout.MIN_ZOOM, help="Smaller; labels stay 11 px or more")
+    zoom_in.button("Zoom in", icon=":material/zoom_in:", width="stretch", on_click=_zoom, args=(1, fitted),
+                   disabled=least >= graph_layout.MAX_ZOOM,
+                   help="Larger, about the chosen concept (or the middle of the view); drag to pan")
+    fit.button("Fit", icon=":material/fit_screen:", width="stretch", on_click=_fit, help="Show the whole view again")
+
+
+def _draw(graph: ConceptGraph, view: graph_view.View, placed: graph_layout.Layout, by_topic: bool) -> str | None:
     """The graph; returns the id of a node the user clicked, if it is not the centre."""
-    edges = tuple(graph_view.edges(graph, view.ids))
-    layout = _layout(generation, view.ids, tuple(graph.concepts[c].name for c in view.ids), edges)
-    items = graph_view.elements(graph, view, components.TYPE_COLOURS, by_topic, layout.positions)
+    items = graph_view.elements(graph, view, components.TYPE_COLOURS, by_topic, placed.positions)
     key = f"cy_{abs(hash((view.ids, view.centre, by_topic))) % 10**12}"
-    fit = {"name": "preset", "fit": True, "padding": graph_layout.PADDING, "animate": False,
-           "fitRound": st.session_state.get(FIT, 0)}  # unknown to Cytoscape; changes the arguments
+    options = graph_layout.viewport(placed, st.session_state.get(ZOOM), view.centre)
+    options["fitRound"] = st.session_state.get(FIT, 0)  # unknown to Cytoscape; changes the arguments
     clicked = cytoscape(items, graph_style.stylesheet(st.context.theme.type), width="100%",
-                        height=f"{layout.height}px", key=key, selection_type="single", layout=fit,
+                        height=f"{placed.height}px", key=key, selection_type="single", layout=options,
                         user_zooming_enabled=False, min_zoom=graph_layout.MIN_ZOOM, max_zoom=graph_layout.MAX_ZOOM)
     chosen = (clicked or {}).get("nodes") or []
     return chosen[0] if chosen and chosen[0] != view.centre else None
@@ -72,7 +96,8 @@ graph = assistant.graph()
 st.title(":material/hub: Concept graph")
 summary = graph.summary()
 st.caption(f"{summary['concepts']} concepts and {summary['relations']} relations from your notes. "
-           "Click a node or find a concept to open its card; drag to pan, Fit to see the whole view.")
+           "Click a node or find a concept to open its card; drag to pan, Zoom in for a closer look, "
+           "Fit to see the whole view.")
 
 wanted = st.session_state.get(state.CONCEPT)
 concept = graph.concept(wanted) if wanted else None
@@ -93,15 +118,16 @@ if by_topic:
     st.html(components.swatches_html([(colours[t], f"around {names[t]}") for t in colours
                                       if colours[t] != graph_view.FALLBACK_COLOUR]))
 shown = f"Showing {len(view.ids)} of {view.total}: " if view.capped else f"Showing {len(view.ids)}: "
-said, whole, fit = st.columns([6, 1.4, 1], vertical_alignment="center")
+said, whole, zoom_out, zoom_in, fit = st.columns([4.2, 1.5, 1.4, 1.3, 1], vertical_alignment="center")
 said.caption(md(shown + note))
 if concept and whole.button("Whole graph", icon=":material/zoom_out_map:", width="stretch"):
     st.session_state[state.CONCEPT] = None
     st.rerun()
-if fit.button("Fit", icon=":material/fit_screen:", width="stretch", help="Show the whole view again"):
-    st.session_state[FIT] = st.session_state.get(FIT, 0) + 1
 if view.ids:
-    clicked = _draw(graph, view, assistant.manifest().generation, by_topic)
+    placed = _layout(assistant.manifest().generation, view.ids, tuple(graph.concepts[c].name for c in view.ids),
+                     tuple(graph_view.edges(graph, view.ids)))
+    _zoom_buttons(placed, zoom_out, zoom_in, fit)
+    clicked = _draw(graph, view, placed, by_topic)
     if clicked:
         st.session_state[state.CONCEPT] = graph.concepts[clicked].name
         st.rerun()
