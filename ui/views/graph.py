@@ -27,6 +27,10 @@ CAP = "graph_cap"
 COLOUR_BY = "graph_colour_by"
 FIT = "graph_fit_round"  # bumped by "Fit": a new layout argument makes the component fit again
 ZOOM = "graph_zoom"  # the zoom level the buttons chose; None: the fitted view
+# Streamlit paints a chosen pill's text in the primary colour: 3.6:1 on the dark theme's
+# background, under WCAG's 4.5. The type pills are the legend, so their text keeps the theme's
+# text colour (`!important` over Streamlit's own, more specific, selected-pill rule).
+PILL_TEXT = "<style>.st-key-graph_types button[data-selected] {color: inherit !important}</style>"
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -50,6 +54,7 @@ def _controls(graph: ConceptGraph, current: str | None) -> tuple[list[str], int,
     cap.slider("Max nodes", 10, 200, key=CAP, step=10, help="Nearest (then best-connected) concepts first")
     by_topic = colour.radio("Colour by", ["type", "topic"], key=COLOUR_BY, horizontal=True,
                             help="Topics are groups of concepts your notes link closely (communities of the graph)")
+    st.html(PILL_TEXT)
     st.pills("Types", present, selection_mode="multi", key=TYPES, help="Only concepts of these types are drawn",
              format_func=lambda t: graph_style.pill(t, components.TYPE_COLOURS))
     return list(st.session_state[TYPES] or ()), st.session_state[DEPTH], st.session_state[CAP], by_topic == "topic"
