@@ -69,18 +69,17 @@ def _fit() -> None:
     st.session_state[FIT] = st.session_state.get(FIT, 0) + 1
 
 
-def _zoom_buttons(placed: graph_layout.Layout, zoom_out: DeltaGenerator, zoom_in: DeltaGenerator,
-                  fit: DeltaGenerator) -> None:
+def _zoom_buttons(placed: graph_layout.Layout, row: DeltaGenerator) -> None:
     """Zoom out, Zoom in and Fit, each greyed out where it would change nothing."""
     fitted = graph_layout.fitted_zoom(placed)
     level = st.session_state.get(ZOOM)
     least, most = fitted if level is None else (level, level)
-    zoom_out.button("Zoom out", icon=":material/zoom_out:", width="stretch", on_click=_zoom, args=(-1, fitted),
-                    disabled=most <= graph_layout.MIN_ZOOM, help="Smaller; labels stay 11 px or more")
-    zoom_in.button("Zoom in", icon=":material/zoom_in:", width="stretch", on_click=_zoom, args=(1, fitted),
-                   disabled=least >= graph_layout.MAX_ZOOM,
-                   help="Larger, about the chosen concept (or the middle of the view); drag to pan")
-    fit.button("Fit", icon=":material/fit_screen:", width="stretch", on_click=_fit, help="Show the whole view again")
+    row.button("Zoom out", icon=":material/zoom_out:", on_click=_zoom, args=(-1, fitted),
+               disabled=most <= graph_layout.MIN_ZOOM, help="Smaller; labels stay 11 px or more")
+    row.button("Zoom in", icon=":material/zoom_in:", on_click=_zoom, args=(1, fitted),
+               disabled=least >= graph_layout.MAX_ZOOM,
+               help="Larger, about the chosen concept (or the middle of the view); drag to pan")
+    row.button("Fit", icon=":material/fit_screen:", on_click=_fit, help="Show the whole view again")
 
 
 def _draw(graph: ConceptGraph, view: graph_view.View, placed: graph_layout.Layout, by_topic: bool) -> str | None:
@@ -123,15 +122,16 @@ if by_topic:
     st.html(components.swatches_html([(colours[t], f"around {names[t]}") for t in colours
                                       if colours[t] != graph_view.FALLBACK_COLOUR]))
 shown = f"Showing {len(view.ids)} of {view.total}: " if view.capped else f"Showing {len(view.ids)}: "
-said, whole, zoom_out, zoom_in, fit = st.columns([4.2, 1.5, 1.4, 1.3, 1], vertical_alignment="center")
+said, tools = st.columns([1, 1.3], vertical_alignment="center")
 said.caption(md(shown + note))
-if concept and whole.button("Whole graph", icon=":material/zoom_out_map:", width="stretch"):
+row = tools.container(horizontal=True, horizontal_alignment="right")  # buttons as wide as their labels
+if concept and row.button("Whole graph", icon=":material/zoom_out_map:"):
     st.session_state[state.CONCEPT] = None
     st.rerun()
 if view.ids:
     placed = _layout(assistant.manifest().generation, view.ids, tuple(graph.concepts[c].name for c in view.ids),
                      tuple(graph_view.edges(graph, view.ids)))
-    _zoom_buttons(placed, zoom_out, zoom_in, fit)
+    _zoom_buttons(placed, row)
     clicked = _draw(graph, view, placed, by_topic)
     if clicked:
         st.session_state[state.CONCEPT] = graph.concepts[clicked].name
