@@ -1,7 +1,7 @@
 """The graph page's zoom buttons and its dark theme in real headless Chromium (Debian's),
-offline: Zoom in and Zoom out change Cytoscape's zoom within MIN_ZOOM..MAX_ZOOM and the
-wheel still scrolls the page; with Streamlit's dark theme every label on the graph and
-the type legend reads at a WCAG contrast of 4.5 or more."""
+offline: Zoom in and Zoom out change Cytoscape's zoom within MIN_ZOOM..MAX_ZOOM, about the
+chosen concept, and the wheel still scrolls the page; with Streamlit's dark theme every label
+on the graph and the legend reads at a WCAG contrast of 4.5 or more."""
 
 from __future__ import annotations
 
@@ -165,6 +165,7 @@ def test_zoom_buttons_zoom_within_bounds_and_the_wheel_still_scrolls(server: str
     with offline_page(server + "graph", 1440, 900) as page:
         frame = page.locator(f"iframe[title='{COMPONENT}']").content_frame
         fitted = drawn(page, 60)["zoom"]
+        legend_reads(page, page.get_by_test_id("stButtonGroup").locator("button"))  # the light theme's too
         zoom_in = page.get_by_role("button", name="Zoom in")
         zoom_out = page.get_by_role("button", name="Zoom out")
 
