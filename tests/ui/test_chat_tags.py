@@ -45,6 +45,7 @@ def test_the_tag_filter_keeps_the_answer_to_the_tagged_notes(vault_home: Path) -
     box = at.sidebar.selectbox(key="chat_tag")
     assert box.label == "Filter by tag" and box.value is None
     assert box.options == ["#finance (1 note)", "#ml (1 note)"]
+    assert not at.warning
 
     ask(at, QUESTION)
     assert cited(at) == {"bonds.md", "learning-rate.md"}
@@ -63,8 +64,16 @@ def test_the_tag_filter_keeps_the_answer_to_the_tagged_notes(vault_home: Path) -
     assert unescape(reply.caption[0].value) == "Answering from notes tagged #ml"
     assert cited(at) == {"learning-rate.md"}
     assert "diverges" in unescape(reply.markdown[0].value) and "price falls" not in unescape(reply.markdown[0].value)
+    assert not at.warning
     # An earlier answer keeps the line of the filter it was read with.
     assert unescape(at.chat_message[-3].caption[0].value) == "Answering from notes tagged #finance"
+
+    # The filter stays chosen across a visit to another page.
+    at.switch_page("views/notes.py")
+    ok(at.run())
+    at.switch_page("views/chat.py")
+    ok(at.run())
+    assert at.sidebar.selectbox(key="chat_tag").value == "ml"
 
 
 def test_no_filter_is_offered_when_the_notes_have_no_tags(shared_home: Path, app: AppTest) -> None:
