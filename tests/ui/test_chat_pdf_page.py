@@ -51,6 +51,8 @@ def test_a_cited_pdf_shows_its_page_with_the_quoted_lines_highlighted(pdf_note: 
     assert unescape(source.label).startswith("[1] Glimmerwort")
     assert len(shown) == 1 and not notes_in(source)
     image = shown[0].proto.imgs[0]
+    where = image.caption.removesuffix(", highlighted on the page")
+    assert unescape(source.label).endswith(f" · {where}")  # the label and the page's caption agree: p. 1, line n
     assert image.caption.startswith("p. 1, line") and image.caption.endswith(", highlighted on the page")
     assert image.alt.startswith("Page 1 of ") and "glimmerwort.pdf" in image.alt
     assert image.url.endswith(".png")  # drawn text stays sharp: never re-encoded as JPEG
