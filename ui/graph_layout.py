@@ -108,8 +108,10 @@ def viewport(placed: Layout, level: float | None, focus: str | None = None) -> d
     concept `focus` when it is drawn, else about the middle of the view.
 
     Fit first, then zoom about a model point: the point keeps the place the fit gave it (the
-    middle of the view stays mid-canvas, a chosen concept stays on screen). An absolute `pan`
-    would need the canvas's width in pixels, which only the browser knows.
+    middle of the view stays mid-canvas, a chosen concept stays on screen). Cytoscape's preset
+    layout hands `zoom` to `cy.zoom()`, which takes `{level, position}` (st-cytoscape passes the
+    layout through untouched); an absolute `pan` would need the canvas's width in pixels, which
+    only the browser knows.
     """
     options: dict[str, object] = {"name": "preset", "fit": True, "padding": PADDING, "animate": False}
     if level is not None:
