@@ -150,7 +150,7 @@ class Settings:
         what the model reads of a span (ingest/spans.py): stored span vectors
         are aligned with that division and made from that text.
         """
-        return {"min_chars": self.chunk_min_chars, "max_chars": self.chunk_max_chars, "version": 9}
+        return {"min_chars": self.chunk_min_chars, "max_chars": self.chunk_max_chars, "version": 10}
 
 
 def _coerce(name: str, raw: Any, kind: Any) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from studygraph.ingest.blocks import FENCE, LIST_ITEM, TABLE_ROW, indent_of, indented_below, parse
+from studygraph.ingest.blocks import FENCE, LIST_ITEM, TABLE_ROW, front_matter_end, indent_of, indented_below, parse
 from studygraph.ingest.formats import CODE_INDENT, CODE_INDENTED
 from studygraph.ingest.markup import plain
 from studygraph.ingest.note import Chunk, split_lines
@@ -44,9 +44,16 @@ RST_MARKUP = re.compile(r"^\s*\.\.(?:\s|$)|^\s*:\w[\w-]*:(?:\s|$)")
 # grammar, raw output. Their lines are neither claims nor code to quote.
 NOT_PROSE = re.compile(r"^\s*\.\.\s+(?:index|toctree|productionlist|raw|highlight|csv-table|image|include)::")
 DOCTEST = re.compile(r"^\s*(?:>>>|\.\.\.)(?:\s|$)")
+# AsciiDoc markup lines (conditionals, includes, block attributes such as "[verse]", a lone "+"
+# joining blocks): no claim, and an answer quoting "endif::git-pull[]" quotes markup.
+ASCIIDOC_MARKUP = re.compile(r"^\s*(?:(?:ifdef|ifndef|ifeval|endif|include)::\S*\[[^\]]*\]|\[[A-Za-z][\w ,=\"'.#-]*\]|\+)\s*$")
 # A definition-list term (reStructuredText's glossary entries, option lists): a
 # short line without closing punctuation, its definition indented right below it.
 TERM = re.compile(r"^\s*[^\s.!?:;,][^\n]{0,118}[^.!?:;,(\[{\\\s]\s*$")
+# A line of nothing but #tags (Obsidian, Logseq): filed under them, it claims nothing.
+TAG_LINE = re.compile(r"^\s*(?:#(?:\[\[[^\]\n]+\]\]|[^\W\d][\w/-]*)[\s,]*)+$")
+# An AsciiDoc labelled-list term ("-d::", "--force::"), possibly stacked over its definition.
+ASCIIDOC_TERM = re.compile(r"^\s*(?P<term>[^\s:][^\n]{0,118}?):{2,4}\s*$")
 # ...but not a line of an indented code block ("if pid == 0:  # child", "f(").
 CODE_LIKE = re.compile(r"[=#{};]|^\s*(?:if|elif|else|for|while|def|class|with|try|except|return)\b")
 ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|incl|resp|Dr|Mr|Mrs|Ms|Fig|No)|\b[A-Z])\.$")
@@ -115,6 +122,10 @@ class _SpanReader:
         self.paragraph: list[int] = []
         self.term_indent = -1  # indentation of the definition-list term in force, -1 when none
         self.skip_indent = -1  # indentation of a NOT_PROSE directive whose body is being skipped
+        self.item: tuple[int, int, int] | None = None  # (span index, bullet indent, text column) of an open item
+        self.last_term, self.last_term_name = -2, ""  # line index and name of the latest definition-list term
+        # YAML front matter (aliases, tags) is data about the note, not a sentence of it.
+        self.front_matter_end = front_matter_end(self.lines) if chunk.start_line == 1 else -1
 
     def read(self) -> list[Span]:
         for idx, line in enumerate(self.lines):
@@ -125,8 +136,14 @@ class _SpanReader:
     def _read_line(self, idx: int, line: str) -> None:
         # The order matters: code and skipped bodies first (nothing in them is
         # markup), then what ends a paragraph, then what opens a new question.
-        if self._read_code(idx, line) or self._skip_markup(line) or self._read_break(idx, line):
+        if idx <= self.front_matter_end:
             return
+        if self._read_code(idx, line) or self._skip_markup(line) or self._read_break(idx, line):
+            self.item = None
+            return
+        if self._continue_item(idx, line):
+            return
+        self.item = None
         self._end_definition(line)
         if not (
             self._read_heading(idx)
@@ -147,8 +164,9 @@ class _SpanReader:
         self.spans.append(Span(number, number, text, kind, self.question))
 
     def _read_code(self, idx: int, line: str) -> bool:
-        """Fence lines toggle code; fenced code, doctest examples and their output are code spans, one per line."""
-        if FENCE.match(line):
+        """Fence lines toggle code; fenced code, doctest examples and their output are code spans, one per line.
+        A heading's underline of backticks (reStructuredText allows it) is no fence."""
+        if FENCE.match(line) and idx not in self.underlines:
             self._emit_paragraph()
             self.in_code = not self.in_code
             return True
@@ -172,7 +190,7 @@ class _SpanReader:
         if self.skip_indent >= 0 and (not line.strip() or indent_of(line) > self.skip_indent):
             return True
         self.skip_indent = -1
-        if not RST_MARKUP.match(line):
+        if not (RST_MARKUP.match(line) or ASCIIDOC_MARKUP.match(line) or TAG_LINE.match(line)):
             return False
         self._emit_paragraph()
         if NOT_PROSE.match(line):
@@ -228,7 +246,27 @@ class _SpanReader:
         if not (LIST_ITEM.match(line) or INLINE_ITEMS.search(line)):
             return False
         self._emit_paragraph()
-        self.spans += _item_spans(line, self._number(idx), self.question)
+        found = _item_spans(line, self._number(idx), self.question)
+        self.spans += found
+        bullet = LIST_ITEM.match(line)
+        if bullet and found and found[-1].kind in ("item", "answer"):
+            text_column = len(line) - len(BULLET.sub("", line, count=1))
+            self.item = (len(self.spans) - 1, indent_of(line), text_column)
+        return True
+
+    def _continue_item(self, idx: int, line: str) -> bool:
+        """A list item's hanging-indented continuation lines belong to its span
+        ("- a mail with the relevant information is" / "  sent to <distros@...>"):
+        cut there, the item would be quoted as a fragment and its end as a sentence
+        of its own. Lines indented past the item's text column are a nested block."""
+        if self.item is None or LIST_ITEM.match(line) or TABLE_ROW.match(line) or idx in self.heading_at:
+            return False
+        at, bullet_indent, text_column = self.item
+        if not bullet_indent < indent_of(line) <= text_column + 1:
+            return False
+        span = self.spans[at]
+        number = self._number(idx)
+        self.spans[at] = Span(span.start_line, number, f"{span.text}\n{line.rstrip()}", span.kind, span.question)
         return True
 
     def _read_term(self, idx: int, line: str) -> bool:
@@ -236,9 +274,13 @@ class _SpanReader:
         answers the term, and the question outside it is kept for afterwards."""
         if self.paragraph or not _is_term(self.lines, idx):
             return False
+        labelled = ASCIIDOC_TERM.match(line)
+        name = labelled.group("term").strip() if labelled else line.strip()
+        stacked = self.last_term == idx - 1  # "-f::" over "--force::": one term, two spellings
         self.outer = self.question if self.term_indent < 0 else self.outer
-        self.term_indent, self.question = indent_of(line), line.strip()
-        self._add(idx, line.strip(), "heading")
+        self.question = f"{self.last_term_name}, {name}" if stacked else name
+        self.term_indent, self.last_term, self.last_term_name = indent_of(line), idx, self.question
+        self._add(idx, name, "heading")
         return True
 
     def _emit_paragraph(self) -> None:
@@ -259,8 +301,14 @@ class _SpanReader:
 
 
 def _is_term(lines: list[str], idx: int) -> bool:
-    """A definition-list term: a short line, not code, its definition indented below."""
+    """A definition-list term: a short line, not code, its definition indented below
+    (an AsciiDoc "term::" may stand over another, the last one over the definition)."""
     term = lines[idx]
+    if ASCIIDOC_TERM.match(term):
+        j = idx
+        while j + 1 < len(lines) and ASCIIDOC_TERM.match(lines[j + 1]) and indent_of(lines[j + 1]) == indent_of(term):
+            j += 1
+        return indented_below(lines, j)
     return bool(TERM.match(term)) and not CODE_LIKE.search(term) and indented_below(lines, idx)
 
 

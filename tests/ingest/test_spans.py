@@ -105,3 +105,61 @@ def test_prompt_rows_code_and_items_each_get_their_kind_and_line() -> None:
         ("item", 14, "Works without training."),
     ]
     assert {s.question for s in spans[1:]} == {"What does BM25 reward?"}
+
+
+def test_a_list_item_keeps_its_hanging_indented_continuation_lines() -> None:
+    text = (
+        "Release steps\n\n"
+        "- Less than a week before the release, a mail with the relevant information is\n"
+        "  sent to the distros list, which pre-announces embargoed releases.\n"
+        "- Public communication is prepared in advance.\n"
+        "  1. A nested step is its own item.\n"
+        "         indented_code_below_the_text_column()\n"
+    )
+    chunk = split_note(Note("/n.md", text, "", len(text), 0.0))[0]
+    items = [s for s in split_spans(chunk) if s.kind == "item"]
+    first = items[0]
+    assert (first.start_line, first.end_line) == (3, 4)
+    assert first.text == ("Less than a week before the release, a mail with the relevant information is\n"
+                          "  sent to the distros list, which pre-announces embargoed releases.")
+    assert [s.text for s in items[1:]] == ["Public communication is prepared in advance.", "A nested step is its own item."]
+    assert not any("sent to the distros" in s.text for s in split_spans(chunk) if s.kind == "sentence")
+    lines = split_lines(text)
+    for span in split_spans(chunk):
+        assert span.text in "\n".join(lines[span.start_line - 1 : span.end_line])
+
+
+def test_asciidoc_markup_lines_are_not_quoted() -> None:
+    text = ("Merging\n\nifdef::git-merge[]\n[verse]\nWith --ff, resolve the merge as a fast-forward.\n+\n"
+            "With --no-ff, create a merge commit.\nendif::git-merge[]\n")
+    chunk = split_note(Note("/n.txt", text, "", len(text), 0.0))[0]
+    texts = [s.text for s in split_spans(chunk)]
+    assert not any("ifdef::" in t or "endif::" in t or t == "[verse]" or t == "+" for t in texts)
+    assert "With --ff, resolve the merge as a fast-forward." in texts
+
+
+def test_asciidoc_labelled_list_terms_are_the_question_their_definition_answers() -> None:
+    text = ("OPTIONS\n-------\n-d::\n\tRecurse into untracked directories.\n\n"
+            "-f::\n--force::\n\tDelete files even when clean.requireForce is set.\n")
+    chunk = split_note(Note("/git-clean.txt", text, "", len(text), 0.0))[0]
+    spans = split_spans(chunk)
+    by_text = {s.text: s for s in spans}
+    assert by_text["Recurse into untracked directories."].question == "-d"
+    assert by_text["Delete files even when clean.requireForce is set."].question == "-f, --force"
+    assert not any(s.text.endswith("::") for s in spans)
+
+
+def test_a_heading_underlined_with_backticks_opens_no_code_block() -> None:
+    text = ("Low Index Subgroups\n```````````````````\n\n"
+            "``low_index_subgroups(G, N)``: Given a finitely presented group, determine the conjugacy classes\n"
+            "of subgroups whose index is at most N.\n")
+    chunk = split_note(Note("/fp_groups.rst", text, "", len(text), 0.0))[0]
+    kinds = [(s.kind, s.start_line, s.end_line) for s in split_spans(chunk)]
+    assert kinds == [("heading", 1, 1), ("sentence", 4, 5)]
+
+
+def test_front_matter_and_tag_lines_are_not_quoted() -> None:
+    text = ("---\ntags: [ml]\naliases: [LR]\n---\n#ml #course/week-2\n\n"
+            "When the learning rate rises, training can diverge.\n")
+    chunk = split_note(Note("/lr.md", text, "", len(text), 0.0))[0]
+    assert [s.text for s in split_spans(chunk)] == ["When the learning rate rises, training can diverge."]
