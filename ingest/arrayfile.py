@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import mmap
 import struct
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -34,31 +34,54 @@ def _aligned(n: int) -> int:
     return -(-n // ALIGN) * ALIGN
 
 
-def write_arrays(handle: BinaryIO, header: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> None:
-    """Write `header` (JSON-serialisable) and `arrays` (any numeric dtype) to an open binary file."""
-    contiguous = {name: np.ascontiguousarray(a) for name, a in arrays.items()}
-    for name, a in contiguous.items():
-        if a.dtype.hasobject or a.dtype.kind not in "biuf":
-            raise TypeError(f"array {name!r} has dtype {a.dtype}; only numbers are stored")
+def _blocks(name: str, value: np.ndarray | Sequence[np.ndarray]) -> list[np.ndarray]:
+    blocks = [np.ascontiguousarray(value)] if isinstance(value, np.ndarray) else [np.ascontiguousarray(b) for b in value]
+    if not blocks:
+        raise ValueError(f"array {name!r} is an empty list of blocks; give an empty array instead")
+    first = blocks[0]
+    for b in blocks:
+        if b.dtype.hasobject or b.dtype.kind not in "biuf":
+            raise TypeError(f"array {name!r} has dtype {b.dtype}; only numbers are stored")
+        if b.dtype != first.dtype or b.shape[1:] != first.shape[1:]:
+            raise ValueError(f"blocks of array {name!r} differ: {b.dtype}{b.shape[1:]} after {first.dtype}{first.shape[1:]}")
+    return blocks
+
+
+def write_arrays(
+    handle: BinaryIO, header: Mapping[str, Any], arrays: Mapping[str, np.ndarray | Sequence[np.ndarray]]
+) -> None:
+    """Write `header` (JSON-serialisable) and `arrays` (any numeric dtype) to an open binary file.
+
+    An array may be given as a list of row blocks of one dtype: it is stored as
+    their concatenation without ever being concatenated in memory.
+    """
+    blocks = {name: _blocks(name, a) for name, a in arrays.items()}
+    shapes = {
+        name: (bs[0].dtype, [sum(b.shape[0] for b in bs), *bs[0].shape[1:]] if bs[0].ndim else [])
+        for name, bs in blocks.items()
+    }
     layout: dict[str, list] = {}
-    probe = json.dumps({**header, "arrays": {n: [a.dtype.str, list(a.shape), 0] for n, a in contiguous.items()}})
+    probe = json.dumps({**header, "arrays": {n: [dt.str, shape, 0] for n, (dt, shape) in shapes.items()}})
     # Offsets depend on the header's length, which depends on the offsets: leave room for the digits.
-    start = _aligned(len(MAGIC) + 8 + len(probe.encode("utf-8", "surrogatepass")) + 24 * (len(contiguous) + 1))
+    start = _aligned(len(MAGIC) + 8 + len(probe.encode("utf-8", "surrogatepass")) + 24 * (len(blocks) + 1))
     offset = start
-    for name, a in contiguous.items():
-        layout[name] = [a.dtype.str, list(a.shape), offset]
-        offset = _aligned(offset + a.nbytes)
+    for name, (dt, shape) in shapes.items():
+        layout[name] = [dt.str, shape, offset]
+        offset = _aligned(offset + sum(b.nbytes for b in blocks[name]))
     blob = json.dumps({**header, "arrays": layout}, ensure_ascii=False).encode("utf-8", "surrogatepass")
     head = MAGIC + struct.pack("<Q", len(blob)) + blob
     if len(head) > start:
         raise AssertionError("array file header outgrew its reserved space")
     handle.write(head + b"\0" * (start - len(head)))
     position = start
-    for name, a in contiguous.items():
+    for name, bs in blocks.items():
         target = layout[name][2]
         handle.write(b"\0" * (target - position))
-        handle.write(a.reshape(-1).data.cast("B") if a.size else b"")
-        position = target + a.nbytes
+        position = target
+        for b in bs:
+            if b.size:
+                handle.write(b.reshape(-1).data.cast("B"))
+            position += b.nbytes
 
 
 def read_arrays(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:

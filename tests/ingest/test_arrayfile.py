@@ -44,6 +44,28 @@ def test_round_trip_keeps_values_dtypes_shapes_and_header(tmp_path: Path) -> Non
         got["vectors"][0, 0] = 1.0  # views of a read-only map
 
 
+def test_row_blocks_are_stored_as_their_concatenation(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    whole = rng.standard_normal((9, 16)).astype(np.float32)
+    blocks = [whole[:4], whole[4:4], whole[4:5], whole[5:]]  # views, one of them empty
+    path = tmp_path / "a.bin"
+    write(path, {"g": 1}, {"blocks": blocks, "after": np.arange(3, dtype=np.int64)})
+    _, got = read_arrays(path)
+    assert got["blocks"].dtype == np.float32 and got["blocks"].shape == (9, 16)
+    np.testing.assert_array_equal(got["blocks"], whole)
+    np.testing.assert_array_equal(got["after"], np.arange(3))
+    other = tmp_path / "b.bin"
+    write(other, {"g": 1}, {"blocks": whole, "after": np.arange(3, dtype=np.int64)})
+    assert other.read_bytes() == path.read_bytes()  # the same file as from one array
+
+
+def test_blocks_of_different_kinds_are_refused() -> None:
+    with pytest.raises(ValueError, match="blocks of array 'v' differ"):
+        write_arrays(io.BytesIO(), {}, {"v": [np.zeros((2, 4), np.float32), np.zeros((2, 3), np.float32)]})
+    with pytest.raises(ValueError, match="empty list"):
+        write_arrays(io.BytesIO(), {}, {"v": []})
+
+
 def test_objects_are_refused(tmp_path: Path) -> None:
     with pytest.raises(TypeError):
         write_arrays(io.BytesIO(), {}, {"bad": np.array(["a", None], dtype=object)})
@@ -64,6 +86,8 @@ def test_a_damaged_snapshot_is_rebuilt_from_the_store(seeds_copy: Path, embedder
     settings = load_settings()
     sync([seeds_copy], settings, embedder)
     good = snapshot_module.load_snapshot(settings.home)
+    # Copied first: its arrays map the file this test is about to cut short in place.
+    good_ids, good_spans = [c.id for c in good.chunks], np.array(good.span_vectors)
     path = snapshot_module.snapshot_path(settings.home)
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     snapshot_module._last = None
@@ -71,7 +95,7 @@ def test_a_damaged_snapshot_is_rebuilt_from_the_store(seeds_copy: Path, embedder
     from studygraph.ingest.store import ChunkStore
 
     rebuilt = snapshot_module.current_snapshot(settings.home, ChunkStore(settings), settings.lock_timeout)
-    assert [c.id for c in rebuilt.chunks] == [c.id for c in good.chunks]
-    np.testing.assert_allclose(rebuilt.span_vectors, good.span_vectors, atol=1e-6)
+    assert [c.id for c in rebuilt.chunks] == good_ids
+    np.testing.assert_allclose(rebuilt.span_vectors, good_spans, atol=1e-6)
     snapshot_module._last = None
     assert snapshot_module.load_snapshot(settings.home) is not None  # and saved again
