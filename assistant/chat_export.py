@@ -13,8 +13,9 @@ import time
 from collections.abc import Sequence
 
 from studygraph.assistant.chat_history import Message
-from studygraph.assistant.output import display_path
+from studygraph.assistant.output import cited_at, display_path
 from studygraph.assistant.types import Answer, Citation
+from studygraph.ingest.units import place
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 
@@ -43,10 +44,15 @@ def pieces(text: str, numbers: set[int]) -> list[str | int]:
     return [p for p in out if p != ""]
 
 
-def footnote(label: str, citation: Citation, titles: dict[str, str]) -> str:
-    """`[^label]: Title (seeds/a.md, lines 3-5): "the quote"`, on one line."""
+def footnote(label: str, citation: Citation, titles: dict[str, str], units: str = "") -> str:
+    """`[^label]: Title (seeds/a.md, lines 3-5): "the quote"`, on one line; a PDF page, slide
+    or notebook cell is named with the lines counted in it (`lab.ipynb cell 3, lines 1-2`),
+    as the chat and the CLI name it, given the cited chunk's `units`."""
     title = titles.get(citation.source, "")
-    where = f"{display_path(citation.source)}, {citation.label()}"
+    if place(units, citation.start_line, citation.end_line):
+        where = cited_at(citation.source, citation.start_line, citation.end_line, units)
+    else:
+        where = f"{display_path(citation.source)}, {citation.label()}"
     quote = " ".join(citation.quote.split()).replace('"', "'")
     return f'[^{label}]: {title + " (" + where + ")" if title else where}: "{quote}"'
 
@@ -55,7 +61,8 @@ def answer_markdown(answer: Answer, turn: int, titles: dict[str, str]) -> tuple[
     """The answer's text with [n] as footnote references, and its footnotes."""
     numbers = {c.n for c in answer.citations}
     text = "".join(f"[^{turn}-{p}]" if isinstance(p, int) else p for p in pieces(answer.text, numbers))
-    notes = [footnote(f"{turn}-{c.n}", c, titles) for c in answer.citations]
+    units = {h.chunk.id: h.chunk.units for h in answer.hits}
+    notes = [footnote(f"{turn}-{c.n}", c, titles, units.get(c.chunk_id, "")) for c in answer.citations]
     return text, notes
 
 
@@ -87,5 +94,7 @@ def answer_plain(answer: Answer, titles: dict[str, str]) -> str:
     """An answer to paste elsewhere: its text with [n], then one line per source."""
     numbers = {c.n for c in answer.citations}
     text = "".join(f"[{p}]" if isinstance(p, int) else p for p in pieces(answer.text, numbers))
-    sources = [footnote(str(c.n), c, titles).replace(f"[^{c.n}]:", f"[{c.n}]", 1) for c in answer.citations]
+    units = {h.chunk.id: h.chunk.units for h in answer.hits}
+    sources = [footnote(str(c.n), c, titles, units.get(c.chunk_id, "")).replace(f"[^{c.n}]:", f"[{c.n}]", 1)
+               for c in answer.citations]
     return "\n".join([text, "", *sources]) if sources else text

@@ -102,3 +102,14 @@ def test_markdown_export_has_footnotes_with_file_lines_and_quote(answer) -> None
     assert "Interview Grill" in note and Path(first.source).name in note and lines in note
     assert " ".join(first.quote.split()).replace('"', "'") in note
     assert "**A:** the query is empty" in text
+
+
+def test_a_notebook_footnote_names_the_cell_and_its_lines() -> None:
+    from studygraph.assistant.chat_export import footnote
+    from studygraph.ingest.units import Unit, encode
+
+    units = encode("cell", [Unit(1, 1, 4), Unit(2, 6, 9), Unit(3, 11, 14)])
+    cited = Citation(1, "c1", "/notes/lab.ipynb", 12, 13, "Fitting", "The model is fit by OLS.")
+    note = footnote("1", cited, {}, units)
+    assert "lab.ipynb cell 3, lines 2-3" in note and 'The model is fit by OLS.' in note
+    assert "lines 12-13" in footnote("1", cited, {})  # a text note keeps its file lines
