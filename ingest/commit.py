@@ -10,7 +10,7 @@ from studygraph.ingest.journal import Journal, clear_journal, write_journal
 from studygraph.ingest.manifest import Manifest, check_compatible, save_manifest
 from studygraph.ingest.note import Chunk
 from studygraph.ingest.scan import Scan
-from studygraph.ingest.snapshot import load_snapshot, save_snapshot, updated_snapshot
+from studygraph.ingest.snapshot import load_snapshot, write_updated_snapshot
 from studygraph.ingest.store import ChunkStore
 from studygraph.ingest.upsert import Vectors
 from studygraph.settings import Settings
@@ -47,8 +47,7 @@ def commit(
         write_journal(home, set(new_manifest.notes))
     # The snapshot before the garbage: if the Chroma server fails now, searches already
     # serve the committed generation, and the journal left behind makes the next writer sweep.
-    snapshot = updated_snapshot(load_snapshot(home), manifest.generation, new_manifest, fresh, fresh_vectors, store)
-    save_snapshot(home, snapshot)
+    write_updated_snapshot(home, load_snapshot(home), manifest.generation, new_manifest, fresh, fresh_vectors, store)
     live = new_manifest.chunk_ids()
     recovering = journal.pending or rebuilding
     garbage = (manifest.chunk_ids() - live) | ((store.ids() - live) if recovering else set())

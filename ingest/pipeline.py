@@ -28,7 +28,7 @@ from pathlib import Path
 
 from studygraph.errors import IndexMismatchError
 from studygraph.ingest.commit import commit, next_manifest
-from studygraph.ingest.embedder import Embedder
+from studygraph.ingest.embedder import Embedder, release_freed_memory
 from studygraph.ingest.journal import read_journal, write_journal
 from studygraph.ingest.lock import sweep_temp_files, writer_lock
 from studygraph.ingest.manifest import Manifest, NoteRecord, check_compatible, load_manifest
@@ -139,6 +139,9 @@ def sync_locked(
     new_manifest = next_manifest(manifest, scan, fresh_vectors, settings)
     emit(Progress("commit", message="committing"))
     commit(settings.data_dir, manifest, new_manifest, store, journal, fresh, fresh_vectors, rebuilding)
+    # The snapshot holds the vectors now (memory-mapped): give their heap copies back before the graph is built.
+    del fresh_vectors
+    release_freed_memory()
     emit(Progress("done", total, total, "done"))
     return _changes_report(manifest.notes, new_manifest, scan, fresh, kept, interrupted, started)
 

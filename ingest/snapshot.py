@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,17 +72,42 @@ def snapshot_path(home: Path) -> Path:
     return home / "index" / "snapshot.bin"
 
 
-def save_snapshot(home: Path, snapshot: Snapshot) -> None:
-    terms = snapshot.terms if snapshot.terms is not None else chunk_terms(snapshot.chunks)
+def save_snapshot(home: Path, snapshot: Snapshot) -> Snapshot:
+    """Write `snapshot` (atomically); returns it as read back: its arrays memory-mapped."""
+    return _write(
+        home, snapshot.generation, snapshot.chunks, snapshot.vectors, snapshot.span_vectors, snapshot.span_offsets,
+        snapshot.terms,
+    )
+
+
+def _write(
+    home: Path,
+    generation: int,
+    chunks: Sequence[Chunk],
+    vectors: np.ndarray | list[np.ndarray],
+    span_vectors: np.ndarray | list[np.ndarray],
+    span_offsets: np.ndarray,
+    terms: TermCounts | None,
+) -> Snapshot:
+    """Write a snapshot whose vectors may come as row blocks, and remember it memory-mapped.
+
+    The process then holds the vectors once, in the page cache, instead of a
+    heap copy beside the writer's own (2 x 178 MB of span vectors on a 12 MB corpus).
+    """
+    terms = terms if terms is not None else chunk_terms(chunks)
     header = {
-        "generation": snapshot.generation,
-        "chunks": [[getattr(c, f) for f in FIELDS] for c in snapshot.chunks],
+        "generation": generation,
+        "chunks": [[getattr(c, f) for f in FIELDS] for c in chunks],
         "vocab": list(terms.vocab),
     }
-    arrays: dict[str, np.ndarray] = {
-        "vectors": snapshot.vectors.astype(np.float32, copy=False),
-        "span_vectors": snapshot.span_vectors.astype(np.float32, copy=False),
-        "span_offsets": snapshot.span_offsets.astype(np.int64, copy=False),
+
+    def float32(a: np.ndarray | list[np.ndarray]) -> np.ndarray | list[np.ndarray]:
+        return a.astype(np.float32, copy=False) if isinstance(a, np.ndarray) else [b.astype(np.float32, copy=False) for b in a]
+
+    arrays: dict[str, np.ndarray | list[np.ndarray]] = {
+        "vectors": float32(vectors),
+        "span_vectors": float32(span_vectors),
+        "span_offsets": span_offsets.astype(np.int64, copy=False),
         "term_indptr": terms.indptr.astype(np.int64, copy=False),
         "term_ids": terms.ids.astype(np.int32),  # a vocabulary past 2**31 terms is not a notes corpus
         "term_counts": terms.counts.astype(np.int32),
@@ -90,7 +116,10 @@ def save_snapshot(home: Path, snapshot: Snapshot) -> None:
     write_with(path, lambda handle: write_arrays(handle, header, arrays))
     legacy = path.with_name("snapshot.npz")  # the format before memory-mapping
     legacy.unlink(missing_ok=True)
+    _, data = read_arrays(path)
+    snapshot = Snapshot(generation, tuple(chunks), data["vectors"], data["span_vectors"], data["span_offsets"], terms)
     _remember(path, snapshot)
+    return snapshot
 
 
 # The last snapshot this process wrote or read, keyed by the file's identity:
@@ -175,7 +204,8 @@ def build_snapshot(manifest: Manifest, store: ChunkStore) -> Snapshot:
     )
 
 
-def updated_snapshot(
+def write_updated_snapshot(
+    home: Path,
     old: Snapshot | None,
     base_generation: int,
     manifest: Manifest,
@@ -183,13 +213,15 @@ def updated_snapshot(
     fresh_vectors: dict[str, tuple[np.ndarray, np.ndarray]],
     store: ChunkStore,
 ) -> Snapshot:
-    """The next snapshot from the previous one plus what this ingest wrote.
+    """Write the next snapshot from the previous one plus what this ingest wrote;
+    returns it memory-mapped.
 
     Kept chunks take their vectors from the old snapshot; re-chunked ones take
     their new metadata from `fresh`. Anything not found falls back to the store,
     and so does anything an old snapshot of another generation than the one
     this ingest started from would have supplied (its line numbers may predate
     a committed edit). A first ingest embedded everything: no store read.
+    The vectors are written block by block, never stacked in memory.
     """
     if old is not None and old.generation != base_generation:
         old = None
@@ -207,14 +239,17 @@ def updated_snapshot(
             chunks.append(fresh.get(cid, old.chunks[row]))
             vector, span_rows = old.vectors[row], old.spans_of(row)
         else:
-            return build_snapshot(manifest, store)
+            return save_snapshot(home, build_snapshot(manifest, store))
         # Same id is same text; with the same heading path, the same terms.
         reusable = row is not None and old is not None and old.terms is not None and old.chunks[row].heading == chunks[-1].heading
         counted.append(row if reusable else None)
         vectors.append(vector[None, :])
         spans.append(span_rows)
     terms = chunk_terms(chunks, old.terms if old is not None else None, counted)
-    return assemble(manifest.generation, chunks, vectors, spans, manifest.dimension, terms)
+    offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(s) for s in spans]) if spans else []
+    empty = np.zeros((0, manifest.dimension), dtype=np.float32)
+    return _write(home, manifest.generation, chunks, vectors or empty, spans or empty, offsets, terms)
 
 
 def current_snapshot(home: Path, store: ChunkStore, lock_timeout: float) -> Snapshot:
@@ -254,8 +289,7 @@ def current_snapshot(home: Path, store: ChunkStore, lock_timeout: float) -> Snap
             snapshot = load_snapshot(home)
             if snapshot is None or snapshot.generation != manifest.generation:
                 logger.info("search snapshot is stale; rebuilding it from the chunk store")
-                snapshot = build_snapshot(manifest, store)
-                save_snapshot(home, snapshot)
+                snapshot = save_snapshot(home, build_snapshot(manifest, store))
             return snapshot
     raise IndexMissingError(f"the index in {home} kept changing while it was being read; try again")
 
