@@ -18,6 +18,8 @@ import io
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,12 +144,20 @@ def line_boxes(data: bytes, path: str, page: int, first: int, last: int) -> list
         NoteError: the PDF cannot be read, or has no such page or lines.
     """
     lines = _cited(data, path, page, first, last)
+    with _opened_page(data, path, page) as handle:
+        return _boxes(handle, lines)
+
+
+@contextmanager
+def _opened_page(data: bytes, path: str, page: int) -> Iterator[Any]:
+    """Page `page` (1-based) of the PDF, held under the process-wide PDFium lock and closed,
+    with its document, on the way out."""
     with pdf.PDFIUM:
         document = _open(data, path)
         try:
             handle = document[page - 1]
             try:
-                return _boxes(handle, lines)
+                yield handle
             finally:
                 handle.close()
         finally:
@@ -179,27 +189,19 @@ def render_lines(
     from PIL import Image, ImageDraw
 
     lines = _cited(data, path, page, first, last)
-    with pdf.PDFIUM:
-        document = _open(data, path)
+    with _opened_page(data, path, page) as handle:
+        boxes = [b for b in _boxes(handle, lines) if b is not None]
+        width, height = handle.get_size()
+        scale = fitted_scale(width, height, scale, max_pixels)
         try:
-            handle = document[page - 1]
-            try:
-                boxes = [b for b in _boxes(handle, lines) if b is not None]
-                width, height = handle.get_size()
-                scale = fitted_scale(width, height, scale, max_pixels)
-                try:
-                    bitmap = handle.render(scale=scale)
-                except (pdfium.PdfiumError, ValueError, MemoryError) as exc:
-                    raise NoteError(path, f"page {page} could not be rendered ({exc})") from exc
-                try:
-                    image = bitmap.to_pil().convert("RGBA")  # a copy: the bitmap is freed under the lock
-                finally:
-                    bitmap.close()
-                pixels = [_to_pixels(handle, image.size, (b[0] - PAD, b[1] - PAD, b[2] + PAD, b[3] + PAD)) for b in boxes]
-            finally:
-                handle.close()
+            bitmap = handle.render(scale=scale)
+        except (pdfium.PdfiumError, ValueError, MemoryError) as exc:
+            raise NoteError(path, f"page {page} could not be rendered ({exc})") from exc
+        try:
+            image = bitmap.to_pil().convert("RGBA")  # a copy: the bitmap is freed under the lock
         finally:
-            document.close()
+            bitmap.close()
+        pixels = [_to_pixels(handle, image.size, (b[0] - PAD, b[1] - PAD, b[2] + PAD, b[3] + PAD)) for b in boxes]
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
     drawn = []
