@@ -33,6 +33,17 @@ DRAWN = f"""() => {{
 SCROLLED = "() => document.querySelector('[data-testid=stMain]').scrollTop + document.scrollingElement.scrollTop"
 
 
+def wheel_over(page, element, notches: int = 5) -> float:
+    """Turn the mouse wheel down over the middle of `element`; the page's scroll offset before."""
+    box = element.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + min(box["height"], 400) / 2)
+    before = page.evaluate(SCROLLED)
+    for _ in range(notches):
+        page.mouse.wheel(0, 120)
+        page.wait_for_timeout(150)
+    return before
+
+
 def drawn(page, count: int) -> dict:
     """What Cytoscape drew, once it shows `count` nodes."""
     frame = page.locator(f"iframe[title='{COMPONENT}']").content_frame
@@ -73,12 +84,7 @@ def test_the_graph_is_readable_and_the_wheel_scrolls_the_page(server: str):
         page.screenshot(path=str(SHOTS / "graph-1440x900.png"), full_page=False)
 
         # The wheel over the graph scrolls the page and leaves the zoom where it was.
-        box = graph.bounding_box()
-        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + min(box["height"], 400) / 2)
-        before = page.evaluate(SCROLLED)
-        for _ in range(5):
-            page.mouse.wheel(0, 120)
-            page.wait_for_timeout(150)
+        before = wheel_over(page, graph)
         after = drawn(page, 60)
         assert after["zoom"] == state["zoom"] and MIN_ZOOM <= after["zoom"] <= MAX_ZOOM
         assert page.evaluate(SCROLLED) > before + 100

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from servers import serving
-from test_graph_notes_browser import COMPONENT, CY, SCROLLED, drawn
+from test_graph_notes_browser import COMPONENT, CY, SCROLLED, drawn, wheel_over
 from ui_helpers import APP, CHROMIUM, ROOT, offline_page
 
 from studygraph.ui.graph_layout import MAX_ZOOM, MIN_ZOOM
@@ -193,12 +193,7 @@ def test_zoom_buttons_zoom_within_bounds_and_the_wheel_still_scrolls(server: str
 
         # The wheel over the zoomed graph still scrolls the page, and leaves the zoom alone.
         graph = page.locator(f"iframe[title='{COMPONENT}']")
-        box = graph.bounding_box()
-        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + min(box["height"], 400) / 2)
-        before = page.evaluate(SCROLLED)
-        for _ in range(5):
-            page.mouse.wheel(0, 120)
-            page.wait_for_timeout(150)
+        before = wheel_over(page, graph)
         assert page.evaluate(SCROLLED) > before + 100
         assert frame.locator("body").evaluate(ZOOM) == pytest.approx(MAX_ZOOM)
 
