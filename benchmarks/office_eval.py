@@ -1,0 +1,160 @@
+"""Word and PowerPoint measured on blind questions: the R vignettes (`r-stats-vignettes`,
+whose questions were written blind from the Markdown) rebuilt as .docx and as .pptx,
+then ingested and asked as any student's files would be.
+
+No registry ships Word or PowerPoint files with prose to study (only libraries' test
+fixtures), so the text is the vignettes' own, laid out as a student's document or deck
+would be: a Word document keeps headings, paragraphs (wrapped lines joined), list items
+and code lines; a deck puts each `#`/`##` section on a slide, its title the heading and
+the body in a text box. The questions' sources are mapped from `.md` to the new suffix.
+
+    .venv/bin/python benchmarks/office_eval.py [--format docx|pptx ...]
+
+Writes nothing to the repository; the files and data directories go to
+benchmarks/corpora/notes/r-stats-<format>/ and benchmarks/results/notes/r-stats-<format>/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import re
+import shutil
+import time
+from pathlib import Path
+
+import notes_corpora
+from notes_eval import BLIND, RESULTS, TimedAsk
+
+from studygraph import Studygraph, load_settings
+from studygraph.assistant.evaluate import evaluate_mode, load_gold
+
+BASE = "r-stats-vignettes"
+HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
+ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def blocks(text: str) -> list[tuple[str, str, int]]:
+    """(kind, text, level) of a Markdown note: heading, paragraph, item, code."""
+    out: list[tuple[str, str, int]] = []
+    para: list[str] = []
+    in_code = False
+
+    def flush() -> None:
+        if para:
+            out.append(("paragraph", " ".join(p.strip() for p in para), 0))
+            para.clear()
+
+    for line in text.splitlines():
+        if FENCE.match(line):
+            flush()
+            in_code = not in_code
+            continue
+        if in_code:
+            if line.strip():
+                out.append(("code", line.rstrip(), 0))
+            continue
+        heading, item = HEADING.match(line), ITEM.match(line)
+        if heading:
+            flush()
+            out.append(("heading", heading.group(2), len(heading.group(1))))
+        elif item:
+            flush()
+            out.append(("item", item.group(1).strip(), 0))
+        elif not line.strip():
+            flush()
+        elif out and out[-1][0] == "item" and line.startswith((" ", "\t")) and not para:
+            kind, body, level = out.pop()
+            out.append((kind, f"{body} {line.strip()}", level))
+        else:
+            para.append(line)
+    flush()
+    return out
+
+
+def write_docx(parts: list[tuple[str, str, int]], path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    for kind, body, level in parts:
+        if kind == "heading":
+            document.add_heading(body, level=min(level, 9))
+        elif kind == "item":
+            document.add_paragraph(body, style="List Bullet")
+        else:
+            document.add_paragraph(body)
+    document.save(str(path))
+
+
+def write_pptx(parts: list[tuple[str, str, int]], path: Path) -> None:
+    import pptx
+    from pptx.util import Inches, Pt
+
+    deck = pptx.Presentation()
+    slides: list[tuple[str, list[str]]] = []
+    for kind, body, level in parts:
+        if (kind == "heading" and level <= 2) or not slides:
+            slides.append((body if kind == "heading" else "", []))
+            if kind == "heading":
+                continue
+        slides[-1][1].append(body)
+    for title, lines in slides:
+        slide = deck.slides.add_slide(deck.slide_layouts[5])
+        slide.shapes.title.text = title or " "
+        frame = slide.shapes.add_textbox(Inches(0.5), Inches(1.5), Inches(9), Inches(5)).text_frame
+        frame.word_wrap = True
+        for i, line in enumerate(lines or [" "]):
+            paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            paragraph.text = line
+            paragraph.font.size = Pt(12)
+    deck.save(str(path))
+
+
+def build(fmt: str) -> Path:
+    """The corpus rebuilt in `fmt`, written once."""
+    source = notes_corpora.corpus(BASE)
+    target = source.with_name(f"r-stats-{fmt}")
+    if target.is_dir():
+        return target
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    for note in sorted(source.rglob("*.md")):
+        out = partial / note.relative_to(source).with_suffix(f".{fmt}")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        parts = blocks(note.read_text(encoding="utf-8"))
+        (write_docx if fmt == "docx" else write_pptx)(parts, out)
+    partial.rename(target)
+    return target
+
+
+def evaluate(fmt: str) -> dict:
+    folder = build(fmt)
+    home = RESULTS / folder.name / "home"
+    shutil.rmtree(home, ignore_errors=True)
+    sg = Studygraph(load_settings(env={}, home=home))
+    megabytes = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+    started, cpu = time.perf_counter(), time.process_time()
+    sg.ingest([folder])
+    ingest_s, ingest_cpu = time.perf_counter() - started, time.process_time() - cpu
+    gold = [dataclasses.replace(g, sources=tuple(re.sub(r"\.md$", f".{fmt}", s) for s in g.sources))
+            for g in load_gold(BLIND / BASE / "qa.jsonl")]
+    report = evaluate_mode(gold, "hybrid", 5, sg.search, TimedAsk(sg))
+    return {"format": fmt, "files": len(list(folder.rglob(f"*.{fmt}"))), "mb": round(megabytes, 2),
+            "ingest_s": round(ingest_s, 1), "ingest_cpu_s": round(ingest_cpu, 1), "questions": report.questions,
+            "recall@1": round(report.recall[1], 2), "recall@5": round(report.recall[5], 2),
+            "mrr": round(report.mrr, 2), "answer_evidence": round(report.answer_evidence, 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--format", action="append", choices=("docx", "pptx"), help="default: both")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    for fmt in args.format or ["docx", "pptx"]:
+        print(evaluate(fmt), flush=True)
+
+
+if __name__ == "__main__":
+    main()
