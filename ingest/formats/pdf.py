@@ -149,14 +149,23 @@ def raw_lines(data: bytes, path: str, max_chars: int = 0) -> list[list[Line]]:
         return _read_lines(data, path, max_chars)
 
 
-def _read_lines(data: bytes, path: str, max_chars: int) -> list[list[Line]]:
+def open_document(data: bytes, path: str) -> Any:
+    """The PDF as a PDFium document (call under PDFIUM; the caller closes it).
+
+    Raises:
+        NoteError: encrypted with a password, or not a readable PDF.
+    """
     try:
-        pdf = pdfium.PdfDocument(data)
+        return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         message = str(exc)
         if "password" in message.lower():
             raise NoteError(path, "is an encrypted PDF that needs a password; save a copy without the password and ingest that") from exc
         raise NoteError(path, f"is not a readable PDF ({message})") from exc
+
+
+def _read_lines(data: bytes, path: str, max_chars: int) -> list[list[Line]]:
+    pdf = open_document(data, path)
     try:
         if len(pdf) > MAX_PAGES:
             raise NoteError(path, f"has {len(pdf):,} pages, over the {MAX_PAGES:,}-page limit for a PDF")

@@ -129,13 +129,6 @@ def _boxes(handle: Any, lines: list[range]) -> list[tuple[float, float, float, f
         textpage.close()
 
 
-def _open(data: bytes, path: str) -> Any:
-    try:
-        return pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise NoteError(path, f"is not a readable PDF ({exc})") from exc
-
-
 def line_boxes(data: bytes, path: str, page: int, first: int, last: int) -> list[tuple[float, float, float, float] | None]:
     """The box of each of lines `first`..`last` of `page` in page points (left, bottom, right, top);
     None for a line with no visible character (a blank line).
@@ -153,7 +146,7 @@ def _opened_page(data: bytes, path: str, page: int) -> Iterator[Any]:
     """Page `page` (1-based) of the PDF, held under the process-wide PDFium lock and closed,
     with its document, on the way out."""
     with pdf.PDFIUM:
-        document = _open(data, path)
+        document = pdf.open_document(data, path)
         try:
             handle = document[page - 1]
             try:
