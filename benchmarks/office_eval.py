@@ -4,8 +4,8 @@ then ingested and asked as any student's files would be.
 
 No registry ships Word or PowerPoint files with prose to study (only libraries' test
 fixtures), so the text is the vignettes' own, laid out as a student's document or deck
-would be: a Word document keeps headings, paragraphs (wrapped lines joined), list items
-and code lines; a deck puts each `#`/`##` section on a slide, its title the heading and
+would be: a Word document keeps the note's structure as ingest reads it (headings, paragraphs
+with wrapped lines joined, list items, code lines); a deck puts each `#`/`##` section on a slide, its title the heading and
 the body in a text box. The questions' sources are mapped from `.md` to the new suffix.
 
     .venv/bin/python benchmarks/office_eval.py [--format docx|pptx ...]
@@ -29,49 +29,27 @@ from notes_eval import BLIND, RESULTS, TimedAsk
 
 from studygraph import Studygraph, load_settings
 from studygraph.assistant.evaluate import evaluate_mode, load_gold
+from studygraph.ingest.blocks import FENCE, parse
 
 BASE = "r-stats-vignettes"
-HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
-ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
-FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,4}[.)])\s+")
 
 
 def blocks(text: str) -> list[tuple[str, str, int]]:
-    """(kind, text, level) of a Markdown note: heading, paragraph, item, code."""
-    out: list[tuple[str, str, int]] = []
-    para: list[str] = []
-    in_code = False
-
-    def flush() -> None:
-        if para:
-            out.append(("paragraph", " ".join(p.strip() for p in para), 0))
-            para.clear()
-
-    for line in text.splitlines():
-        if FENCE.match(line):
-            flush()
-            in_code = not in_code
-            continue
-        if in_code:
-            if line.strip():
-                out.append(("code", line.rstrip(), 0))
-            continue
-        heading, item = HEADING.match(line), ITEM.match(line)
-        if heading:
-            flush()
-            out.append(("heading", heading.group(2), len(heading.group(1))))
-        elif item:
-            flush()
-            out.append(("item", item.group(1).strip(), 0))
-        elif not line.strip():
-            flush()
-        elif out and out[-1][0] == "item" and line.startswith((" ", "\t")) and not para:
-            kind, body, level = out.pop()
-            out.append((kind, f"{body} {line.strip()}", level))
-        else:
-            para.append(line)
-    flush()
-    return out
+    """(kind, text, level) of a Markdown note as ingest reads its structure (`ingest.blocks.parse`):
+    headings, paragraphs (wrapped lines joined), list items, code lines; front matter and rules left out."""
+    lines = text.splitlines()
+    headings, atoms = parse(lines)
+    out: list[tuple[int, str, str, int]] = [(h.line, "heading", h.title, h.level) for h in headings]
+    for atom in atoms:
+        body = lines[atom.start : atom.end + 1]
+        if atom.kind == "code":
+            out += [(atom.start, "code", line.rstrip(), 0) for line in body if line.strip() and not FENCE.match(line)]
+        elif atom.kind == "list":
+            out.append((atom.start, "item", " ".join(BULLET.sub("", line, count=1).strip() for line in body if line.strip()), 0))
+        elif atom.kind not in ("meta", "rule"):
+            out.append((atom.start, "paragraph", " ".join(line.strip() for line in body if line.strip()), 0))
+    return [(kind, body, level) for _, kind, body, level in sorted(out, key=lambda part: part[0])]
 
 
 def write_docx(parts: list[tuple[str, str, int]], path: Path) -> None:
