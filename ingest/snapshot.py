@@ -48,6 +48,13 @@ class Snapshot:
         return np.repeat(np.arange(len(self.chunks)), np.diff(self.span_offsets))
 
 
+def offsets_of(spans: Sequence[np.ndarray]) -> np.ndarray:
+    """Row where each chunk's span vectors start, one past the end last: [0, n1, n1 + n2, ...]."""
+    offsets = np.zeros(len(spans) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(s) for s in spans]) if spans else []
+    return offsets
+
+
 def assemble(
     generation: int,
     chunks: list[Chunk],
@@ -56,14 +63,12 @@ def assemble(
     dim: int,
     terms: TermCounts | None = None,
 ) -> Snapshot:
-    offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum([len(s) for s in spans]) if spans else []
     return Snapshot(
         generation,
         tuple(chunks),
         np.vstack(vectors).astype(np.float32, copy=False) if vectors else np.zeros((0, dim), dtype=np.float32),
         np.vstack(spans).astype(np.float32, copy=False) if spans else np.zeros((0, dim), dtype=np.float32),
-        offsets,
+        offsets_of(spans),
         terms if terms is not None else chunk_terms(chunks),
     )
 
@@ -246,10 +251,8 @@ def write_updated_snapshot(
         vectors.append(vector[None, :])
         spans.append(span_rows)
     terms = chunk_terms(chunks, old.terms if old is not None else None, counted)
-    offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum([len(s) for s in spans]) if spans else []
     empty = np.zeros((0, manifest.dimension), dtype=np.float32)
-    return _write(home, manifest.generation, chunks, vectors or empty, spans or empty, offsets, terms)
+    return _write(home, manifest.generation, chunks, vectors or empty, spans or empty, offsets_of(spans), terms)
 
 
 def current_snapshot(home: Path, store: ChunkStore, lock_timeout: float) -> Snapshot:
