@@ -1,5 +1,6 @@
 """A conversation as Markdown for the student to keep: each answer's [n] becomes a
-footnote giving the note, the lines and the exact quote.
+footnote giving the note, the lines and the exact quote; an answer read with the
+chat's tag filter names the tag under it.
 
 Also the one reading of an answer's citation markers that the app and the export
 share (`pieces`): only numbers the answer cites are markers, so a note's own "[3]"
@@ -66,6 +67,12 @@ def answer_markdown(answer: Answer, turn: int, titles: dict[str, str]) -> tuple[
     return text, notes
 
 
+def _tagged(message: Message) -> list[str]:
+    """The line under a reply read with the chat's tag filter, as the app shows it above:
+    a reader of the export should know the answer saw only the notes so tagged."""
+    return [f"*Answered from notes tagged #{message.tag}*", ""] if message.tag else []
+
+
 def to_markdown(messages: Sequence[Message], titles: dict[str, str], now: float | None = None) -> str:
     """The conversation as Markdown: questions, answers, then every footnote."""
     stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(time.time() if now is None else now))
@@ -77,12 +84,12 @@ def to_markdown(messages: Sequence[Message], titles: dict[str, str], now: float 
             continue
         answer = message.answer
         if answer is None or not answer.found:
-            out += [f"**A:** {message.content or (answer.text if answer else '')}", ""]
+            out += [f"**A:** {message.content or (answer.text if answer else '')}", "", *_tagged(message)]
             continue
         text, footnotes = answer_markdown(answer, turn, titles)
         if answer.read_as:
             out += [f"*Read as: {answer.read_as}*", ""]
-        out += [f"**A:** {text}", ""]
+        out += [f"**A:** {text}", "", *_tagged(message)]
         related = list(dict.fromkeys(r.concept for r in answer.related))
         if related:
             out += [f"Related: {', '.join(related)}", ""]

@@ -36,13 +36,16 @@ KEPT_HITS = 3  # an unanswered question shows its three closest passages; more i
 @dataclass(frozen=True)
 class Message:
     """One turn of a conversation: the student's question or the assistant's reply
-    (`answer`, or `content` alone when the reply is an error message)."""
+    (`answer`, or `content` alone when the reply is an error message). `tag` is the
+    tag filter the reply was read under ("" for all notes), kept with it so a reloaded
+    page, a reopened chat and the export still say the answer came from those notes only."""
 
     role: str  # "user" | "assistant"
     content: str
     answer: Answer | None = None
     id: str = field(default_factory=lambda: secrets.token_hex(8))
     at: float = field(default_factory=time.time)
+    tag: str = ""  # "ml": read only from the notes tagged #ml (and #ml/...)
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,8 @@ def message_to_dict(message: Message) -> dict[str, Any]:
         cited = {c.chunk_id for c in answer.citations}
         hits = [h for i, h in enumerate(answer.hits) if i < KEPT_HITS or h.chunk.id in cited]
         out["answer"] = asdict(answer) | {"hits": [asdict(h) for h in hits]}
+    if message.tag:  # written only when set: a file without it reads as it did before
+        out["tag"] = message.tag
     return out
 
 
@@ -145,6 +150,7 @@ def message_from_dict(data: dict[str, Any]) -> Message:
         answer=None if answer is None else answer_from_dict(answer),
         id=str(data["id"]),
         at=float(data["at"]),
+        tag=str(data.get("tag", "")),  # files saved before the tag filter have none
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from studygraph.assistant.chat_export import pieces, to_markdown
-from studygraph.assistant.chat_history import ChatLog, Message
+from studygraph.assistant.chat_history import ChatLog, Message, message_from_dict, message_to_dict
 from studygraph.assistant.types import Citation
 
 QUESTION = "What is the masking ratio of BERT's MLM?"
@@ -64,6 +64,25 @@ def test_two_tabs_on_one_conversation_both_keep_their_turns(tmp_path: Path, answ
     assert {m.id for m in log.load(chat).messages} == {m.id for m in mine + theirs}
 
 
+def test_the_tag_an_answer_was_read_with_is_saved_with_it(tmp_path: Path, answer) -> None:
+    log = ChatLog(tmp_path)
+    chat = log.current().id
+    asked, reply = turn(QUESTION, answer)
+    tagged = replace(reply, tag="ml")
+    log.save(chat, [asked, tagged, *turn("And its NSP?", answer)])
+    kept = ChatLog(tmp_path).load(chat).messages  # what a reload or a reopened chat reads
+    assert [m.tag for m in kept] == ["", "ml", "", ""]
+    assert kept[1].id == tagged.id and kept[1].answer is not None and kept[1].answer.text == answer.text
+    assert "tag" not in message_to_dict(reply)  # untagged turns are written as before
+
+
+def test_a_history_saved_before_the_tag_filter_still_loads() -> None:
+    old = {"id": "0123456789abcdef", "role": "assistant", "content": "the query is empty", "at": 1700000000.0}
+    message = message_from_dict(old)
+    assert message.tag == "" and message.content == "the query is empty" and message.id == old["id"]
+    assert message_to_dict(message) == old  # and is written back unchanged
+
+
 def test_an_unreadable_history_is_set_aside_not_lost(tmp_path: Path) -> None:
     log = ChatLog(tmp_path)
     chat = log.current().id
@@ -113,3 +132,15 @@ def test_a_notebook_footnote_names_the_cell_and_its_lines() -> None:
     note = footnote("1", cited, {}, units)
     assert "lab.ipynb cell 3, lines 2-3" in note and 'The model is fit by OLS.' in note
     assert "lines 12-13" in footnote("1", cited, {})  # a text note keeps its file lines
+
+
+def test_the_export_names_the_tag_under_the_answer_it_filtered(answer) -> None:
+    asked, reply = turn(QUESTION, answer)
+    plain = to_markdown([asked, reply], {}, now=0)
+    assert "tagged" not in plain
+    text = to_markdown([asked, replace(reply, tag="ml"), *turn("And its NSP?", answer)], {}, now=0)
+    lines = text.splitlines()
+    line = "*Answered from notes tagged #ml*"
+    assert lines.count(line) == 1  # under the tagged answer only, not the second, untagged one
+    assert lines[lines.index(line) - 2].startswith("**A:** ")
+    assert lines.index(line) < next(i for i, x in enumerate(lines) if x == "**Q:** And its NSP?")
