@@ -2,8 +2,10 @@
 
 The sidebar offers it only when the notes have tags, each tag with how many notes
 carry it; `#ml` also keeps notes tagged `#ml/vision`, as `studygraph ask --tag ml`
-does. The tag an answer was read with is remembered by message id for this browser
-session, so "Answering from notes tagged #ml" stays above that answer on later runs.
+does. The tag an answer was read with is saved with it (`Message.tag`,
+assistant/chat_history.py), so "Answering from notes tagged #ml" stays above that
+answer on later runs, after a page reload and in a reopened chat, not only in the
+browser session that asked.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from studygraph.errors import StudygraphError
 from studygraph.ui.components import md
 
 TAG = "chat_tag"  # the chosen tag (the selectbox); None: all notes
-ASKED_WITH = "chat_tag_of"  # message id -> the tag its answer was read with
 
 
 def _label(counts: dict[str, int], tag: str) -> str:
@@ -42,12 +43,6 @@ def tag_filter(assistant) -> str | None:
     return st.session_state.get(TAG)
 
 
-def remember(message: Message, tag: str | None) -> None:
-    """Note that `message` (an answer) was read from the notes tagged `tag`."""
-    if tag:
-        st.session_state.setdefault(ASKED_WITH, {})[message.id] = tag
-
-
 def _caption(tag: str) -> None:
     st.caption(md(f"Answering from notes tagged #{tag}"), help="Clear Filter by tag in the sidebar to read every note")
 
@@ -66,7 +61,7 @@ def answering(tag: str | None) -> Iterator[None]:
 
 
 def show_filter(message: Message) -> None:
-    """The line above an answer read with a tag filter (nothing for other messages)."""
-    tag = st.session_state.get(ASKED_WITH, {}).get(message.id)
-    if tag:
-        _caption(tag)
+    """The line above an answer read with a tag filter (nothing for other messages); the
+    message's own tag, not the sidebar's, which may have changed since it was asked."""
+    if message.tag:
+        _caption(message.tag)

@@ -1,6 +1,6 @@
 """The chat's tag filter (Streamlit's AppTest): offered only when the notes have tags, each
 tag with its note count; with a tag chosen the answer cites only the notes so tagged and
-says so above it."""
+says so above it, also after a reload and in a reopened chat."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 from ui_helpers import APP, TIMEOUT, ok, texts, unescape
+
+from studygraph.assistant.chat_history import ChatLog
 
 # Both notes answer the question, each its own way: only the filter decides which one does.
 ML = "---\ntags: [ml]\n---\n# Learning rate\n\nWhen the learning rate rises too far, gradient descent overshoots and training diverges.\n"
@@ -33,6 +35,12 @@ def vault_home(studygraph_home: Path) -> Path:
 def cited(at: AppTest) -> set[str]:
     """The note files the last answer's sources name."""
     return {Path(unescape(c).split(":")[0]).name for e in at.chat_message[-1].expander for c in texts(e.caption)}
+
+
+def filter_lines(at: AppTest) -> list[str]:
+    """The "Answering from notes tagged" line above each answer ("" for an answer from all notes)."""
+    return [next((unescape(c) for c in texts(m.caption) if c.startswith("Answering from")), "")
+            for m in at.chat_message if m.name == "assistant"]
 
 
 def ask(at: AppTest, question: str) -> AppTest:
@@ -74,6 +82,18 @@ def test_the_tag_filter_keeps_the_answer_to_the_tagged_notes(vault_home: Path) -
     at.switch_page("views/chat.py")
     ok(at.run())
     assert at.sidebar.selectbox(key="chat_tag").value == "ml"
+
+    # A reload reads the conversation from disk, its filter box cleared: each answer still
+    # says which notes it was read from, as it does once the chat is reopened from the sidebar.
+    lines = ["", "Answering from notes tagged #finance", "Answering from notes tagged #ml"]
+    again = ok(AppTest.from_file(str(APP), default_timeout=TIMEOUT).run())
+    assert again.sidebar.selectbox(key="chat_tag").value is None
+    assert filter_lines(again) == lines
+    again.button(key="new_chat").click()
+    ok(again.run())
+    again.sidebar.selectbox(key="chat_earlier").set_value(ChatLog(vault_home).conversations()[0].id)
+    ok(again.run())
+    assert filter_lines(again) == lines
 
 
 def test_no_filter_is_offered_when_the_notes_have_no_tags(shared_home: Path, app: AppTest) -> None:

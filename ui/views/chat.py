@@ -130,24 +130,26 @@ def _previous_question(messages: list[Message]) -> str | None:
 
 
 def _answer(assistant, question: str, k: int, mode: str, llm: bool, after: str | None, tag: str | None) -> Message:
-    """Ask (from the notes tagged `tag` only, when given), showing LLM text as it streams; the reply to keep."""
+    """Ask (from the notes tagged `tag` only, when given), showing LLM text as it streams; the
+    reply to keep, carrying the tag so the saved chat still says which notes it was read from."""
+    kept = tag or ""
     try:
         with st.spinner("Reading your notes..."):
             pieces = assistant.ask_stream(question, k, mode, llm=llm, after=after, tag=tag)
             first = next(pieces)
         if isinstance(first, Answer):
-            return Message("assistant", "", first)
+            return Message("assistant", "", first, tag=kept)
         draft, text = st.empty(), first
         draft.text(text)
         for piece in pieces:
             if isinstance(piece, Answer):
                 draft.empty()
-                return Message("assistant", "", piece)
+                return Message("assistant", "", piece, tag=kept)
             text += piece
             draft.text(text)
         raise StudygraphError("the answer stream ended without an answer; try again")
     except StudygraphError as exc:
-        return Message("assistant", str(exc))
+        return Message("assistant", str(exc), tag=kept)
 
 
 assistant = state.assistant()
@@ -179,7 +181,6 @@ if question is not None:
     with st.chat_message("assistant"):
         with chat_tags.answering(tag):
             reply = _answer(assistant, question, k, mode, llm, _previous_question(messages), tag)
-        chat_tags.remember(reply, tag)
         messages.append(reply)
         _body(messages[-1], len(messages) - 1, titles)
     try:
