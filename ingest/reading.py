@@ -42,6 +42,9 @@ KINDS = (
     ("damaged", "is not a readable"),
     ("too large", "-page limit"),
     ("too large", "zip bomb"),
+    ("too slow to read", "and was stopped"),
+    ("damaged", "stopped the PDF reader"),
+    ("too large", "MB of memory"),
     ("empty", "contains no text"),
 )
 

@@ -35,6 +35,7 @@ import itertools
 import re
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +43,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from studygraph.errors import NoteError
-from studygraph.ingest.formats import CODE_INDENT, Document
+from studygraph.ingest.formats import CODE_INDENT, Document, pdf_worker
 from studygraph.ingest.units import Unit, encode
 
 MAX_PAGES = 3000  # a textbook is under 1,500; more is a generated file or a bomb
@@ -142,11 +143,14 @@ def raw_lines(data: bytes, path: str, max_chars: int = 0) -> list[list[Line]]:
         max_chars: when > 0, refuse once the pages counted so far hold more characters,
             before their text is copied out (a small file can hold a huge text).
 
+    Read by a worker process within a time and memory limit (ingest/formats/pdf_worker.py).
+
     Raises:
-        NoteError: encrypted with a password, not a PDF, damaged, too many pages or characters.
+        NoteError: encrypted with a password, not a PDF, damaged, too many pages or characters,
+            too slow or too big to read (a PDF bomb).
     """
-    with PDFIUM:
-        return _read_lines(data, path, max_chars)
+    lines: list[list[Line]] = pdf_worker.read_lines(data, path, max_chars, MAX_PAGES)
+    return lines
 
 
 def open_document(data: bytes, path: str) -> Any:
@@ -164,11 +168,22 @@ def open_document(data: bytes, path: str) -> Any:
         raise NoteError(path, f"is not a readable PDF ({message})") from exc
 
 
-def _read_lines(data: bytes, path: str, max_chars: int) -> list[list[Line]]:
+def read_lines_here(
+    data: bytes, path: str, max_chars: int, max_pages: int, progress: Callable[[int], None] = lambda pages: None
+) -> list[list[Line]]:
+    """`raw_lines` in this process, with no limit of time or memory (the worker's part);
+    `progress` is told the number of pages read after each one."""
+    with PDFIUM:
+        return _read_lines(data, path, max_chars, max_pages, progress)
+
+
+def _read_lines(
+    data: bytes, path: str, max_chars: int, max_pages: int, progress: Callable[[int], None]
+) -> list[list[Line]]:
     pdf = open_document(data, path)
     try:
-        if len(pdf) > MAX_PAGES:
-            raise NoteError(path, f"has {len(pdf):,} pages, over the {MAX_PAGES:,}-page limit for a PDF")
+        if len(pdf) > max_pages:
+            raise NoteError(path, f"has {len(pdf):,} pages, over the {max_pages:,}-page limit for a PDF")
         pages, chars = [], 0
         for index in range(len(pdf)):
             page = pdf[index]
@@ -178,6 +193,7 @@ def _read_lines(data: bytes, path: str, max_chars: int) -> list[list[Line]]:
                 if 0 < max_chars < chars:
                     raise NoteError(path, f"has over {max_chars:,} characters of text, over the {max_chars:,}-byte limit (STUDYGRAPH_MAX_NOTE_BYTES)")
                 pages.append(_lines(textpage))
+                progress(len(pages))
             finally:
                 textpage.close()
                 page.close()

@@ -6,6 +6,7 @@ import importlib.util
 import io
 import itertools
 import re
+import time
 from pathlib import Path
 
 import pypdf
@@ -16,6 +17,7 @@ from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 from studygraph.errors import NoteError
 from studygraph.ingest.chunking import split_note
 from studygraph.ingest.formats import pdf as pdf_format
+from studygraph.ingest.formats import pdf_worker
 from studygraph.ingest.reading import Skipped, read_note
 from studygraph.ingest.spans import split_spans
 from studygraph.ingest.units import decode, place
@@ -229,6 +231,58 @@ def test_a_small_pdf_holding_a_huge_text_is_refused_before_its_text_is_copied(tm
         read_note(bomb, 1_000_000)
     assert raised.value.reason == "has over 1,000,000 characters of text, over the 1,000,000-byte limit (STUDYGRAPH_MAX_NOTE_BYTES)"
     assert Skipped(str(bomb), raised.value.reason).kind == "too large"
+
+
+def operator_bomb(path: Path, operators: int) -> Path:
+    """A PDF of ~60 bytes per 1,000 operators whose one page draws a letter `operators` times:
+    PDFium takes seconds and ~450 MB per million to read it (ingest/formats/pdf_worker.py)."""
+    writer = pypdf.PdfWriter()
+    page = writer.add_blank_page(612, 792)
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Helvetica")})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+    stream = DecodedStreamObject()
+    stream.set_data(b"BT /F1 1 Tf " + b"1 0 0 1 10 10 Tm (a) Tj " * operators + b"ET")
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    page.compress_content_streams()
+    writer.write(str(path))
+    return path
+
+
+@pytest.fixture
+def fresh_worker(monkeypatch):
+    """The PDF worker restarted with this test's limits, and again after it with the defaults."""
+    pdf_worker.stop()
+    yield monkeypatch
+    pdf_worker.stop()
+
+
+def test_a_pdf_built_to_be_slow_is_stopped_and_the_next_pdf_still_reads(
+    vignettes: dict[str, Path], tmp_path: Path, fresh_worker
+) -> None:
+    bomb = operator_bomb(tmp_path / "slow.pdf", 2_000_000)
+    assert bomb.stat().st_size < 150_000
+    fresh_worker.setattr(pdf_worker, "PAGE_SECONDS", 0.5)
+    started = time.monotonic()
+    with pytest.raises(NoteError) as raised:
+        read_note(bomb, LIMIT)
+    assert time.monotonic() - started < 3  # stopped at the limit, not after PDFium's 3.3 s (quiet machine)
+    assert "took over 0.5 s to read one page and was stopped" in raised.value.reason
+    assert Skipped(str(bomb), raised.value.reason).kind == "too slow to read"
+    good = vignettes["zoo-design.pdf"]
+    assert read_note(good, LIMIT).text.strip()  # a new worker reads the next PDF
+
+
+def test_a_pdf_built_to_exhaust_memory_is_stopped_in_its_worker(
+    vignettes: dict[str, Path], tmp_path: Path, fresh_worker
+) -> None:
+    bomb = operator_bomb(tmp_path / "big.pdf", 2_000_000)  # ~900 MB to read
+    fresh_worker.setattr(pdf_worker, "MEMORY_BYTES", 400 * 2**20)
+    with pytest.raises(NoteError) as raised:
+        read_note(bomb, LIMIT)
+    assert "over its 400 MB memory limit" in raised.value.reason or "needs over 400 MB" in raised.value.reason
+    assert Skipped(str(bomb), raised.value.reason).kind in ("damaged", "too large")
+    assert read_note(vignettes["zoo-design.pdf"], LIMIT).text.strip()
 
 
 def test_a_pdf_added_from_the_app_is_checked_as_ingest_reads_it(vignettes: dict[str, Path], tmp_path: Path) -> None:
