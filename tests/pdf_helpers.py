@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import zlib
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -98,3 +99,23 @@ def text_pdf(pages: list[list[Placed]], size: tuple[float, float] = (612.0, 792.
     document.save(out)
     document.close()
     return out.getvalue()
+
+
+def content_pdf(content: bytes) -> bytes:
+    """A one-page PDF whose page is drawn by `content` (PDF operators; /F1 is Helvetica),
+    the stream Flate-compressed as a real PDF's is: a few KB can hold millions of operators."""
+    stream = zlib.compress(content, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    table = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, table)

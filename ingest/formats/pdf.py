@@ -149,7 +149,7 @@ def raw_lines(data: bytes, path: str, max_chars: int = 0) -> list[list[Line]]:
         NoteError: encrypted with a password, not a PDF, damaged, too many pages or characters,
             too slow or too big to read (a PDF bomb).
     """
-    lines: list[list[Line]] = pdf_worker.read_lines(data, path, max_chars, MAX_PAGES)
+    lines: list[list[Line]] = pdf_worker.run(path, f"{__name__}:read_lines_here", data, path, max_chars, MAX_PAGES)
     return lines
 
 
@@ -169,7 +169,7 @@ def open_document(data: bytes, path: str) -> Any:
 
 
 def read_lines_here(
-    data: bytes, path: str, max_chars: int, max_pages: int, progress: Callable[[int], None] = lambda pages: None
+    data: bytes, path: str, max_chars: int, max_pages: int, *, progress: Callable[[int], None] = lambda pages: None
 ) -> list[list[Line]]:
     """`raw_lines` in this process, with no limit of time or memory (the worker's part);
     `progress` is told the number of pages read after each one."""

@@ -3,8 +3,10 @@
 A citation counts the lines of a page's text as the PDF reader made it (`pdf.read_pages`);
 the box of line n is the union of the boxes of the PDFium characters that make that
 line, found through the reader's own lines (`pdf.raw_lines` and `pdf.kept`), never by
-reading lines again another way, so line n's box is where line n's words are. PDFium is
-used under the reader's lock (`pdf.PDFIUM`): Streamlit draws for several sessions at once.
+reading lines again another way, so line n's box is where line n's words are. The page
+is drawn by the PDF worker (ingest/formats/pdf_worker.py), within its time and memory
+limits and one drawing at a time (Streamlit draws for several sessions at once, and
+PDFium is not thread-safe); the line layout is kept here, per file content.
 
 A hostile PDF can ask for a page of 200 x 200 inches: the scale is bounded
 (`MAX_SCALE`) and shrunk until the bitmap fits a pixel budget (`MAX_PIXELS`).
@@ -18,7 +20,7 @@ import io
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +29,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from studygraph.errors import NoteError
-from studygraph.ingest.formats import pdf
+from studygraph.ingest.formats import pdf, pdf_worker
 
 MAX_SCALE = 3.0  # 216 dpi: more adds pixels, not legibility
 MAX_PIXELS = 4_000_000  # a Letter page at scale 2 is 1.9 million
@@ -131,14 +133,22 @@ def _boxes(handle: Any, lines: list[range]) -> list[tuple[float, float, float, f
 
 def line_boxes(data: bytes, path: str, page: int, first: int, last: int) -> list[tuple[float, float, float, float] | None]:
     """The box of each of lines `first`..`last` of `page` in page points (left, bottom, right, top);
-    None for a line with no visible character (a blank line).
+    None for a line with no visible character (a blank line). Found by the PDF worker.
 
     Raises:
-        NoteError: the PDF cannot be read, or has no such page or lines.
+        NoteError: the PDF cannot be read, has no such page or lines, or was stopped (pdf_worker).
     """
     lines = _cited(data, path, page, first, last)
+    boxes: list[tuple[float, float, float, float] | None] = pdf_worker.run(path, f"{__name__}:boxes_here", data, path, page, lines)
+    return boxes
+
+
+def boxes_here(data: bytes, path: str, page: int, lines: list[range], *, progress: Callable[[int], None]) -> list[Any]:
+    """`line_boxes` of the char ranges `lines` in this process (the worker's part)."""
     with _opened_page(data, path, page) as handle:
-        return _boxes(handle, lines)
+        boxes = _boxes(handle, lines)
+    progress(1)
+    return boxes
 
 
 @contextmanager
@@ -177,11 +187,21 @@ def render_lines(
         scale: pixels per point wanted (2.0 is 144 dpi); bounded by MAX_SCALE and `max_pixels`.
 
     Raises:
-        NoteError: the PDF cannot be read or rendered, or has no such page or lines.
+        NoteError: the PDF cannot be read or rendered, has no such page or lines, or was
+            stopped (too slow or too big to draw: ingest/formats/pdf_worker.py).
     """
+    lines = _cited(data, path, page, first, last)
+    image: PageImage = pdf_worker.run(path, f"{__name__}:render_here", data, path, page, first, last, lines, scale, max_pixels)
+    return image
+
+
+def render_here(
+    data: bytes, path: str, page: int, first: int, last: int, lines: list[range], scale: float, max_pixels: int,
+    *, progress: Callable[[int], None],
+) -> PageImage:
+    """`render_lines` of the char ranges `lines` in this process (the worker's part)."""
     from PIL import Image, ImageDraw
 
-    lines = _cited(data, path, page, first, last)
     with _opened_page(data, path, page) as handle:
         boxes = [b for b in _boxes(handle, lines) if b is not None]
         width, height = handle.get_size()
@@ -213,6 +233,7 @@ def render_lines(
     image = image.crop((0, top, image.width, bottom))
     out = io.BytesIO()
     image.save(out, format="PNG")
+    progress(1)
     return PageImage(
         out.getvalue(),
         image.width,

@@ -8,9 +8,9 @@ take half a minute and 9 GB. In-process that stalls ingest and, since PDFium is
 used under one lock, every PDF read in the app, and may take the machine's
 memory with it; a crash inside PDFium would take the app down.
 
-So the text of a PDF is read by a worker process (`python -m` this module,
-started on first use and kept for the next PDF): it sends a message after each
-page, and the parent stops it when one page takes over PAGE_SECONDS or the whole
+So PDFium runs in a worker process (reading a PDF's text, drawing a cited page) (`python -m` this module,
+started on first use and kept for the next PDF; the only process that loads
+PDFium): it sends a message after each page, and the parent stops it when one page takes over PAGE_SECONDS or the whole
 file over FILE_SECONDS plus a second a page. Its address space is capped at
 MEMORY_BYTES, so a bomb fails there, not here. The worst real page measured was
 0.047 s (the 196 PDFs of Debian's R vignettes, statsmodels, nbsphinx, libtasn1
@@ -66,11 +66,12 @@ class _Worker:
         self.inbox.close()
 
 
-def read_lines(data: bytes, path: str, max_chars: int, max_pages: int) -> Any:
-    """`pdf.read_lines_here(data, path, max_chars, max_pages)`, run by the worker within the limits.
+def run(path: str, function: str, *args: Any) -> Any:
+    """`function(*args, progress=...)` run by the worker within the limits; `function` is
+    "module:name" and calls `progress(pages done)` as it goes (a page read, a page drawn).
 
     Raises:
-        NoteError: what the reader raises, or the PDF was stopped (too slow, too much
+        NoteError: what the function raises, or the PDF was stopped (too slow, too much
             memory, PDFium crashed).
     """
     global _worker
@@ -79,12 +80,12 @@ def read_lines(data: bytes, path: str, max_chars: int, max_pages: int) -> Any:
             _worker = _Worker()
         worker = _worker
         try:
-            worker.outbox.send((data, path, max_chars, max_pages))
+            worker.outbox.send((function, args))
             return _wait(worker, path)
         except (EOFError, OSError) as exc:
             worker.stop()
             raise NoteError(path, f"stopped the PDF reader (PDFium crashed or went over its {MEMORY_BYTES // 2**20:,} MB "
-                                  "memory limit: a damaged PDF or one built to exhaust memory); it was not ingested") from exc
+                                  "memory limit: a damaged PDF or one built to exhaust memory)") from exc
 
 
 def _wait(worker: _Worker, path: str) -> Any:
@@ -95,9 +96,8 @@ def _wait(worker: _Worker, path: str) -> Any:
         left = min(PAGE_SECONDS, FILE_SECONDS + pages - (time.monotonic() - started))
         if left <= 0 or not worker.inbox.poll(left):
             worker.stop()
-            what = f"over {PAGE_SECONDS:g} s to read one page" if left > 0 else f"over {FILE_SECONDS + pages:g} s to read"
-            raise NoteError(path, f"took {what} and was stopped (a PDF built to be slow to read, or damaged); "
-                                  "it was not ingested")
+            what = f"over {PAGE_SECONDS:g} s on one page" if left > 0 else f"over {FILE_SECONDS + pages:g} s"
+            raise NoteError(path, f"took {what} and was stopped (a PDF built to be slow to read, or damaged)")
         kind, value = worker.inbox.recv()
         if kind == "page":
             pages = value
@@ -118,9 +118,8 @@ def stop() -> None:
 
 def _serve(memory: int) -> None:
     """The worker: read requests from stdin, answer on stdout, until stdin closes."""
+    import importlib
     import resource
-
-    from studygraph.ingest.formats import pdf
 
     outbox = Connection(os.dup(1), readable=False)
     os.dup2(2, 1)  # a stray print of a library must not corrupt the pipe
@@ -129,18 +128,20 @@ def _serve(memory: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     while True:
         try:
-            data, path, max_chars, max_pages = inbox.recv()
+            function, args = inbox.recv()
         except EOFError:
             return
+        module, name = function.split(":")
+        result = None
         try:
-            lines = pdf.read_lines_here(data, path, max_chars, max_pages, lambda n: outbox.send(("page", n)))
+            result = getattr(importlib.import_module(module), name)(*args, progress=lambda n: outbox.send(("page", n)))
         except NoteError as exc:
             outbox.send(("error", exc.reason))
         except MemoryError:
-            outbox.send(("error", f"needs over {memory // 2**20:,} MB of memory to read (a PDF bomb?); it was not ingested"))
+            outbox.send(("error", f"needs over {memory // 2**20:,} MB of memory (a PDF bomb?)"))
         else:
-            outbox.send(("done", lines))
-        del data
+            outbox.send(("done", result))
+        args = result = None  # the PDF's bytes and pages are freed before the next request
 
 
 if __name__ == "__main__":

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from pdf_helpers import LEADING, LEFT, PAGES, TITLE_Y, Placed, layout, text_pdf
+from pdf_helpers import LEADING, LEFT, PAGES, TITLE_Y, Placed, content_pdf, layout, text_pdf
 from PIL import Image
 
 from studygraph.errors import NoteError
 from studygraph.ingest.formats import pdf as pdf_format
-from studygraph.ingest.formats import pdf_page
+from studygraph.ingest.formats import pdf_page, pdf_worker
 from studygraph.ingest.formats.pdf_page import MAX_PIXELS, line_boxes, render_lines
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,6 +111,19 @@ def test_a_huge_page_is_drawn_within_the_pixel_budget() -> None:
 def test_a_damaged_pdf_is_refused_not_drawn() -> None:
     with pytest.raises(NoteError, match="is not a readable PDF"):
         render_lines(b"%PDF-1.7\n", "broken.pdf", 1, 1, 1)
+
+
+def test_a_page_built_to_be_slow_to_draw_is_stopped_and_the_next_page_drawn(
+    notes_pdf: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """7 KB: one line of text, read at once, under 100,000 page-sized triangles (over 10 s to draw here)."""
+    slow = content_pdf(b"BT /F1 12 Tf 72 720 Td (Hello world) Tj ET " + b"0 0 m 612 792 l 0 792 l f " * 100_000)
+    assert len(slow) < 10_000
+    assert pdf_format.read_pages(slow, "slow.pdf") == [["Hello world"]]
+    monkeypatch.setattr(pdf_worker, "PAGE_SECONDS", 1.0)
+    with pytest.raises(NoteError, match="took over 1 s on one page and was stopped"):
+        render_lines(slow, "slow.pdf", 1, 1, 1)
+    assert render_lines(notes_pdf, "notes.pdf", 1, 1, 1).boxes  # a new worker draws the next page
 
 
 def test_on_real_latex_pdfs_each_lines_box_holds_that_lines_words(vignettes: dict[str, Path]) -> None:
