@@ -41,6 +41,7 @@ POINTS_ON = re.compile(
     r"e\.g\.|i\.e\.|example|instance|like|as|with|by|from|to|of)\W*:$",
     re.IGNORECASE,
 )
+BRACKETED = re.compile(r"\[[^\[\]]*\]")
 # Words that open a sentence by leaning on the one before ("Instead, ...", "This means ...").
 LEANS_BACK = re.compile(r"^\W*(?:this|these|that|those|it|its|they|such|instead|however|but|so|thus|hence|therefore)\b", re.IGNORECASE)
 # "How many / how much" asks for a number: a span that states one about the asked thing comes first.
@@ -85,8 +86,17 @@ def clean(text: str) -> str:
 
 
 def quotable(text: str) -> bool:
-    """A span worth quoting as part of an answer (see LEAD_IN, PROMPT, IDENTIFIER)."""
-    return not (LEAD_IN.match(text) or PROMPT.match(text) or IDENTIFIER.match(clean(text)))
+    """A span worth quoting as part of an answer (see LEAD_IN, PROMPT, IDENTIFIER, _synopsis)."""
+    plain_text = clean(text)
+    return not (LEAD_IN.match(text) or PROMPT.match(text) or IDENTIFIER.match(plain_text) or _synopsis(plain_text))
+
+
+def _synopsis(text: str) -> bool:
+    """A command's usage line ("git clean [-d] [-f] [-x | -X] [--] [<pathspec>...]", "usage:
+    prog [-h] [--out FILE]"): three or more bracketed options making up most of it. It says
+    which options exist, not what they do; on the blind git set 5 of 57 answers quoted one."""
+    groups = BRACKETED.findall(text)
+    return len(groups) >= 3 and sum(len(g) for g in groups) >= 0.5 * len(text.replace(" ", ""))
 
 
 def states_number(text: str) -> bool:
