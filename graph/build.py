@@ -99,7 +99,7 @@ def build_graph(chunks: Sequence[Chunk], *, cache_dir: Path | None = None, catal
         if cached is not None and _still_valid(cached[1], chunk, changed, probes):
             facts.append((chunk, shift(cached[1], chunk.start_line - cached[0])))
             continue
-        result = extract(chunk, lexicon, spans.get(chunk.id))
+        result = extract(chunk, lexicon, spans.pop(chunk.id, None))  # freed as the facts grow
         cache.facts[chunk.id] = (chunk.start_line, result)
         facts.append((chunk, result))
         fresh += 1
