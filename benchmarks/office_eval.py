@@ -3,9 +3,9 @@ whose questions were written blind from the Markdown) rebuilt as .docx and as .p
 then ingested and asked as any student's files would be.
 
 No registry ships Word or PowerPoint files with prose to study (only libraries' test
-fixtures), so the text is the vignettes' own, laid out as a student's document or deck
+fixtures: Debian, PyPI and npm searched, see issue #18), so the text is the vignettes' own, laid out as a student's document or deck
 would be: a Word document keeps the note's structure as ingest reads it (headings, paragraphs
-with wrapped lines joined, list items, code lines); a deck puts each `#`/`##` section on a slide, its title the heading and
+with wrapped lines joined, list items, code lines set in Courier New as a Word user sets code); a deck puts each `#`/`##` section on a slide, its title the heading and
 the body in a text box. The questions' sources are mapped from `.md` to the new suffix.
 
     .venv/bin/python benchmarks/office_eval.py [--format docx|pptx ...]
@@ -61,6 +61,8 @@ def write_docx(parts: list[tuple[str, str, int]], path: Path) -> None:
             document.add_heading(body, level=min(level, 9))
         elif kind == "item":
             document.add_paragraph(body, style="List Bullet")
+        elif kind == "code":  # set in a fixed-pitch font, as code is in a Word document
+            document.add_paragraph().add_run(body).font.name = "Courier New"
         else:
             document.add_paragraph(body)
     document.save(str(path))

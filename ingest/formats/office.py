@@ -1,8 +1,12 @@
 """Word (.docx, python-docx) and PowerPoint (.pptx, python-pptx) as Markdown-shaped note text.
 
 Word: headings ("Heading n", "Title" styles) become `#` headings, list
-paragraphs `- ` items (indented by level), tables `| a | b |` rows, other
-paragraphs text with a blank line between them; the document's order is kept.
+paragraphs `- ` items (indented by level), tables `| a | b |` rows, code
+(`_is_code`: a code or preformatted style, or every character in a fixed-pitch
+font) a fenced block, other paragraphs text with a blank line between them; the
+document's order is kept. Code read as prose had answers quote `fit <- lm(y ~ x)`
+as a sentence and the graph take its names for concepts, as the PDF reader's
+monospaced lines had before it marked them.
 A .docx has no pages of its own, so citations count lines of this text.
 
 PowerPoint: one unit per slide (cited as "page", as the issue's JSON asks):
@@ -18,6 +22,7 @@ members packed past any real document's ratio, is refused before it is opened.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -27,6 +32,12 @@ from studygraph.ingest.formats import Document
 from studygraph.ingest.note import split_lines
 from studygraph.ingest.units import Unit, encode
 
+# Word's and pandoc's styles for code ("Source Code", "HTML Preformatted", "Plain Text", "Macro
+# Text", "Verbatim Char", "HTML Code") and fixed-pitch font families (Courier New, Consolas,
+# Menlo, Monaco, Lucida Console, any "... Mono" or "... Code").
+CODE_STYLE = re.compile(r"\bcode\b|preformatted|verbatim|plain text|macro text", re.IGNORECASE)
+FIXED_PITCH = re.compile(r"mono|\bcode\b|courier|consol|menlo|monaco|inconsolata|typewriter|\bhack\b", re.IGNORECASE)
+FENCE = "```"  # consecutive code paragraphs, one fenced block
 MAX_MEMBERS = 10_000
 MAX_RATIO = 200  # XML packs 10-30x; a member packed past 200x and over a megabyte is a bomb
 UNPACKED_PER_CHAR = 20  # unpacked bytes allowed per character of the note limit (images, styles, themes)
@@ -104,6 +115,8 @@ def _docx_blocks(document: Any) -> Iterator[tuple[str, list[str]]]:
         if style == "Title" or style.startswith("Heading"):
             level = int(last) + 1 if last.isdigit() else 1  # the Title above "Heading 1"
             yield "heading", ["#" * min(level, 6) + " " + " ".join(text.split())]
+        elif _is_code(block, style):
+            yield "code", split_lines(text)
         elif numbered or style.startswith("List"):
             if numbered and ppr.numPr.ilvl is not None:
                 level = int(ppr.numPr.ilvl.val)
@@ -113,6 +126,20 @@ def _docx_blocks(document: Any) -> Iterator[tuple[str, list[str]]]:
             yield "item", ["  " * int(level) + "- " + first] + ["  " * (int(level) + 1) + r for r in rest]
         else:
             yield "text", split_lines(text)
+
+
+def _is_code(paragraph: Any, style: str) -> bool:
+    """A paragraph of code: a code style, or every run with text set in a code style or a
+    fixed-pitch font (the run's own, else its paragraph style's)."""
+    if CODE_STYLE.search(style):
+        return True
+    runs = [run for run in paragraph.runs if run.text.strip()]
+    inherited = paragraph.style.font.name if paragraph.style is not None else None
+    return bool(runs) and all(
+        CODE_STYLE.search(run.style.name if run.style is not None else "")
+        or FIXED_PITCH.search(run.font.name or inherited or "")
+        for run in runs
+    )
 
 
 def read_docx(data: bytes, path: str, max_chars: int) -> Document:
@@ -127,10 +154,16 @@ def read_docx(data: bytes, path: str, max_chars: int) -> Document:
     lines: list[str] = []
     previous = ""
     for kind, block in _docx_blocks(document):
-        if lines and not (kind == "item" and previous == "item"):
+        if previous == "code" and kind != "code":
+            lines.append(FENCE)
+        if lines and not (kind == previous and kind in ("item", "code")):
             lines.append("")
+        if kind == "code" and previous != "code":
+            lines.append(FENCE)
         lines.extend(block)
         previous = kind
+    if previous == "code":
+        lines.append(FENCE)
     return Document("\n".join(lines))
 
 

@@ -74,6 +74,26 @@ def test_word_headings_lists_and_tables_become_sections_items_and_rows(tmp_path:
     assert spans["The Calvin cycle fixes carbon dioxide into sugars."][0].heading == "Photosynthesis > Calvin cycle"
 
 
+def test_word_code_in_a_fixed_pitch_font_or_a_code_style_is_code_not_prose(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_heading("Fitting a model", level=1)
+    document.add_paragraph("We fit a linear model and read its summary.")
+    for text, font in (("fit <- lm(y ~ x, data = d)", "Courier New"), ("summary(fit)", "Consolas")):
+        document.add_paragraph().add_run(text).font.name = font
+    mixed = document.add_paragraph("The function ")
+    mixed.add_run("lm()").font.name = "Courier New"
+    mixed.add_run(" fits the model by least squares.")
+    document.styles.add_style("Source Code", docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
+    document.add_paragraph("plot(fit)", style="Source Code")
+    document.save(str(tmp_path / "model.docx"))
+    note = read_note(tmp_path / "model.docx", LIMIT)
+    assert note.lines[4:8] == ["```", "fit <- lm(y ~ x, data = d)", "summary(fit)", "```"]  # one block
+    spans = {s.text: s.kind for c in split_note(note) for s in split_spans(c)}
+    assert spans["We fit a linear model and read its summary."] == "sentence"
+    assert spans["The function lm() fits the model by least squares."] == "sentence"  # a name in code font is prose
+    assert spans["fit <- lm(y ~ x, data = d)"] == spans["plot(fit)"] == "code"
+
+
 def test_slides_are_pages_with_their_titles_as_headings_and_notes_kept(tmp_path: Path) -> None:
     note = read_note(deck(tmp_path / "cells.pptx"), LIMIT)
     kind, units = decode(note.units)
