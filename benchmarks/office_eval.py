@@ -6,7 +6,7 @@ No registry ships Word or PowerPoint files with prose to study (only libraries' 
 fixtures: Debian, PyPI and npm searched, see issue #18), so the text is the vignettes' own, laid out as a student's document or deck
 would be: a Word document keeps the note's structure as ingest reads it (headings, paragraphs
 with wrapped lines joined, list items, code lines set in Courier New as a Word user sets code); a deck puts each `#`/`##` section on a slide, its title the heading and
-the body in a text box. The questions' sources are mapped from `.md` to the new suffix.
+the body in a text box, code lines in Courier New. The questions' sources are mapped from `.md` to the new suffix.
 
     .venv/bin/python benchmarks/office_eval.py [--format docx|pptx ...]
 
@@ -73,22 +73,24 @@ def write_pptx(parts: list[tuple[str, str, int]], path: Path) -> None:
     from pptx.util import Inches, Pt
 
     deck = pptx.Presentation()
-    slides: list[tuple[str, list[str]]] = []
+    slides: list[tuple[str, list[tuple[str, str]]]] = []
     for kind, body, level in parts:
         if (kind == "heading" and level <= 2) or not slides:
             slides.append((body if kind == "heading" else "", []))
             if kind == "heading":
                 continue
-        slides[-1][1].append(body)
+        slides[-1][1].append((kind, body))
     for title, lines in slides:
         slide = deck.slides.add_slide(deck.slide_layouts[5])
         slide.shapes.title.text = title or " "
         frame = slide.shapes.add_textbox(Inches(0.5), Inches(1.5), Inches(9), Inches(5)).text_frame
         frame.word_wrap = True
-        for i, line in enumerate(lines or [" "]):
+        for i, (kind, line) in enumerate(lines or [("paragraph", " ")]):
             paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
             paragraph.text = line
             paragraph.font.size = Pt(12)
+            if kind == "code":  # set in a fixed-pitch font, as code is on a slide
+                paragraph.runs[0].font.name = "Courier New"
     deck.save(str(path))
 
 

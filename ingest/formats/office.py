@@ -24,7 +24,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from studygraph.errors import NoteError
@@ -135,11 +135,8 @@ def _is_code(paragraph: Any, style: str) -> bool:
         return True
     runs = [run for run in paragraph.runs if run.text.strip()]
     inherited = paragraph.style.font.name if paragraph.style is not None else None
-    return bool(runs) and all(
-        CODE_STYLE.search(run.style.name if run.style is not None else "")
-        or FIXED_PITCH.search(run.font.name or inherited or "")
-        for run in runs
-    )
+    styled = bool(runs) and all(CODE_STYLE.search(run.style.name if run.style is not None else "") for run in runs)
+    return styled or _fixed_pitch(runs, inherited)
 
 
 def read_docx(data: bytes, path: str, max_chars: int) -> Document:
@@ -176,15 +173,33 @@ def _shape_lines(shape: Any, body: bool) -> list[str]:
     if not getattr(shape, "has_text_frame", False) or not shape.has_text_frame:
         return []
     out: list[str] = []
+    code: list[str] = []
     for paragraph in shape.text_frame.paragraphs:
         text = " ".join(paragraph.text.split("\v"))
         if not text.strip():
             continue
+        if _fixed_pitch(paragraph.runs):
+            code.extend(split_lines(text))
+            continue
+        if code:
+            out += [*_fenced(code, bool(out)), ""]
+            code = []
         if body or paragraph.level:
             out.append("  " * paragraph.level + "- " + text.strip())
         else:
             out.extend(split_lines(text))
-    return out
+    return out + (_fenced(code, bool(out)) if code else [])
+
+
+def _fixed_pitch(runs: Sequence[Any], inherited: str | None = None) -> bool:
+    """Every run with text set in a fixed-pitch font (its own, else `inherited`): code."""
+    runs = [run for run in runs if run.text.strip()]
+    return bool(runs) and all(FIXED_PITCH.search(run.font.name or inherited or "") for run in runs)
+
+
+def _fenced(code: list[str], after: bool) -> list[str]:
+    """Code lines as a fenced block, set apart from the lines before and after it."""
+    return [*([""] if after else []), FENCE, *code, FENCE]
 
 
 def _ordered(shapes: Iterable[Any]) -> list[Any]:

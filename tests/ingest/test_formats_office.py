@@ -94,6 +94,25 @@ def test_word_code_in_a_fixed_pitch_font_or_a_code_style_is_code_not_prose(tmp_p
     assert spans["fit <- lm(y ~ x, data = d)"] == spans["plot(fit)"] == "code"
 
 
+def test_slide_lines_in_a_fixed_pitch_font_are_code(tmp_path: Path) -> None:
+    presentation = pptx.Presentation()
+    slide = presentation.slides.add_slide(presentation.slide_layouts[5])
+    slide.shapes.title.text = "Fitting"
+    frame = slide.shapes.add_textbox(Inches(1), Inches(2), Inches(6), Inches(3)).text_frame
+    lines = ["We fit a linear model.", "fit <- lm(y ~ x)", "summary(fit)", "The summary shows the slope."]
+    for i, text in enumerate(lines):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        paragraph.text = text
+        if "(" in text:
+            paragraph.runs[0].font.name = "Courier New"
+    presentation.save(str(tmp_path / "fit.pptx"))
+    note = read_note(tmp_path / "fit.pptx", LIMIT)
+    assert note.lines[2:9] == ["We fit a linear model.", "", "```", "fit <- lm(y ~ x)", "summary(fit)", "```", ""]
+    spans = {s.text: s.kind for c in split_note(note) for s in split_spans(c)}
+    assert spans["We fit a linear model."] == spans["The summary shows the slope."] == "sentence"
+    assert spans["fit <- lm(y ~ x)"] == "code"
+
+
 def test_slides_are_pages_with_their_titles_as_headings_and_notes_kept(tmp_path: Path) -> None:
     note = read_note(deck(tmp_path / "cells.pptx"), LIMIT)
     kind, units = decode(note.units)
