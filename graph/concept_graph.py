@@ -37,7 +37,7 @@ class ConceptGraph:
     ) -> None:
         self.concepts = dict(sorted(concepts.items()))
         self.relations = tuple(sorted(relations, key=lambda r: (r.source, r.target, r.relation)))
-        self.passages = dict(passages or {})
+        self.passages: Mapping[str, tuple[Evidence, ...]] = passages if passages is not None else {}  # read-only; may be lazy
         self._adjacent: dict[str, list[tuple[Relation, str]]] = {cid: [] for cid in self.concepts}
         for rel in self.relations:
             self._adjacent[rel.source].append((rel, rel.target))

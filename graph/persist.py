@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from studygraph.atomic import write_bytes, write_with
@@ -62,6 +63,33 @@ def graph_to_json(graph: ConceptGraph) -> dict:
     }
 
 
+class Passages(Mapping[str, tuple[Evidence, ...]]):
+    """Concept id -> the lines where the notes name it, made into Evidence when first asked for.
+
+    A cold `ask` reads the graph for aliases and related concepts, not for every mention's
+    lines: on the 12 MB Python docs, building the 191,061 mentions' Evidence up front took
+    ~0.9 s of the graph's 4.6 s load.
+    """
+
+    def __init__(self, concepts: Mapping[str, Concept], lines_of: Mapping[str, list], sources: Mapping[str, str]) -> None:
+        self._concepts, self._lines, self._sources = concepts, lines_of, sources
+        self._made: dict[str, tuple[Evidence, ...]] = {}
+
+    def __getitem__(self, cid: str) -> tuple[Evidence, ...]:
+        made = self._made.get(cid)
+        if made is None:
+            chunks = self._concepts[cid].chunk_ids  # KeyError for an unknown concept, as a dict's
+            made = tuple(Evidence(c, self._sources.get(c, ""), a, b) for c, (a, b) in zip(chunks, self._lines.get(cid, ())))
+            self._made[cid] = made
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._concepts)
+
+    def __len__(self) -> int:
+        return len(self._concepts)
+
+
 def graph_from_json(data: dict) -> ConceptGraph:
     """The graph a `graph_to_json` dict describes.
 
@@ -73,15 +101,15 @@ def graph_from_json(data: dict) -> ConceptGraph:
         raise ValueError(f"not a studygraph concept graph (format {meta.get('format')!r})")
     sources = meta.get("sources", {})
     concepts: dict[str, Concept] = {}
-    passages: dict[str, tuple[Evidence, ...]] = {}
+    lines_of: dict[str, list] = {}
     for node in data["nodes"]:
         chunks = tuple(node.get("chunks", ()))
-        lines = node.get("lines", [])
         definition = Evidence.from_json(node["definition"]) if node.get("definition") else None
         concepts[node["id"]] = Concept(
             node["id"], node["name"], node["type"], tuple(node.get("aliases", ())), chunks, definition, node.get("origin", "catalog")
         )
-        passages[node["id"]] = tuple(Evidence(cid, sources.get(cid, ""), a, b) for cid, (a, b) in zip(chunks, lines))
+        lines_of[node["id"]] = node.get("lines", [])
+    passages = Passages(concepts, lines_of, sources)
     relations = [
         Relation(e["source"], e["target"], e["relation"], float(e["weight"]), tuple(Evidence.from_json(x) for x in e["evidence"]))
         for e in data.get("edges", [])

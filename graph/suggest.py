@@ -86,11 +86,10 @@ def _same_passage(graph: ConceptGraph, mentioned: list[str], given: set[str], ta
     """Fallback: other concepts named in the quoted passages."""
     via = graph.concepts[mentioned[0]].name if mentioned else ""
     out: list[Suggestion] = []
-    for cid, passages in graph.passages.items():
-        concept = graph.concepts[cid]
-        if cid in mentioned or concept.name in taken:
+    for cid, concept in graph.concepts.items():
+        if cid in mentioned or concept.name in taken or given.isdisjoint(concept.chunk_ids):
             continue
-        for e in passages:
+        for e in graph.passages.get(cid, ()):
             if e.chunk_id in given:
                 out.append(Suggestion(concept.name, concept.type, "same passage", via or concept.name, e.chunk_id, e.source, e.start_line, e.end_line))
                 break
