@@ -3,6 +3,7 @@ generation, rebuilt from the committed chunks whenever it is missing or stale.""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -14,7 +15,7 @@ from studygraph.atomic import write_bytes, write_json
 from studygraph.errors import QueryError
 from studygraph.graph import ConceptGraph, load_graph
 from studygraph.graph.model import ConceptCard
-from studygraph.graph.persist import graph_to_json
+from studygraph.graph.persist import graph_to_json, load_lexicon, save_lexicon
 from studygraph.ingest.note import Chunk
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,10 @@ def graph_path(home: Path) -> Path:
 
 def _stamp_path(home: Path) -> Path:
     return home / "graph" / "generation.json"
+
+
+def _lexicon_path(home: Path) -> Path:
+    return home / "graph" / "lexicon.pickle"
 
 
 def _digest(path: Path) -> str:
@@ -62,8 +67,10 @@ def refresh_graph(home: Path, generation: int, chunks: Sequence[Chunk], catalog:
     graph = build_graph(chunks, cache_dir=home / "graph" / "cache", catalog=None if catalog else Catalog(()))
     # The same bytes save_graph writes, digested before another process can replace them.
     data = json.dumps(graph_to_json(graph), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()
     write_bytes(graph_path(home), data)
-    write_json(_stamp_path(home), {"generation": generation, "sha256": hashlib.sha256(data).hexdigest(), "catalog": catalog})
+    save_lexicon(graph, _lexicon_path(home), digest)
+    write_json(_stamp_path(home), {"generation": generation, "sha256": digest, "catalog": catalog})
     return graph
 
 
@@ -71,7 +78,13 @@ def current_graph(home: Path, generation: int, chunks: Sequence[Chunk], catalog:
     """The stored graph if it matches the index generation (and catalog setting), else a fresh one."""
     if stored_generation(home, catalog) == generation:
         try:
-            return load_graph(graph_path(home))
+            digest = _digest(graph_path(home))
+            lexicon = load_lexicon(_lexicon_path(home), digest)
+            graph = load_graph(graph_path(home), lexicon)
+            if lexicon is None:  # a graph saved before lexicons were kept: keep this one for the next load
+                with contextlib.suppress(OSError):
+                    save_lexicon(graph, _lexicon_path(home), digest)
+            return graph
         except (OSError, ValueError, KeyError) as exc:
             logger.warning("concept graph file is unreadable (%s); rebuilding it", exc)
     return refresh_graph(home, generation, chunks, catalog)

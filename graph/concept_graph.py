@@ -27,6 +27,8 @@ class ConceptGraph:
         concepts: concept id -> Concept.
         relations: typed and `related` edges.
         passages: concept id -> lines (one per chunk) where the notes name it.
+        lexicon: the concepts' names ready for matching, when kept from an earlier build of
+            the same concepts (graph/persist.py); else made from them.
     """
 
     def __init__(
@@ -34,6 +36,7 @@ class ConceptGraph:
         concepts: Mapping[str, Concept],
         relations: Sequence[Relation],
         passages: Mapping[str, tuple[Evidence, ...]] | None = None,
+        lexicon: Lexicon | None = None,
     ) -> None:
         self.concepts = dict(sorted(concepts.items()))
         self.relations = tuple(sorted(relations, key=lambda r: (r.source, r.target, r.relation)))
@@ -42,7 +45,11 @@ class ConceptGraph:
         for rel in self.relations:
             self._adjacent[rel.source].append((rel, rel.target))
             self._adjacent[rel.target].append((rel, rel.source))
-        self._lexicon = Lexicon({cid: Entry(c.name, c.type, c.aliases, c.origin) for cid, c in self.concepts.items()})
+        self._lexicon = lexicon or Lexicon({cid: Entry(c.name, c.type, c.aliases, c.origin) for cid, c in self.concepts.items()})
+
+    @property
+    def lexicon(self) -> Lexicon:
+        return self._lexicon
 
     @cached_property
     def nx(self) -> nx.MultiDiGraph:

@@ -10,17 +10,25 @@ from __future__ import annotations
 
 import json
 import logging
+import pickle
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from studygraph import __version__
 from studygraph.atomic import write_bytes, write_with
 from studygraph.graph.concept_graph import ConceptGraph
+from studygraph.graph.lexicon import Lexicon
 from studygraph.graph.model import Concept, Evidence, Relation
 
 logger = logging.getLogger(__name__)
 
 FORMAT = "studygraph-concepts"
 VERSION = 1
+
+
+# The matching rules a kept lexicon holds (graph/lexicon.py, graph/variants.py): a new release, or
+# a bump here when those rules change, makes it again.
+LEXICON_FORMAT = f"{__version__}/1"
 
 
 def graph_to_json(graph: ConceptGraph) -> dict:
@@ -90,7 +98,7 @@ class Passages(Mapping[str, tuple[Evidence, ...]]):
         return len(self._concepts)
 
 
-def graph_from_json(data: dict) -> ConceptGraph:
+def graph_from_json(data: dict, lexicon: Lexicon | None = None) -> ConceptGraph:
     """The graph a `graph_to_json` dict describes.
 
     Raises:
@@ -114,7 +122,7 @@ def graph_from_json(data: dict) -> ConceptGraph:
         Relation(e["source"], e["target"], e["relation"], float(e["weight"]), tuple(Evidence.from_json(x) for x in e["evidence"]))
         for e in data.get("edges", [])
     ]
-    return ConceptGraph(concepts, relations, passages)
+    return ConceptGraph(concepts, relations, passages, lexicon)
 
 
 def save_graph(graph: ConceptGraph, path: Path) -> None:
@@ -124,14 +132,41 @@ def save_graph(graph: ConceptGraph, path: Path) -> None:
     logger.debug("saved concept graph to %s", path)
 
 
-def load_graph(path: Path) -> ConceptGraph:
-    """Read a graph written by `save_graph`.
+def load_graph(path: Path, lexicon: Lexicon | None = None) -> ConceptGraph:
+    """Read a graph written by `save_graph` (with its lexicon, when `load_lexicon` found it).
 
     Raises:
         FileNotFoundError: when there is no graph at `path`.
         ValueError: when the file is not a studygraph concept graph.
     """
-    return graph_from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+    return graph_from_json(json.loads(Path(path).read_text(encoding="utf-8")), lexicon)
+
+
+def save_lexicon(graph: ConceptGraph, path: Path, graph_digest: str) -> None:
+    """Keep the graph's lexicon for the next load of the graph file whose digest is given.
+
+    Matching names needs every concept's forms worked out (variants, case rules, prefixes):
+    on the 12 MB Python docs that was ~1 s of a cold `ask`; the pickle loads in ~0.03 s.
+    """
+    record = {"format": LEXICON_FORMAT, "graph": graph_digest, "lexicon": graph.lexicon}
+    write_with(Path(path), lambda handle: pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def load_lexicon(path: Path, graph_digest: str) -> Lexicon | None:
+    """The lexicon `save_lexicon` kept for this graph file, or None (missing, stale, unreadable:
+    the graph then makes it again)."""
+    try:
+        with Path(path).open("rb") as handle:
+            record = pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a damaged or foreign file only costs the lexicon's build
+        logger.warning("ignoring lexicon cache %s: %s", path, exc)
+        return None
+    if not isinstance(record, dict) or record.get("format") != LEXICON_FORMAT or record.get("graph") != graph_digest:
+        return None
+    lexicon = record.get("lexicon")
+    return lexicon if isinstance(lexicon, Lexicon) else None
 
 
 def export_graphml(graph: ConceptGraph, path: Path) -> None:
