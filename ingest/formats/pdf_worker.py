@@ -4,21 +4,22 @@ A PDF is a program for drawing pages, and PDFium runs it in C with no limit of
 its own. Measured here: a 117 KB PDF whose one page repeats a text-drawing
 operator two million times (a FlateDecode stream of a few KB inflating to 48 MB)
 took 3.3 s and 0.9 GB to read; ten times as many operators, a 1.1 MB file, would
-take half a minute and 9 GB. In-process that stalls ingest and, since PDFium is
+at that rate take ~30 s and ~9 GB (extrapolated). In-process that stalls ingest and, since PDFium is
 used under one lock, every PDF read in the app, and may take the machine's
 memory with it; a crash inside PDFium would take the app down.
 
-So PDFium runs in a worker process (reading a PDF's text, drawing a cited page) (`python -m` this module,
-started on first use and kept for the next PDF; the only process that loads
-PDFium): it sends a message after each page, and the parent stops it when one page takes over PAGE_SECONDS or the whole
-file over FILE_SECONDS plus a second a page. Its address space is capped at
-MEMORY_BYTES, so a bomb fails there, not here. The worst real page measured was
-0.047 s (the 196 PDFs of Debian's R vignettes, statsmodels, nbsphinx, libtasn1
-documentation: benchmarks/corpora and /usr/share/doc), so the limits sit two
-hundred times above what a real document needs. A stopped or crashed worker is
-replaced on the next read. Cost, measured on the 92 PDFs of benchmarks/corpora (5.5 MB):
-2.5-2.6 s in-process, 3.2-3.4 s through the worker (its start ~0.15 s once, then ~7 ms a
-PDF to pass the bytes and lines), against ~55 s/MB for the whole ingest of a PDF.
+So PDFium runs only in a worker process, for reading a PDF's text and for drawing
+a cited page (`python -m` this module, started on first use and kept for the next
+PDF). It sends a message after each page; the parent stops it when one page takes
+over PAGE_SECONDS or the whole file over FILE_SECONDS plus a second a page. Its
+address space is capped at MEMORY_BYTES, so a bomb fails there, not here. The
+worst real page measured was 0.047 s (the 196 PDFs of Debian's R vignettes,
+statsmodels, nbsphinx and libtasn1 documentation: benchmarks/corpora and
+/usr/share/doc), so the limits sit two hundred times above what a real document
+needs. A stopped or crashed worker is replaced on the next read. Cost, measured on
+the 92 PDFs of benchmarks/corpora (5.5 MB): 2.5-2.6 s in-process, 3.2-3.4 s
+through the worker (its start ~0.15 s once, then ~7 ms a PDF to pass the bytes and
+lines), against ~55 s/MB for the whole ingest of a PDF.
 """
 
 from __future__ import annotations
@@ -139,6 +140,8 @@ def _serve(memory: int) -> None:
             outbox.send(("error", exc.reason))
         except MemoryError:
             outbox.send(("error", f"needs over {memory // 2**20:,} MB of memory (a PDF bomb?)"))
+        except Exception as exc:  # PDFium's own errors on a damaged page: refuse the file, keep serving
+            outbox.send(("error", f"is not a readable PDF ({type(exc).__name__}: {exc})"))
         else:
             outbox.send(("done", result))
         args = result = None  # the PDF's bytes and pages are freed before the next request
