@@ -13,9 +13,9 @@ from pathlib import Path
 from studygraph.assistant.types import Answer, Related
 from studygraph.atomic import write_bytes, write_json
 from studygraph.errors import QueryError
-from studygraph.graph import ConceptGraph, load_graph
+from studygraph.graph import ConceptGraph
 from studygraph.graph.model import ConceptCard
-from studygraph.graph.persist import graph_to_json, load_lexicon, save_lexicon
+from studygraph.graph.persist import graph_from_json, graph_to_json, load_lexicon, save_lexicon
 from studygraph.ingest.note import Chunk
 
 logger = logging.getLogger(__name__)
@@ -33,27 +33,29 @@ def _lexicon_path(home: Path) -> Path:
     return home / "graph" / "lexicon.pickle"
 
 
-def _digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
-
-
-def stored_generation(home: Path, catalog: bool = True) -> int | None:
-    """The index generation the stored graph was built from, or None if it is
-    missing, unreadable, not the file the stamp was written for, or built with the
-    catalog switched the other way."""
+def _stamped(home: Path, catalog: bool) -> tuple[int, str, bytes] | None:
+    """(generation, sha256, bytes) of the stored graph file when its stamp describes exactly
+    those bytes and this catalog setting; None if missing, unreadable or crossed."""
     try:
         stamp = json.loads(_stamp_path(home).read_text(encoding="utf-8"))
         generation = int(stamp["generation"])
+        data = graph_path(home).read_bytes()
     except (OSError, ValueError, KeyError, TypeError):
         return None
     # Two processes may refresh the graph at once; the digest ties the stamp to
     # the one graph file it describes, so a crossed pair reads as stale.
     if stamp.get("catalog", True) != catalog:
         return None
-    return generation if stamp.get("sha256") == _digest(graph_path(home)) else None
+    digest = hashlib.sha256(data).hexdigest()
+    return (generation, digest, data) if stamp.get("sha256") == digest else None
+
+
+def stored_generation(home: Path, catalog: bool = True) -> int | None:
+    """The index generation the stored graph was built from, or None if it is
+    missing, unreadable, not the file the stamp was written for, or built with the
+    catalog switched the other way."""
+    stamped = _stamped(home, catalog)
+    return stamped[0] if stamped else None
 
 
 def refresh_graph(home: Path, generation: int, chunks: Sequence[Chunk], catalog: bool = True) -> ConceptGraph:
@@ -76,11 +78,12 @@ def refresh_graph(home: Path, generation: int, chunks: Sequence[Chunk], catalog:
 
 def current_graph(home: Path, generation: int, chunks: Sequence[Chunk], catalog: bool = True) -> ConceptGraph:
     """The stored graph if it matches the index generation (and catalog setting), else a fresh one."""
-    if stored_generation(home, catalog) == generation:
+    stamped = _stamped(home, catalog)
+    if stamped and stamped[0] == generation:
+        _, digest, data = stamped  # the bytes that were checked are the bytes read
         try:
-            digest = _digest(graph_path(home))
             lexicon = load_lexicon(_lexicon_path(home), digest)
-            graph = load_graph(graph_path(home), lexicon)
+            graph = graph_from_json(json.loads(data), lexicon)
             if lexicon is None:  # a graph saved before lexicons were kept: keep this one for the next load
                 with contextlib.suppress(OSError):
                     save_lexicon(graph, _lexicon_path(home), digest)
