@@ -132,14 +132,14 @@ def save_graph(graph: ConceptGraph, path: Path) -> None:
     logger.debug("saved concept graph to %s", path)
 
 
-def load_graph(path: Path, lexicon: Lexicon | None = None) -> ConceptGraph:
-    """Read a graph written by `save_graph` (with its lexicon, when `load_lexicon` found it).
+def load_graph(path: Path) -> ConceptGraph:
+    """Read a graph written by `save_graph`.
 
     Raises:
         FileNotFoundError: when there is no graph at `path`.
         ValueError: when the file is not a studygraph concept graph.
     """
-    return graph_from_json(json.loads(Path(path).read_text(encoding="utf-8")), lexicon)
+    return graph_from_json(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
 def save_lexicon(graph: ConceptGraph, path: Path, graph_digest: str) -> None:
