@@ -5,8 +5,7 @@ paragraphs `- ` items (indented by level), tables `| a | b |` rows, code
 (`_is_code`: a code or preformatted style, or every character in a fixed-pitch
 font) a fenced block, other paragraphs text with a blank line between them; the
 document's order is kept. Code read as prose had answers quote `fit <- lm(y ~ x)`
-as a sentence and the graph take its names for concepts, as the PDF reader's
-monospaced lines had before it marked them.
+as a sentence, as the PDF reader's monospaced lines had before it marked them.
 A .docx has no pages of its own, so citations count lines of this text.
 
 PowerPoint: one unit per slide (cited as "page", as the issue's JSON asks):
@@ -129,8 +128,8 @@ def _docx_blocks(document: Any) -> Iterator[tuple[str, list[str]]]:
 
 
 def _is_code(paragraph: Any, style: str) -> bool:
-    """A paragraph of code: a code style, or every run with text set in a code style or a
-    fixed-pitch font (the run's own, else its paragraph style's)."""
+    """A paragraph of code: a code paragraph style, every run with text in a code character
+    style, or every such run in a fixed-pitch font (the run's own, else its paragraph style's)."""
     if CODE_STYLE.search(style):
         return True
     runs = [run for run in paragraph.runs if run.text.strip()]
