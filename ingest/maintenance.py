@@ -18,11 +18,10 @@ from studygraph.ingest.embedder import Embedder
 from studygraph.ingest.journal import Journal, write_journal
 from studygraph.ingest.lock import sweep_temp_files
 from studygraph.ingest.manifest import Manifest, load_manifest
-from studygraph.ingest.pipeline import locked, rebuild_locked, recover_locked
+from studygraph.ingest.pipeline import rebuild_locked, recover_locked, writing
 from studygraph.ingest.reading import file_digest
 from studygraph.ingest.report import IngestReport, ProgressFn
 from studygraph.ingest.store import ChunkStore
-from studygraph.ingest.store_faults import store_failures
 from studygraph.settings import Settings
 
 
@@ -43,7 +42,7 @@ def remove_notes(
     """
     started = time.perf_counter()
     store = store or ChunkStore(settings)
-    with locked(settings, lambda _p: None), store_failures(settings.data_dir):
+    with writing(settings, lambda _p: None, store):
         recover_locked(settings, embedder, store)
         manifest = load_manifest(settings.data_dir)
         if manifest is None:
@@ -107,7 +106,7 @@ def rebuild(
     """
     emit = progress or (lambda _p: None)
     store = store or ChunkStore(settings)
-    with locked(settings, emit), store_failures(settings.data_dir):
+    with writing(settings, emit, store):
         sweep_temp_files(settings.data_dir)
         if paths is None:
             manifest = load_manifest(settings.data_dir)

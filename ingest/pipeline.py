@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -42,7 +43,8 @@ from studygraph.ingest.upsert import embed_changed
 from studygraph.settings import Settings
 
 # The write's nouns are imported from here by the assistant and the tests.
-__all__ = ["IngestReport", "Progress", "ProgressFn", "rebuild_locked", "recover_locked", "sync", "sync_locked"]
+__all__ = ["IngestReport", "Progress", "ProgressFn", "rebuild_locked", "recover_locked", "sync", "sync_locked",
+           "writing"]
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +63,18 @@ def locked(settings: Settings, emit: ProgressFn):
     return writer_lock(settings.data_dir, settings.lock_timeout, waiting)
 
 
+@contextmanager
+def writing(settings: Settings, emit: ProgressFn, store: ChunkStore) -> Iterator[None]:
+    """One write: the writer lock held, store failures told as such, and Chroma's
+    memory given back at the end (`ChunkStore.close`), before the graph is built."""
+    with locked(settings, emit), store_failures(settings.data_dir):
+        try:
+            yield
+        finally:
+            store.close()
+            release_freed_memory()
+
+
 def sync(
     paths: Iterable[Path],
     settings: Settings,
@@ -76,7 +90,7 @@ def sync(
     """
     emit = progress or (lambda _p: None)
     store = store or ChunkStore(settings)
-    with locked(settings, emit), store_failures(settings.data_dir):
+    with writing(settings, emit, store):
         sweep_temp_files(settings.data_dir)
         if read_journal(settings.data_dir).rebuild:
             recover_locked(settings, embedder, store, emit)

@@ -172,6 +172,32 @@ def test_rebuild_re_embeds_everything_and_ends_with_the_same_chunks(notes: Path,
     assert not report.recovered and not any("interrupted" in w for w in report.warnings), report.warnings
 
 
+def _chroma_open(settings: Settings) -> bool:
+    """Whether this process still holds a Chroma system (and its HNSW indexes) for the data directory."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    return str(settings.chroma_dir) in SharedSystemClient._identifier_to_system
+
+
+def test_every_write_gives_chromas_memory_back_and_the_next_one_opens_it_again(
+    notes: Path, settings: Settings, embedder
+) -> None:
+    store = ChunkStore(settings)
+    sync([notes], settings, embedder, store)
+    assert not _chroma_open(settings)
+    assert store.count() == len(served(settings)) and _chroma_open(settings)  # the same store reads again
+    path = notes / "loss.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("Temperature is a topic", "Temperature is a knob"),
+                    encoding="utf-8")
+    assert [Path(p).name for p in sync([notes], settings, embedder, store).updated] == ["loss.txt"]
+    assert not _chroma_open(settings)
+    remove_notes(["vision.md"], settings, embedder, store)
+    assert not _chroma_open(settings)
+    rebuild(None, settings, embedder, store)
+    assert not _chroma_open(settings)
+    assert store.ids() == set(served(settings)) and not any(Path(r[0]).name == "vision.md" for r in served(settings).values())
+
+
 def test_changed_chunking_asks_for_a_rebuild_and_rebuild_applies_it(notes: Path, settings: Settings, embedder) -> None:
     sync([notes], settings, embedder)
     smaller = load_settings(chunk_max_chars=600)
