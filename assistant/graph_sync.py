@@ -15,7 +15,7 @@ from studygraph.atomic import write_bytes, write_json
 from studygraph.errors import QueryError
 from studygraph.graph import ConceptGraph
 from studygraph.graph.model import ConceptCard
-from studygraph.graph.persist import graph_from_json, graph_to_json, load_lexicon, save_lexicon
+from studygraph.graph.persist import graph_to_json, load_lexicon, parse_graph, save_lexicon
 from studygraph.ingest.note import Chunk
 
 logger = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ def current_graph(home: Path, generation: int, chunks: Sequence[Chunk], catalog:
         _, digest, data = stamped  # the bytes that were checked are the bytes read
         try:
             lexicon = load_lexicon(_lexicon_path(home), digest)
-            graph = graph_from_json(json.loads(data), lexicon)
+            graph = parse_graph(data, lexicon)
             if lexicon is None:  # a graph saved before lexicons were kept: keep this one for the next load
                 with contextlib.suppress(OSError):
                     save_lexicon(graph, _lexicon_path(home), digest)

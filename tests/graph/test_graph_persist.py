@@ -51,3 +51,26 @@ def test_graphml_export(seed_graph: ConceptGraph, tmp_path: Path) -> None:
     assert g.number_of_edges() == len(seed_graph.relations)
     clip = g.nodes[seed_graph.concept("CLIP").id]
     assert clip["label"] == "CLIP" and clip["type"] == "model"
+
+
+def test_a_loaded_graph_makes_only_the_edges_asked_for_and_the_same_ones(seed_graph: ConceptGraph, tmp_path: Path) -> None:
+    path = tmp_path / "graph.json"
+    save_graph(seed_graph, path)
+    loaded = load_graph(path)
+    clip = seed_graph.concept("CLIP").id
+    assert loaded.neighbours(clip) == seed_graph.neighbours(clip)
+    assert "relations" not in vars(loaded)  # CLIP's edges were made, not the other edges of the graph
+    made = {rel for rel, _ in loaded.neighbours(clip)}
+    assert loaded.relations == seed_graph.relations
+    assert made <= {rel for rel in loaded.relations if clip in (rel.source, rel.target)}
+    for cid in seed_graph.concepts:
+        assert loaded.neighbours(cid) == seed_graph.neighbours(cid)
+    assert loaded.summary() == seed_graph.summary()
+
+
+def test_a_graph_file_with_a_path_no_strict_utf8_parser_reads_still_loads(seed_graph: ConceptGraph, tmp_path: Path) -> None:
+    data = graph_to_json(seed_graph)
+    data["graph"]["sources"]["x"] = "/notes/r\udce9sum\udce9.md"  # a file name of Latin-1 bytes, as os.fsdecode gives it
+    path = tmp_path / "graph.json"
+    path.write_bytes(json.dumps(data, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    assert graph_to_json(load_graph(path))["edges"] == graph_to_json(seed_graph)["edges"]
