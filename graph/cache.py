@@ -22,7 +22,7 @@ from studygraph.graph.variants import fold
 
 logger = logging.getLogger(__name__)
 
-VERSION = 9  # bump when extraction rules change what a chunk yields
+VERSION = 10  # bump when extraction rules change what a chunk yields
 FILE = "graph-extract.pickle"
 _SQUASH = re.compile(r"[\W_]+")
 

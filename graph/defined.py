@@ -98,6 +98,10 @@ def phrase_terms(text: str) -> list[str]:
     return [p for p in noun_phrases(plain) if " " in p or "-" in p.strip("-")]
 
 
+def _english(word: str) -> bool:
+    return known_word(word) or word in STOP_WORDS or word in GENERIC
+
+
 def code_terms(text: str) -> list[str]:
     """Names in inline code that look like commands, functions or settings, not values."""
     out = []
@@ -106,8 +110,11 @@ def code_terms(text: str) -> list[str]:
         if name.startswith("-"):
             continue  # `--merge` alone would name every "merge" in prose; `git merge --abort` stays whole
         if len(name) >= 3 and IDENTIFIER.match(name) and not CODE_JUNK.match(name) and any(c.isalpha() for c in name):
-            if name.isalpha() and name.islower() and (known_word(name) or name in STOP_WORDS or name in GENERIC):
-                continue  # `cross`, `zoo`: an English word in code is a value or argument, not a name to learn
+            word = name.strip("_")
+            if word.isalpha() and word.islower() and _english(word):
+                # `cross`, `zoo`: an English word in code is a value or argument, not a name to learn; so is
+                # `and_` (a keyword made a name), which became a concept "And" matched in every "and"
+                continue
             out.append(name)
     return out
 

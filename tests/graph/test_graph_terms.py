@@ -86,6 +86,9 @@ def test_stress_and_values_are_not_terms() -> None:
     assert defined_terms("This is *still* fine, you *cannot* skip it.", "sentence") == []
     assert [t[0] for t in defined_terms("A *coset table* lists cosets; *relators* are words.", "sentence")] == ["coset table", "relators"]
     assert code_terms("Combine with `and` or `or`.") == []
+    # A keyword made a name by an underscore is still the English word: a concept "And" named in every "and".
+    assert code_terms("``operator.and_``, ``and_`` and ``from_``, but ``init_printing`` is a name.") == [
+        "operator.and_", "init_printing"]
 
 
 def test_topics_split_a_graph_into_its_communities(tmp_path: Path) -> None:

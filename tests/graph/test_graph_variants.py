@@ -56,3 +56,11 @@ def test_capitals_keep_acronyms_apart_from_words() -> None:
 def test_longest_name_wins() -> None:
     lexicon = Lexicon({"ca": Entry("Cross-Attention", "architecture"), "gca": Entry("Gated Cross-Attention", "architecture")})
     assert lexicon.mentioned("Flamingo adds gated cross-attention layers") == ["gca"]
+
+
+def test_a_restructuredtext_role_name_is_markup_not_a_mention() -> None:
+    lexicon = Lexicon({"func": Entry("func", "concept"), "expand": Entry("expand", "concept"),
+                       "meth-call": Entry("meth call", "concept")})
+    text = "Run it through :func:`~.expand` or :py:meth:`call`; `func` is the head of the object."
+    found = [(text[m.start:m.end], m.concept_id) for m in lexicon.find(text)]
+    assert found == [("expand", "expand"), ("func", "func")]  # not the role's "func", nor "meth call" across it
