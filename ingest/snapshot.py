@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +26,7 @@ from studygraph.ingest.manifest import Manifest, require_manifest
 from studygraph.ingest.note import Chunk
 from studygraph.ingest.store import ChunkStore
 from studygraph.ingest.terms import TermCounts, chunk_terms
+from studygraph.ingest.tokenize import VERSION as TOKENIZER
 
 logger = logging.getLogger(__name__)
 COMMIT_WINDOW_SECONDS = 2.0  # a writer writes its snapshot within moments of its commit
@@ -104,6 +105,7 @@ def _write(
         "generation": generation,
         "chunks": [[getattr(c, f) for f in FIELDS] for c in chunks],
         "vocab": list(terms.vocab),
+        "tokenizer": TOKENIZER,
     }
 
     def float32(a: np.ndarray | list[np.ndarray]) -> np.ndarray | list[np.ndarray]:
@@ -179,7 +181,9 @@ def load_snapshot(home: Path) -> Snapshot | None:
 
 
 def _stored_terms(data: dict[str, np.ndarray], meta: dict) -> TermCounts | None:
-    if "vocab" not in meta or "term_indptr" not in data:
+    """The stored term counts, or None when they are missing or were made by another tokenizer
+    (BM25 then counts them again, and the next write keeps the new counts)."""
+    if "vocab" not in meta or "term_indptr" not in data or meta.get("tokenizer") != TOKENIZER:
         return None
     return TermCounts(
         tuple(meta["vocab"]),
@@ -255,6 +259,25 @@ def write_updated_snapshot(
     return _write(home, manifest.generation, chunks, vectors or empty, spans or empty, offsets_of(spans), terms)
 
 
+def _with_terms(home: Path, snapshot: Snapshot) -> Snapshot:
+    """The snapshot with its term counts written, when they were missing or made by another
+    tokenizer: counted once, under the writer lock if it is free (else BM25 counts them in
+    memory this time). Counting the 12 MB Python docs takes ~6 s; no cold `ask` should pay it twice."""
+    if snapshot.terms is not None or not os.access(home, os.W_OK):
+        return snapshot
+    lock = try_writer_lock(home)
+    if lock is None:
+        return snapshot
+    with lock:
+        again = load_snapshot(home)
+        if again is None or again.generation != snapshot.generation:
+            return snapshot
+        if again.terms is not None:
+            return again
+        logger.info("counting the search terms of the snapshot again (they were made by another tokenizer)")
+        return save_snapshot(home, replace(again, terms=chunk_terms(again.chunks)))
+
+
 def current_snapshot(home: Path, store: ChunkStore, lock_timeout: float) -> Snapshot:
     """The snapshot queries should use: one committed generation, never a mix.
 
@@ -271,7 +294,7 @@ def current_snapshot(home: Path, store: ChunkStore, lock_timeout: float) -> Snap
         manifest = require_manifest(home)
         snapshot = load_snapshot(home)
         if snapshot is not None and snapshot.generation == manifest.generation:
-            return snapshot
+            return _with_terms(home, snapshot)
         if snapshot is not None and snapshot.generation > manifest.generation:
             continue  # a commit landed between our two reads
         if not os.access(home, os.W_OK):

@@ -33,13 +33,36 @@ def stem(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
+# A command-line option as written: `-x`, `-X`, `--force`, `--no-ff` (not `e-mail`, `-1`, `f(x)-y`).
+FLAG = re.compile(r"(?<![\w\-/.)\]])(--?)([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)(?![\w])")
+# Bump when tokens change: snapshots count terms with the tokenizer of their version (ingest.terms).
+VERSION = 2
+
+
 def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(DASHES).casefold()
 
 
+def flags(text: str) -> list[str]:
+    """Command-line options in `text`, as tokens: a one-letter option keeps its case (`-x` and
+    `-X` are different options of `git clean`), a long one is lower-cased (`--force`).
+
+    Without them `-a` was the stop word "a" and `-x` the letter "x" that names a variable in
+    every other note, so "What does the -a option of git commit do?" could not find `-a::`.
+    """
+    if "-" not in text:
+        return []
+    out = []
+    for match in FLAG.finditer(unicodedata.normalize("NFKC", text).translate(DASHES)):
+        dashes, name = match.groups()
+        out.append(dashes + (name if len(name) == 1 and dashes == "-" else name.casefold()))
+    return out
+
+
 def tokenize(text: str, keep_stop_words: bool = False) -> list[str]:
-    """Tokens for BM25: whole compounds plus their parts, stemmed, stop words out."""
-    out: list[str] = []
+    """Tokens for BM25: whole compounds plus their parts, stemmed, stop words out, and the
+    command-line options the text names (`flags`)."""
+    out: list[str] = flags(text)
     for match in TOKEN.finditer(normalize(text)):
         word = match.group(0).strip("'")
         if word.endswith("'s"):

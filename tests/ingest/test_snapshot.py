@@ -44,3 +44,24 @@ def test_first_ingest_writes_the_snapshot_without_reading_the_store_back(seeds_c
     np.testing.assert_array_equal(written.span_offsets, rebuilt.span_offsets)
     assert written.terms.vocab == rebuilt.terms.vocab
     np.testing.assert_array_equal(written.terms.counts, rebuilt.terms.counts)
+
+
+@pytest.mark.slow
+def test_term_counts_of_another_tokenizer_are_made_again_once(seeds_copy: Path, embedder) -> None:
+    from studygraph.ingest import arrayfile
+    from studygraph.ingest.snapshot import TOKENIZER, current_snapshot, snapshot_path
+    from studygraph.ingest.terms import chunk_terms
+
+    settings = load_settings()
+    sync([seeds_copy], settings, embedder)
+    path = snapshot_path(settings.home)
+    header, arrays = arrayfile.read_arrays(path)
+    earlier = {k: v for k, v in header.items() if k not in ("tokenizer", "arrays")}  # as an earlier release wrote it
+    copies = {k: np.array(v) for k, v in arrays.items()}
+    with path.open("wb") as handle:
+        arrayfile.write_arrays(handle, earlier, copies)
+    assert load_snapshot(settings.home).terms is None  # not trusted: counted by another tokenizer
+    current = current_snapshot(settings.home, ChunkStore(settings), 5.0)
+    assert current.terms.vocab == chunk_terms(current.chunks).vocab
+    assert arrayfile.read_arrays(path)[0]["tokenizer"] == TOKENIZER  # written back: the next process reads them
+    assert load_snapshot(settings.home).terms.vocab == current.terms.vocab
