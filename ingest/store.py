@@ -153,9 +153,10 @@ class ChunkStore:
         Queries never use Chroma (they read the snapshot).
         """
         client, self._client, self._collection, self._spans = self._client, None, None, None
-        if client is not None:
+        close = getattr(client, "close", None)  # Chroma's clients have it; its ClientAPI type does not say so
+        if close is not None:
             try:
-                client.close()
+                close()
             except Exception as exc:  # closing must not turn a finished write into a failure
                 logger.debug("Chroma client not closed: %s", exc)
 
