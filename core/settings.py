@@ -74,6 +74,7 @@ class Settings:
     embed_backend: str = "onnx"
     chunk_min_chars: int = CHUNK_MIN_CHARS
     chunk_max_chars: int = CHUNK_MAX_CHARS
+    span_window: int = 128  # tokens a span is read with its neighbours in; 0 reads each alone (Embedder.encode_in_context)
     top_k: int = 5
     mode: str = "hybrid"
     rrf_k: int = 60
@@ -113,6 +114,8 @@ class Settings:
             )
         if self.chroma_timeout <= 0:
             raise ConfigError(f"chroma_timeout must be > 0 seconds, got {self.chroma_timeout}")
+        if self.span_window < 0:
+            raise ConfigError(f"span_window must be >= 0 tokens (0 reads each span alone), got {self.span_window}")
         if self.max_note_bytes <= 0:
             raise ConfigError(f"max_note_bytes must be > 0, got {self.max_note_bytes}")
 
@@ -148,9 +151,11 @@ class Settings:
 
         `version` covers chunk boundaries, how a chunk divides into spans and
         what the model reads of a span (ingest/spans.py): stored span vectors
-        are aligned with that division and made from that text.
+        are aligned with that division and made from that text; `span_window`,
+        how many tokens of its neighbours a span is read with.
         """
-        return {"min_chars": self.chunk_min_chars, "max_chars": self.chunk_max_chars, "version": 10}
+        window = {"span_window": self.span_window} if self.span_window > 0 else {}  # 0: the vectors of before
+        return {"min_chars": self.chunk_min_chars, "max_chars": self.chunk_max_chars, "version": 10, **window}
 
 
 def _coerce(name: str, raw: Any, kind: Any) -> Any:

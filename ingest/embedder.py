@@ -42,6 +42,7 @@ _LOCK = threading.Lock()
 _MODELS: dict[tuple[str, str], LoadedModel] = {}
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
+CONTEXT_WINDOW = 128  # tokens a span is read with its neighbours in (Embedder.encode_in_context)
 # Backends whose vectors agree to 1e-4 share a family; an index is searchable
 # and extendable by any backend of the family that built it.
 FAMILIES = {"torch": "fp32", "onnx": "fp32", "onnx-int8": "int8"}
@@ -247,11 +248,12 @@ class Embedder:
         backend: "torch", "onnx" or "onnx-int8" (see the module docstring).
         models_dir: where the ONNX backends keep their export (settings.home / "models").
         installed: a models folder whose export a new `models_dir` copies (the default data directory's).
+        span_window: tokens a chunk's span is read with its neighbours in (`encode_spans`); 0 reads each alone.
     """
 
     def __init__(
         self, model_path: str, batch_tokens: int = 1024, backend: str = "torch", models_dir: Path | None = None,
-        installed: Path | None = None,
+        installed: Path | None = None, span_window: int = CONTEXT_WINDOW,
     ) -> None:
         if backend not in BACKENDS:
             raise ConfigError(f"embed_backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
@@ -260,6 +262,7 @@ class Embedder:
         self.backend = backend
         self.models_dir = models_dir
         self.installed = installed
+        self.span_window = span_window
 
     @classmethod
     def from_settings(cls, settings: Any) -> Embedder:
@@ -268,7 +271,8 @@ class Embedder:
         from studygraph.settings import Settings
 
         installed = Settings().home / "models"  # the default data directory
-        return cls(settings.model, backend=settings.embed_backend, models_dir=Path(settings.home) / "models", installed=installed)
+        return cls(settings.model, backend=settings.embed_backend, models_dir=Path(settings.home) / "models", installed=installed,
+                   span_window=settings.span_window)
 
     def _model(self) -> LoadedModel:
         with _LOCK:
@@ -301,11 +305,24 @@ class Embedder:
         unique = list(dict.fromkeys(texts))
         ids = [e.ids for e in loaded.tokenizer.encode_batch(unique, add_special_tokens=True)]
         vectors = np.empty((len(unique), loaded.dimension), dtype=np.float32)
+
+        def pooled(rows: np.ndarray, hidden: np.ndarray, mask: np.ndarray) -> None:
+            vectors[rows] = pool(hidden, mask, loaded.pooling)
+
+        self._run(loaded, ids, pooled)
+        if len(unique) == len(texts):
+            return vectors
+        position = {text: i for i, text in enumerate(unique)}
+        return vectors[[position[t] for t in texts]]
+
+    def _run(self, loaded: LoadedModel, ids: Sequence[Sequence[int]],
+             take: Callable[[np.ndarray, np.ndarray, np.ndarray], None]) -> None:
+        """Run the model over token rows in token-budget batches; `take(rows, hidden, mask)` per batch."""
         batches = token_batches([len(row) for row in ids], self.batch_tokens)
 
         def encode_batch(rows: np.ndarray) -> None:
             feeds = padded(ids, rows, loaded.pad_id, loaded.inputs)
-            vectors[rows] = pool(loaded.run(feeds), feeds["attention_mask"], loaded.pooling)
+            take(rows, loaded.run(feeds), feeds["attention_mask"])
 
         if loaded.workers > 1 and len(batches) > 1:
             from concurrent.futures import ThreadPoolExecutor
@@ -317,7 +334,64 @@ class Embedder:
                 encode_batch(rows)
         if len(batches) > 1:
             release_freed_memory()
-        if len(unique) == len(texts):
-            return vectors
-        position = {text: i for i, text in enumerate(unique)}
-        return vectors[[position[t] for t in texts]]
+
+    def encode_spans(self, groups: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """Span vectors of chunks (one group of span texts per chunk), as this embedder's
+        `span_window` says: in context, or each span alone."""
+        return self.encode_in_context(groups, self.span_window)
+
+    def encode_in_context(self, groups: Sequence[Sequence[str]], window: int = CONTEXT_WINDOW) -> list[np.ndarray]:
+        """Vectors of texts read beside their neighbours ("late chunking"): each group's
+        texts (a chunk's spans, in order) are packed into windows of at most `window`
+        tokens, the model reads each window once, and a text's vector is the mean of
+        its own tokens' states. A text alone in its window gets exactly `encode`'s vector;
+        a text longer than the window gets a window of its own (up to the model's length).
+
+        Why: a sentence that leans on the one before ("It is used as follows") is
+        found by what it is about. Measured against each span read alone, hybrid
+        recall@1 on blind questions: SymPy docs 0.67 -> 0.75, R vignettes 0.73 -> 0.80,
+        the seeds unchanged; 256- and 512-token windows did worse than 128.
+        `window <= 0`, or a CLS-pooled model, reads every text alone.
+        """
+        loaded = self._model()
+        specials = loaded.tokenizer.encode("", add_special_tokens=True).ids
+        if window <= 0 or loaded.pooling != "mean" or len(specials) != 2:
+            flat = self.encode([t for group in groups for t in group])
+            bounds = np.cumsum([0] + [len(group) for group in groups])
+            return [flat[bounds[i] : bounds[i + 1]] for i in range(len(groups))]
+        first, last = specials
+        rows: list[list[int]] = []  # one per window, special tokens included
+        places: list[list[tuple[int, int, int]]] = []  # per window: (text number, first token, end)
+        count = 0
+
+        def close(row: list[int], place: list[tuple[int, int, int]]) -> None:
+            rows.append([*row, last])
+            # Alone in its window, a text is pooled as `encode` pools it: special tokens included.
+            places.append([(place[0][0], 0, len(row) + 1)] if len(place) == 1 else place)
+
+        for group in groups:
+            encoded = loaded.tokenizer.encode_batch(list(group), add_special_tokens=False) if group else []
+            row: list[int] = [first]
+            place: list[tuple[int, int, int]] = []
+            for e in encoded:
+                ids = e.ids[: loaded.max_length - 2]
+                if len(row) > 1 and len(row) + len(ids) + 1 > window:
+                    close(row, place)
+                    row, place = [first], []
+                place.append((count, len(row), len(row) + len(ids)))
+                row += ids
+                count += 1
+            if place:
+                close(row, place)
+        vectors = np.zeros((count, loaded.dimension), dtype=np.float32)
+
+        def pooled(batch: np.ndarray, hidden: np.ndarray, mask: np.ndarray) -> None:
+            for j, w in enumerate(batch):
+                for k, a, b in places[w]:
+                    v = hidden[j, a:b].mean(axis=0) if b > a else hidden[j, 0]
+                    vectors[k] = v / max(float(np.linalg.norm(v)), 1e-12)
+
+        if rows:
+            self._run(loaded, rows, pooled)
+        bounds = np.cumsum([0] + [len(group) for group in groups])
+        return [vectors[bounds[i] : bounds[i + 1]] for i in range(len(groups))]

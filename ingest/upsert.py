@@ -49,7 +49,8 @@ def embed_new(
     """Embed and store only chunks Chroma does not hold yet (with all their spans).
 
     Each chunk is embedded span by span (sentences, items, Q&A answers with
-    their question); its own vector is the normalised mean of its spans.
+    their question), each span read beside its neighbours; its own vector is the
+    normalised mean of its spans.
 
     Returns:
         (chunk vector, span vectors) of every fresh chunk, and the ids already stored.
@@ -68,9 +69,7 @@ def embed_new(
     for start in range(0, len(todo), EMBED_BATCH):
         part = todo[start : start + EMBED_BATCH]
         texts = [[span_embedding_text(s) for s in indexed_spans(c)] for c in part]
-        encoded = embedder.encode([t for group in texts for t in group])
-        bounds = np.cumsum([0] + [len(group) for group in texts])
-        span_rows = [encoded[bounds[i] : bounds[i + 1]] for i in range(len(part))]
+        span_rows = embedder.encode_spans(texts)  # each span read beside its neighbours (settings.span_window)
         means = np.vstack([rows.mean(axis=0) for rows in span_rows])
         means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
         store.upsert(part, means, span_rows, [keys[c.id] for c in part])

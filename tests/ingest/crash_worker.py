@@ -62,6 +62,43 @@ def save_cache(path: Path, cache: dict[str, np.ndarray]) -> None:
     os.replace(tmp, path)
 
 
+def span_keys(group, window: int) -> list[str]:
+    """Cache keys of one chunk's span vectors: each depends on the whole chunk's span texts."""
+    joined = "\x1e".join(group)
+    return [f"{joined}\x1f{window}\x1f{i}" for i in range(len(group))]
+
+
+def chunk_vectors(groups, embedder) -> dict[str, np.ndarray]:
+    """Real-model span vectors of chunks (span text groups), as cache entries."""
+    groups = [list(g) for g in dict.fromkeys(tuple(g) for g in groups) if g]
+    if not groups:
+        return {}
+    out: dict[str, np.ndarray] = {}
+    for group, rows in zip(groups, embedder.encode_spans(groups)):
+        out.update(zip(span_keys(group, embedder.span_window), rows))
+    return out
+
+
+def cached_span_encoder(cache: dict[str, np.ndarray], real, on_call=None, strict: bool = False):
+    """An Embedder.encode_in_context that returns the real model's vectors, computing only unseen chunks
+    (with `strict`, an unseen chunk is an error: the caller promised none would come)."""
+
+    def encode_in_context(self, groups, window=128):
+        if on_call:
+            on_call("embed")
+        groups = [list(g) for g in groups]
+        keys = [span_keys(g, window) for g in groups]
+        missing = [j for j, ks in enumerate(keys) if any(k not in cache for k in ks)]
+        if missing and strict:
+            raise RuntimeError(f"{len(missing)} chunk(s) not in the embedding cache, e.g. {groups[missing[0]][0][:80]!r}")
+        for j, rows in zip(missing, real(self, [groups[j] for j in missing], window) if missing else []):
+            cache.update(zip(keys[j], rows))
+        width = next(iter(cache.values())).shape[0] if cache else 384
+        return [np.vstack([cache[k] for k in ks]).astype(np.float32) if ks else np.zeros((0, width), np.float32) for ks in keys]
+
+    return encode_in_context
+
+
 def cached_encoder(cache: dict[str, np.ndarray], real_encode, on_call=None, strict: bool = False):
     """An Embedder.encode that returns the real model's vectors, computing only unseen texts
     (with `strict`, an unseen text is an error: the caller promised none would come)."""
@@ -130,6 +167,8 @@ def main(config_path: str) -> None:
     cache_path = Path(config["cache"])
     cache = load_cache(cache_path)
     embedder_module.Embedder.encode = cached_encoder(cache, embedder_module.Embedder.encode, events, strict=True)
+    embedder_module.Embedder.encode_in_context = cached_span_encoder(
+        cache, embedder_module.Embedder.encode_in_context, events, strict=True)
     upsert.EMBED_BATCH = int(config.get("batch", upsert.EMBED_BATCH))
     instrument(events)
 

@@ -169,9 +169,13 @@ def fill_cache(cache_path: Path, notes: Path, embedder) -> None:
     from studygraph.ingest.spans import indexed_spans, span_embedding_text
 
     cache = crash_worker.load_cache(cache_path)
-    texts = {span_embedding_text(s) for p in sorted(notes.iterdir()) for c in split_note(read_note(p, 1 << 24)) for s in indexed_spans(c)}
+    chunks = [c for p in sorted(notes.iterdir()) for c in split_note(read_note(p, 1 << 24))]
+    texts = {span_embedding_text(s) for c in chunks for s in indexed_spans(c)}
     missing = sorted(texts - set(cache))
-    cache.update(zip(missing, embedder.encode(missing)))
+    cache.update(zip(missing, embedder.encode(missing)))  # queries and graph names
+    groups = [[span_embedding_text(s) for s in indexed_spans(c)] for c in chunks]
+    todo = [g for g in groups if any(k not in cache for k in crash_worker.span_keys(g, embedder.span_window))]
+    cache.update(crash_worker.chunk_vectors(todo, embedder))  # span vectors, read chunk by chunk
     crash_worker.save_cache(cache_path, cache)
 
 
@@ -210,6 +214,8 @@ def test_kill_anywhere_then_recover(lab: dict, monkeypatch: pytest.MonkeyPatch, 
 
     cache = crash_worker.load_cache(lab["dir"] / "embeddings.npz")
     monkeypatch.setattr(embedder_module.Embedder, "encode", crash_worker.cached_encoder(cache, embedder_module.Embedder.encode))
+    monkeypatch.setattr(embedder_module.Embedder, "encode_in_context",
+                        crash_worker.cached_span_encoder(cache, embedder_module.Embedder.encode_in_context))
     base = lab["dir"] / "base"
     expected = {}
     for name, spec in lab["ops"].items():

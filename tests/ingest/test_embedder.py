@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studygraph.errors import ConfigError
+from studygraph.errors import ConfigError, IndexMismatchError
 from studygraph.ingest.chunking import split_note
 from studygraph.ingest.embedder import Embedder, pooling_of, token_batches
 from studygraph.ingest.note import Note
@@ -127,3 +127,32 @@ def test_repeated_texts_get_the_same_vector_in_their_own_rows(model_path: str, m
     np.testing.assert_array_equal(vectors[0], vectors[2])
     np.testing.assert_array_equal(vectors[1], vectors[4])
     assert float(vectors[0] @ vectors[1]) < 0.9
+
+
+def test_spans_read_in_context_keep_their_rows_and_read_alone_as_encode_does(model_path: str, embedder) -> None:
+    chunk = ["CLIP aligns images and text in one space.", "It is trained with a contrastive loss.", "The loss is symmetric."]
+    long_text = " ".join(["The vision transformer cuts an image into patches and embeds each one."] * 12)  # > 128 tokens
+    groups = [chunk, ["Alone in its chunk."], [], [long_text, "After a long span."]]
+    got = embedder.encode_in_context(groups, 128)
+    assert [len(g) for g in got] == [3, 1, 0, 2]
+    for rows in got:
+        np.testing.assert_allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-5)
+    alone = embedder.encode(["Alone in its chunk.", long_text, "It is trained with a contrastive loss."])
+    assert float(got[1][0] @ alone[0]) > 0.9999  # alone in its window: exactly `encode`
+    assert float(got[3][0] @ alone[1]) > 0.9999  # longer than the window: a window of its own
+    # Read beside "CLIP ...", "It" is about CLIP: no longer the vector of the sentence alone.
+    assert float(got[0][1] @ alone[2]) < 0.95
+    flat = embedder.encode(chunk)
+    np.testing.assert_allclose(embedder.encode_in_context([chunk], 0)[0], flat, atol=1e-6)  # 0: each alone
+
+
+def test_the_span_window_is_part_of_what_the_index_was_built_with() -> None:
+    from studygraph.ingest.manifest import Manifest, check_compatible
+    from studygraph.settings import Settings
+
+    built = Manifest(model="m", dimension=384, chunking=Settings(span_window=128).chunking(), backend="onnx")
+    check_compatible(built, "m", 384, Settings(span_window=128).chunking(), "onnx")
+    with pytest.raises(IndexMismatchError, match=r"span_window 128 \(now None\).*rebuild"):
+        check_compatible(built, "m", 384, Settings(span_window=0).chunking(), "onnx")
+    with pytest.raises(ConfigError, match="span_window"):
+        Settings(span_window=-1)

@@ -158,17 +158,24 @@ class KillingMachine(NotesMachine):
         """The worker embeds from a file of the real model's vectors: every span text the notes may need."""
         low, high = self.chunking
         texts: set[str] = set()
+        groups: list[list[str]] = []
         for path in self.folder.iterdir():
             try:
                 note = read_note(path, 1 << 24)
             except NoteError:
                 continue
-            texts.update(span_embedding_text(s) for c in split_note(note, low, high) for s in indexed_spans(c))
+            for c in split_note(note, low, high):
+                groups.append([span_embedding_text(s) for s in indexed_spans(c)])
+                texts.update(groups[-1])
         cache_path = self.lab / "embeddings.npz"
         cache = crash_worker.load_cache(cache_path)
         missing = sorted(texts - set(cache))
-        if missing:
+        window = self.counter.inner.span_window
+        todo = [g for g in groups if g and any(k not in cache for k in crash_worker.span_keys(g, window))]
+        if missing or todo:
             cache.update(zip(missing, self.counter.reference(missing)))
+            for g in todo:  # the vectors the in-process facade's counter gives, so both sides agree
+                cache.update(zip(crash_worker.span_keys(g, window), self.counter.reference_spans(g)))
             crash_worker.save_cache(cache_path, cache)
 
 

@@ -43,6 +43,10 @@ class CountingEmbedder:
         self.texts += list(texts)
         return self.inner.encode(texts)
 
+    def encode_spans(self, groups):
+        self.texts += [t for group in groups for t in group]
+        return self.inner.encode_spans(groups)
+
 
 @pytest.fixture
 def settings(studygraph_home: Path) -> Settings:
