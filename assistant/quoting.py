@@ -179,9 +179,13 @@ def _citation(n: int, group: Sequence[Scored], lead: bool) -> Citation:
     end = max(s.span.end_line for s in group)
     first_text = group[0].span.text
     question_line = _question_line(group[0]) if lead else None
-    if question_line is not None and question_line <= start:
-        start, first_text = question_line, group[0].span.question
     lines = chunk.text.split("\n")
+    skipped = lines[question_line - chunk.start_line + 1 : start - chunk.start_line] if question_line is not None else []
+    between = [line.strip() for line in skipped if line.strip()]
+    # The question right above what is quoted (past a label such as "**Answer:**"), never across the
+    # code or text of the section that the quote leaves out.
+    if question_line is not None and question_line <= start and (not between or (len(between) == 1 and len(between[0]) <= 40)):
+        start, first_text = question_line, group[0].span.question
     region = chunk.text if chunk.start_line == chunk.end_line else "\n".join(
         lines[start - chunk.start_line : end - chunk.start_line + 1]
     )

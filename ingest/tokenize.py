@@ -62,6 +62,8 @@ def flags(text: str) -> list[str]:
 def tokenize(text: str, keep_stop_words: bool = False) -> list[str]:
     """Tokens for BM25: whole compounds plus their parts, stemmed, stop words out, and the
     command-line options the text names (`flags`)."""
+    if "\n" in text:  # line by line: the tokens of two lines are the tokens of each (options included)
+        return [t for line in text.split("\n") for t in tokenize(line, keep_stop_words)]
     out: list[str] = flags(text)
     for match in TOKEN.finditer(normalize(text)):
         word = match.group(0).strip("'")

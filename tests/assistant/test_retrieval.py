@@ -43,7 +43,9 @@ def test_answer_quotes_exact_lines_of_the_file(seeded) -> None:
         lines = split_lines(Path(citation.source).read_text(encoding="utf-8"))
         cited = "\n".join(lines[citation.start_line - 1 : citation.end_line])
         assert citation.quote and citation.quote in cited
-        assert citation.end_line - citation.start_line <= 6, "cite the quoted lines, not a whole chunk"
+        at = cited.find(citation.quote)
+        # Cite the quoted lines, not a whole chunk: the quote starts on the first cited line and ends on the last.
+        assert "\n" not in cited[:at] and "\n" not in cited[at + len(citation.quote) :], "cite the quoted lines only"
         assert f"[{citation.n}]" in answer.text
 
 
