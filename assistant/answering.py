@@ -9,6 +9,7 @@ that states the number.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -53,6 +54,8 @@ def compose_answer(
     head = scored[0].score
     if QUANTITY.search(question):
         scored = _number_first(scored)
+    else:
+        scored = _definition_first(question, scored)
     parts: list[str] = []
     citations: list[Citation] = []
     seen: set[tuple[str, str]] = set()
@@ -74,6 +77,24 @@ def compose_answer(
     if not citations:
         return Answer(question, NOT_FOUND, hits=tuple(hits), found=False)
     return Answer(question, " ".join(parts), tuple(citations), tuple(hits), notice=notice)
+
+
+WHAT_IS = re.compile(r"^\s*(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?(?P<x>[^?]{2,60}?)\s*\??\s*$", re.I)
+
+
+def _definition_first(question: str, scored: list[Scored]) -> list[Scored]:
+    """For "What is X?": the best span that defines X ("X is ...", "An X is ...", "X refers to ...")
+    leads the answer when it scores close to the best, as a number leads a "how many" answer."""
+    asked = WHAT_IS.match(question)
+    if not asked or not scored:
+        return scored
+    term = re.escape(asked.group("x").strip().strip("\"'`*"))
+    defines = re.compile(rf"^\W*(?:an?\s+|the\s+)?[`*]*{term}[`*]*(?:\s*\([^)]*\))?\s+(?:is|are|refers\s+to|means|denotes|represents)\b", re.I)
+    if defines.search(clean(scored[0].span.text)):
+        return scored
+    found = next((s for s in scored if s.score >= scored[0].score - NUMBER_MARGIN and defines.search(clean(s.span.text))
+                  and s.relevance >= MIN_RELEVANCE), None)
+    return scored if found is None else [found, *(s for s in scored if s is not found)]
 
 
 def _number_first(scored: list[Scored]) -> list[Scored]:
