@@ -14,7 +14,7 @@ from studygraph.assistant.types import Answer, Related
 from studygraph.atomic import write_bytes, write_json
 from studygraph.errors import QueryError
 from studygraph.graph import ConceptGraph
-from studygraph.graph.model import ConceptCard
+from studygraph.graph.model import RULES, ConceptCard
 from studygraph.graph.persist import graph_to_json, load_lexicon, parse_graph, save_lexicon
 from studygraph.ingest.note import Chunk
 
@@ -44,8 +44,8 @@ def _stamped(home: Path, catalog: bool) -> tuple[int, str, bytes] | None:
         return None
     # Two processes may refresh the graph at once; the digest ties the stamp to
     # the one graph file it describes, so a crossed pair reads as stale.
-    if stamp.get("catalog", True) != catalog:
-        return None
+    if stamp.get("catalog", True) != catalog or stamp.get("rules") != RULES:
+        return None  # the other catalog setting, or a graph the rules of another release made
     digest = hashlib.sha256(data).hexdigest()
     return (generation, digest, data) if stamp.get("sha256") == digest else None
 
@@ -72,7 +72,7 @@ def refresh_graph(home: Path, generation: int, chunks: Sequence[Chunk], catalog:
     digest = hashlib.sha256(data).hexdigest()
     write_bytes(graph_path(home), data)
     save_lexicon(graph, _lexicon_path(home), digest)
-    write_json(_stamp_path(home), {"generation": generation, "sha256": digest, "catalog": catalog})
+    write_json(_stamp_path(home), {"generation": generation, "sha256": digest, "catalog": catalog, "rules": RULES})
     return graph
 
 
@@ -99,7 +99,8 @@ def graph_problem(home: Path, generation: int, catalog: bool = True) -> str | No
     if stored == generation:
         return None
     if stored is None:
-        return "the concept graph is missing, unreadable, does not match its stamp or was built with the other catalog setting"
+        return ("the concept graph is missing, unreadable, does not match its stamp, or was built with the other catalog "
+                "setting or by an older release's rules")
     return f"the concept graph is of generation {stored}, the index of {generation}"
 
 

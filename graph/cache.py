@@ -18,11 +18,12 @@ from pathlib import Path
 from studygraph.atomic import write_with
 from studygraph.graph.discover import Candidate
 from studygraph.graph.extract import ChunkFacts
+from studygraph.graph.model import RULES
 from studygraph.graph.variants import fold
 
 logger = logging.getLogger(__name__)
 
-VERSION = 10  # bump when extraction rules change what a chunk yields
+VERSION = RULES  # bump graph.model.RULES when extraction rules change what a chunk yields
 FILE = "graph-extract.pickle"
 _SQUASH = re.compile(r"[\W_]+")
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from studygraph.graph.acronyms import pairs, spells_out
-from studygraph.graph.defined import code_terms, defined_terms, phrase_terms
+from studygraph.graph.defined import CALL_GLOSS, code_terms, defined_terms, phrase_terms
 from studygraph.graph.phrases import GENERIC, known_word
 from studygraph.graph.variants import MARKUP
 from studygraph.graph.vault import aliases, in_vault, links, note_name
@@ -146,7 +146,7 @@ def candidates(chunk: Chunk, spans: list[Span]) -> list[Candidate]:
             continue  # identifiers in code (DataLoader, AutoModel) are not concepts; catalog names still match there
         for name, how, gloss in defined_terms(text, span.kind):
             out.append(Candidate(clean(name), how, gloss=gloss))
-        out.extend(Candidate(code, "code") for code in code_terms(text))
+        out.extend(Candidate(code, "code", gloss=CALL_GLOSS if called else "") for code, called in code_terms(text))
         if span.kind not in ("question", "heading"):
             out.extend(Candidate(phrase, "phrase") for phrase in phrase_terms(text))
         for m in NAME.finditer(INLINE_CODE.sub(" ", text)):

@@ -54,10 +54,10 @@ GLOSS_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 HEAD_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
-        ("metric", r"(?:coefficient|correlation|statistic|ratio|rate|variance|deviation|distance|criterion|r-squared|p[- ]value)$"),
-        ("model", r"(?:regression|classifier|estimator|machine|forest|tree|automaton|process|distribution)$"),
-        ("technique", r"(?:algorithm|method|procedure|strategy|approach|technique|test|trick|heuristic|"
-                      r"sampler|solver|transform|[a-z]{3}(?:ation|isation|ization)|[a-z]{4}ing)$"),
+        ("metric", r"\b(?:coefficient|correlation|statistic|ratio|rate|variance|deviation|distance|criterion|r-squared|p[- ]value|mean|median|average|quantile|percentile)(?:e?s)?$"),
+        ("model", r"\b(?:regression|classifier|estimator|machine|forest|tree|automaton|process|distribution)(?:e?s)?$"),
+        ("technique", r"(?:\balgorithm|\bmethod|\bprocedure|\bstrategy|\bapproach|\btechnique|\btest|\btrick|\bheuristic|"
+                      r"\bsampler|\bsolver|\btransform|[a-z]{3}(?:ation|isation|ization)|[a-z]{4}ing)(?:e?s)?$"),
     )
 )
 VERSIONED = re.compile(r"[A-Za-z].*(?:[-\s]?v?\d+(?:\.\d+)?[a-z]?|[-\s][A-Z])$")
@@ -74,7 +74,7 @@ def _looks_like_model(name: str) -> bool:
     return inner_caps or (caps >= 2 and any(c.isdigit() for c in compact)) or bool(VERSIONED.match(name) and caps >= 2)
 
 
-def guess_type(name: str, long_form: str = "", gloss: str = "", in_code: bool = False) -> str:
+def guess_type(name: str, long_form: str = "", gloss: str = "", in_code: bool = False, called: bool = False) -> str:
     """The node type of a discovered concept.
 
     Args:
@@ -82,6 +82,8 @@ def guess_type(name: str, long_form: str = "", gloss: str = "", in_code: bool = 
         long_form: its spelled-out form when the notes give one (`ASR` -> `Automatic Speech Recognition`).
         gloss: the words after "X is a ..." when the notes define it so.
         in_code: the notes write it as code (`sslVerify`, `CoordSys3D`): an identifier, not a model.
+        called: the notes write it as a call (`solveset()`, `pp_check()`): a function, which does
+            something, so a technique (a capitalised call builds an object: `Poly()` stays a concept).
 
     Returns:
         One of graph.model.TYPES.
@@ -97,9 +99,26 @@ def guess_type(name: str, long_form: str = "", gloss: str = "", in_code: bool = 
     for kind, pattern in GLOSS_RULES if head else ():
         if pattern.search(head):
             return kind
+    if in_code and called and not name[:1].isupper():
+        return "technique"
     if _looks_like_model(name) and not in_code:
         return "model"
-    for kind, pattern in HEAD_RULES:
-        if pattern.search(name.strip()):
-            return kind
+    for text in (name, long_form):  # "LOO-CV (leave-one-out cross-validation)": the long form's head
+        for kind, pattern in HEAD_RULES:
+            if text and pattern.search(text.strip()):
+                return kind
     return "concept"
+
+
+# Head nouns that say a phrase names a kind of thing in any field (the heads HEAD_RULES and RULES
+# type by), without the suffix rules ("-ing", "-ation"), which any gerund or action noun matches.
+KIND_HEADS = frozenset(
+    ["loss", "objective", "divergence", "score", "accuracy", "precision", "recall", "perplexity", "dataset", "corpus", "benchmark", "layer", "encoder", "decoder", "network", "model", "regression", "classifier", "estimator", "estimate", "machine", "forest", "automaton", "distribution", "algorithm", "method", "procedure", "test", "sampler", "solver", "transform", "transformation", "coefficient", "correlation", "statistic", "variance", "deviation", "criterion", "matrix", "function", "operator", "spline", "kernel", "residual"]
+)
+
+
+def kind_head(phrase: str) -> bool:
+    """Whether a phrase ends in a head noun that names a kind of thing ("isotonic regression",
+    "Greenwood variance", "hat matrix", "pool adjacent violators algorithm")."""
+    words = phrase.lower().split()
+    return len(words) >= 2 and (words[-1] in KIND_HEADS or words[-1].removesuffix("s") in KIND_HEADS)

@@ -4,8 +4,9 @@ A candidate survives when the notes define or mark it (`What is X?`, `X is a
 ...`, `called X`, `**X**: ...`, `*X*`, `X (Long Form)`), when a section title
 names it and its name is used again, when it is a recurring noun phrase of good
 termhood (C-value, see `graph.termhood`) that the notes also single out or use
-often, when inline code is used in two notes, or when a name or bold term
-recurs in two chunks. Section labels are told apart without a list of any field's words: a
+often, when inline code is used in two notes, when a name or bold term
+recurs in two chunks, or when a phrase ending in a kind of thing ("... test", "... estimator")
+opens on a proper name or is marked, even once ("Levene's test"). Section labels are told apart without a list of any field's words: a
 title that heads sections in three or more files ("Examples", "NAME",
 "Options"), or whose head word says what kind of section it is
 ("Mathematical formulation", "Basic usage"). Spelling variants share a
@@ -21,11 +22,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from studygraph.graph.catalog import Catalog, Entry
-from studygraph.graph.defined import is_label, names_a_thing
+from studygraph.graph.defined import CALL_GLOSS, is_label, names_a_thing
 from studygraph.graph.discover import Candidate
-from studygraph.graph.kinds import guess_type
+from studygraph.graph.kinds import guess_type, kind_head
 from studygraph.graph.lexicon import Lexicon
-from studygraph.graph.phrases import known_word, participle
+from studygraph.graph.phrases import GENERIC, VAGUE, known_word, participle
 from studygraph.graph.termhood import c_values, is_term
 from studygraph.graph.variants import key_of
 
@@ -120,7 +121,7 @@ def select(
         anchored = (anchor is not None and bool(anchor.hows & ANCHORS)) or _eponym(term.forms)
         form = term.forms.most_common(1)[0][0]
         frequent = term.c_value >= STANDALONE_C_VALUE and not participle(form.split()[0])
-        if is_term(term) and (anchored or frequent) and not is_label(form):
+        if (is_term(term) and (anchored or frequent) and not is_label(form)) or _named_kind(form, anchored, base):
             group = groups[key]
             group.forms.update(term.forms)
             group.hows.add("phrase")
@@ -155,8 +156,8 @@ def select(
         long = group.longs.most_common(1)[0][0] if group.longs else ""
         aliases = [f for f in group.forms if f != name and key_of(f) == key]
         aliases += [lf for lf in group.longs if base.lookup(lf) is None]
-        gloss = group.glosses.most_common(1)[0][0] if group.glosses else ""
-        kind = guess_type(name, long, gloss, in_code="code" in group.hows)
+        gloss = next((g for g, _ in group.glosses.most_common() if g != CALL_GLOSS), "")
+        kind = guess_type(name, long, gloss, in_code="code" in group.hows, called=CALL_GLOSS in group.glosses)
         entries.append(Entry(name, kind, tuple(dict.fromkeys(aliases)), origin="notes"))
     logger.debug("discovered %d concepts from %d candidate names", len(entries), len(groups))
     return Selection(tuple(entries), {cid: tuple(dict.fromkeys(a)) for cid, a in catalog_aliases.items()})
@@ -174,6 +175,26 @@ def _keep(group: _Group, name: str, base: Lexicon) -> bool:
     if "code" in group.hows and recurs and len(group.files) >= 2:
         return True  # a command or function several notes use, not one example's variable
     return recurs and bool(group.hows & RECURRING)
+
+
+def _named_kind(form: str, anchored: bool, base: Lexicon) -> bool:
+    """A phrase that names a kind of thing and is singled out, even if used once: a kind head
+    ("... test", "... distribution", "... estimator") after a proper name ("Levene's test",
+    "Weibull distribution", "DerSimonian-Laird estimator") or marked by the notes (a title, emphasis).
+
+    Measured on five blind corpora: the teachers' concept recall rose 0.00-0.04 (survival PDFs 0.42 ->
+    0.46) for 10-60 nodes each; without the name-or-mark condition ~150-390 nodes were added per
+    corpus, about half of them evaluative phrases ("clever algorithm", "useful function").
+    """
+    words = form.split()
+    first = words[0]
+    # A proper name, not an acronym or a known concept: "OLS model", "ViT encoder" are mostly that concept,
+    # and as nodes they would take its mentions (the longest name matches).
+    named = (first[:1].isupper() and any(c.islower() for c in first) and not base.lookup(first)
+             and not known_word(first.lower().split("-")[0].removesuffix("'s").removesuffix("’s")))
+    plain = not any(w.lower() in GENERIC or w.lower() in VAGUE for w in words[:-1])
+    short = len(words) <= 4  # five words once are a clause the phrase reader took for a name ("ANN trades small recall loss")
+    return kind_head(form) and short and (anchored or named) and plain and not participle(first) and not is_label(form)
 
 
 def _eponym(forms: Counter) -> bool:

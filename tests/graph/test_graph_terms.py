@@ -8,6 +8,7 @@ from graph_helpers import chunks_of, write_note
 
 from studygraph.graph import build_graph
 from studygraph.graph.defined import code_terms, defined_terms, is_label, names_a_thing
+from studygraph.graph.kinds import guess_type
 from studygraph.graph.phrases import noun_phrases
 from studygraph.graph.termhood import c_values, is_term
 from studygraph.graph.variants import key_of
@@ -36,7 +37,28 @@ def test_defined_and_marked_terms() -> None:
     assert [t[0] for t in defined_terms("This procedure is called coset enumeration.", "sentence")] == ["coset enumeration"]
     assert [t[0] for t in defined_terms("Such a merge is known as an *octopus merge*.", "sentence")] == ["octopus merge", "octopus merge"]
     assert defined_terms("core.autocrlf::", "sentence")[0][:2] == ("core.autocrlf", "defined")
-    assert code_terms("Run `git merge --abort` or set ``core.autocrlf``; `cross` and `x` are values.") == ["git merge --abort", "core.autocrlf"]
+    assert code_terms("Run `git merge --abort` or set ``core.autocrlf``; `cross` and `x` are values.") == [
+        ("git merge --abort", False), ("core.autocrlf", False)]
+
+
+def test_code_written_as_a_call_or_called_a_function_is_one() -> None:
+    text = "Call ``pp_check()``, the ``solveset`` function or the method ``evalf``; ``Poly`` and ``test()`` are not."
+    assert code_terms(text) == [("pp_check", True), ("solveset", True), ("evalf", True), ("Poly", False)]
+    # A function does something: a technique; a capitalised call builds an object and stays a concept.
+    assert guess_type("pp_check", in_code=True, called=True) == "technique"
+    assert guess_type("Poly", in_code=True, called=True) == "concept"
+    assert guess_type("emmGrid", in_code=True) == "concept"
+
+
+def test_head_words_type_plain_english_terms() -> None:
+    assert guess_type("Todd-Coxeter algorithm") == "technique"
+    assert guess_type("logistic regression") == "model"
+    assert guess_type("Mahalanobis distance") == "metric"
+    assert guess_type("estimated marginal mean") == "metric"
+    assert guess_type("partial pooling") == "technique"
+    assert guess_type("free group") == "concept"
+    # An abbreviation is typed by its long form's head word.
+    assert guess_type("LOO-CV", "leave-one-out cross-validation") == "technique"
 
 
 def test_section_labels_are_not_things() -> None:
@@ -87,7 +109,7 @@ def test_stress_and_values_are_not_terms() -> None:
     assert [t[0] for t in defined_terms("A *coset table* lists cosets; *relators* are words.", "sentence")] == ["coset table", "relators"]
     assert code_terms("Combine with `and` or `or`.") == []
     # A keyword made a name by an underscore is still the English word: a concept "And" named in every "and".
-    assert code_terms("``operator.and_``, ``and_`` and ``from_``, but ``init_printing`` is a name.") == [
+    assert [name for name, _ in code_terms("``operator.and_``, ``and_`` and ``from_``, but ``init_printing`` is a name.")] == [
         "operator.and_", "init_printing"]
 
 
@@ -160,3 +182,13 @@ def test_a_name_the_notes_always_capitalise_is_not_the_plain_word(tmp_path: Path
     assert graph.concept("Set") is not None
     assert graph.mentions("Solve a set of simultaneous equations.") == []
     assert [c.name for c in graph.mentions("A Set is iterable.")] == ["Set"]
+
+
+def test_a_kind_of_thing_named_after_someone_is_a_term_even_once(tmp_path: Path) -> None:
+    write_note(tmp_path / "n", "a.md", "# Checks\n\nBefore the ANOVA we ran Levene's test and fitted a Weibull distribution.\n"
+               "A clever algorithm and a useful function did the rest; the final model was small.\n")
+    graph = build_graph(chunks_of(tmp_path / "n"))
+    kinds = {key_of(c.name): c.type for c in graph.concepts.values()}
+    assert kinds.get(key_of("Levene's test")) == "technique" and kinds.get(key_of("Weibull distribution")) == "model"
+    for phrase in ("clever algorithm", "useful function", "final model"):  # said of anything: not names
+        assert key_of(phrase) not in kinds

@@ -13,6 +13,7 @@ import pytest
 
 from studygraph.assistant.facade import Studygraph
 from studygraph.assistant.graph_sync import graph_path
+from studygraph.graph.model import RULES
 from studygraph.ingest.journal import write_journal
 from studygraph.ingest.manifest import load_manifest, manifest_path
 from studygraph.ingest.note import Chunk
@@ -90,6 +91,18 @@ def test_doctor_finds_each_kind_of_damage_and_repair_fixes_it(ingested: tuple[St
     assert "rebuilt the concept graph" in result.repaired
     assert served_chunks(studygraph_home) == before
     assert ChunkStore(sg.settings).ids() == {row[0] for row in before}
+    assert run("doctor", home=studygraph_home).returncode == 0
+
+
+def test_a_graph_made_by_older_rules_is_made_again(ingested: tuple[Studygraph, Path], studygraph_home: Path) -> None:
+    # A release that reads notes differently (new concept types, say) must not serve the graph the old one stored.
+    stamp = studygraph_home / "graph" / "generation.json"
+    data = json.loads(stamp.read_text(encoding="utf-8"))
+    assert data["rules"] == RULES
+    stamp.write_text(json.dumps({**data, "rules": RULES - 1}), encoding="utf-8")
+    assert "older release's rules" in run("doctor", home=studygraph_home).stdout
+    Studygraph(load_settings()).graph()
+    assert json.loads(stamp.read_text(encoding="utf-8"))["rules"] == RULES
     assert run("doctor", home=studygraph_home).returncode == 0
 
 
