@@ -138,14 +138,17 @@ def split_note(note: Note, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHAR
     lines = split_lines(note.text)
     headings, atoms = parse(lines)
     unit_breaks = breaks(note.units)
+    cells = note.units.startswith("cell:")
     spans = _sections(headings, _cut_at_units(atoms, lines, unit_breaks))
     stack: list[tuple[int, str]] = []
     pieces: list[tuple[int, int, str | None, str, str]] = []  # start, end, text, heading, kind
     current: list[_Span] = []
     current_heading = ""
     # A chunk never runs onto the next page, slide or cell unless one paragraph
-    # does (a sentence continued overleaf is one atom): a citation then reads
-    # "p. 3, lines 2-4" or "cell 7, lines 2-4", never lines of several cells.
+    # does (a sentence continued overleaf is one atom), a heading stands at the
+    # foot of the unit before, or a notebook's code cell follows its text cell.
+    # A span (what an answer quotes) never crosses a unit: a citation reads
+    # "p. 3, lines 2-4" or "cell 7, lines 2-4".
 
     def flush() -> None:
         nonlocal current
@@ -169,7 +172,9 @@ def split_note(note: Note, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHAR
             # A tiny preamble without a heading (an RST label like ".. _intro:")
             # belongs to the section it precedes.
             headless = not any(s.heading_level for s in current)
-            if span.start in unit_breaks or not (current and (only_headings or (size < min_chars and (deeper or headless)))):
+            if (span.start in unit_breaks and not (current and only_headings)) or not (
+                current and (only_headings or (size < min_chars and (deeper or headless)))
+            ):
                 flush()
             while stack and stack[-1][0] >= span.heading_level:
                 stack.pop()
@@ -177,10 +182,16 @@ def split_note(note: Note, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHAR
             current_heading = " > ".join(title for _, title in stack)
             current.append(span)
             continue
-        if span.start in unit_breaks:
-            flush()
         atom_size = _size(lines, span.start, span.end)
         only_headings = bool(current) and all(s.heading_level for s in current)
+        if span.start in unit_breaks and not only_headings and not (
+            cells and span.kind == "code" and current and _size(lines, current[0].start, span.end) <= max_chars
+        ):
+            # A heading never stands alone, even at the foot of a page or as a cell of its own; a
+            # notebook's code cell stays with the text cell it follows. Measured on the statsmodels
+            # notebooks: 153 chunks were a heading alone and 1,223 code alone (of 2,278), and such
+            # chunks ranked first for questions their neighbours answer.
+            flush()
         if atom_size > max_chars:
             # A heading never stands alone: it joins the first piece of a long atom.
             lead = current[0].start if only_headings else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 from pathlib import Path
 
@@ -33,6 +34,25 @@ def sources(path: Path) -> list[list[str]]:
     return [("".join(c["source"]) if isinstance(c["source"], list) else c["source"]).rstrip("\n").split("\n") for c in cells]
 
 
+def cell_types(path: Path) -> list[str]:
+    return [c["cell_type"] for c in json.loads(path.read_text(encoding="utf-8"))["cells"]]
+
+
+def test_a_code_cell_stays_with_its_text_and_a_heading_cell_with_what_follows(tmp_path: Path) -> None:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("## Lag order"),
+        nbformat.v4.new_markdown_cell("The lag order is chosen by the information criterion."),
+        nbformat.v4.new_code_cell("sel = ar_select_order(endog, 9, seasonal=True, period=11)"),
+        nbformat.v4.new_markdown_cell("The fit follows."),
+    ]
+    path = tmp_path / "lags.ipynb"
+    nbformat.write(notebook, str(path))
+    chunks = split_note(read_note(path, LIMIT))
+    assert [[u.number for u in decode(c.units)[1]] for c in chunks] == [[1, 2, 3], [4]]
+    assert "ar_select_order" in chunks[0].text and chunks[0].text.startswith("## Lag order")
+
+
 def test_cells_are_units_whose_lines_are_the_cells_source(notebooks: dict[str, Path]) -> None:
     assert len(notebooks) >= 10
     for path in notebooks.values():
@@ -43,8 +63,16 @@ def test_cells_are_units_whose_lines_are_the_cells_source(notebooks: dict[str, P
         assert {u.number for u in units} == {n for n, lines in enumerate(cells, 1) if "".join(lines).strip()}
         for unit in units:
             assert note.lines[unit.first - 1 : unit.last] == cells[unit.number - 1], (path.name, unit)
-        # A chunk stays in its cell, so each citation is "cell n, lines a-b".
-        assert all(len(decode(chunk.units)[1]) == 1 for chunk in split_note(note)), path.name
+        # A chunk runs onto the next cell only when that cell is code (it stays with the text it follows)
+        # or when the cell before is a heading alone; a span never does, so a citation is "cell n, lines a-b".
+        kinds = cell_types(path)
+        for chunk in split_note(note):
+            numbers = [u.number for u in decode(chunk.units)[1]]
+            for before, n in itertools.pairwise(numbers):
+                heading_alone = all(line.startswith("#") or not line.strip() for line in cells[before - 1])
+                assert kinds[n - 1] == "code" or heading_alone, (path.name, n)
+            for span in split_spans(chunk):
+                assert "end_cell" not in place(chunk.units, span.start_line, span.end_line), (path.name, span)
 
 
 def test_code_is_quoted_as_code_and_every_span_is_placed_in_its_cell(notebooks: dict[str, Path]) -> None:
@@ -131,7 +159,7 @@ def test_an_edited_notebook_re_embeds_only_the_cell_that_changed_and_moved_cells
     sg = Studygraph(load_settings())
     sg.embedder = embedder
     first = sg.ingest([folder])
-    assert first.embedded == first.chunks == 3
+    assert first.embedded == first.chunks == 2  # the code cell stays with the text cell it follows
 
     cells[2] = nbformat.v4.new_markdown_cell("The learning rate sets the size of each step; too small and it crawls.")
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Week 3 notes."), *cells]), str(path))
@@ -140,7 +168,7 @@ def test_an_edited_notebook_re_embeds_only_the_cell_that_changed_and_moved_cells
     assert [Path(p).name for p in second.updated] == ["optim.ipynb"]
     assert second.embedded == 2  # the new cell and the edited one; the others moved down one cell, unchanged
     hits = hits_json("q", "hybrid", sg.search("How is one step of gradient descent computed?", k=4))["hits"]
-    cell = {h["text"].strip("`\n").split("\n")[0]: (h["cell"], h["start_line"], h["end_line"]) for h in hits}
-    assert cell["# Gradient descent"] == (2, 1, 3)  # kept chunks: same vectors, their new cell numbers
-    assert cell["def step(w, grad, lr=0.1):"] == (3, 1, 2)  # the fences are no lines of the cell
-    assert cell["Week 3 notes."] == (1, 1, 1)
+    cell = {h["text"].strip("`\n").split("\n")[0]: (h["cell"], h["start_line"], h.get("end_cell"), h["end_line"]) for h in hits}
+    # Kept chunks keep their vectors and get their new cell numbers; the code's fences are no lines of its cell.
+    assert cell["# Gradient descent"] == (2, 1, 3, 2)
+    assert cell["Week 3 notes."] == (1, 1, None, 1)
