@@ -172,8 +172,11 @@ def _keep(group: _Group, name: str, base: Lexicon) -> bool:
     plain_word = " " not in name and "-" not in name and known_word(name)  # "Retrieval", "Evaluation": a topic title
     if "heading" in group.hows and names_a_thing(name) and not plain_word and (recurs or group.uses >= 2):
         return True  # a title that is also used elsewhere, not a one-off section topic
-    if "code" in group.hows and recurs and len(group.files) >= 2:
-        return True  # a command or function several notes use, not one example's variable
+    if "code" in group.hows and recurs and (len(group.files) >= 2 or (CALL_GLOSS in group.glosses and not name[-1:].isdigit())):
+        # A command or function several notes use, or one note calls in two passages (`init_printing()`),
+        # not one example's variable: any code name used in two passages of one note added 35-147 nodes per
+        # corpus, mostly variables (`fit1`, `res_pre`, `a_0`); called ones add 2-34 (SymPy recall 0.63 -> 0.65).
+        return True
     return recurs and bool(group.hows & RECURRING)
 
 

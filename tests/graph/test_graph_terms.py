@@ -192,3 +192,11 @@ def test_a_kind_of_thing_named_after_someone_is_a_term_even_once(tmp_path: Path)
     assert kinds.get(key_of("Levene's test")) == "technique" and kinds.get(key_of("Weibull distribution")) == "model"
     for phrase in ("clever algorithm", "useful function", "final model"):  # said of anything: not names
         assert key_of(phrase) not in kinds
+
+
+def test_a_function_one_note_calls_in_two_passages_is_a_concept_but_its_variables_are_not(tmp_path: Path) -> None:
+    filler = "This paragraph explains the idea in plain words so that the section is long enough to stand alone. " * 4
+    write_note(tmp_path / "n", "a.md", f"# Printing\n\n{filler}\nCall ``init_printing()`` once and keep the result in ``res1``.\n\n"
+               f"# Sessions\n\n{filler}\nA session runs ``init_printing()`` for you; ``res1`` is printed again.\n")
+    names = {key_of(c.name) for c in build_graph(chunks_of(tmp_path / "n")).concepts.values()}
+    assert key_of("init_printing") in names and key_of("res1") not in names
