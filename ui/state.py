@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import replace
 
 import streamlit as st
@@ -13,6 +15,8 @@ from studygraph.assistant.library import NoteLibrary
 from studygraph.assistant.study import Deck
 from studygraph.assistant.types import Chunk
 from studygraph.settings import Settings, load_settings
+
+logger = logging.getLogger(__name__)
 
 # Session-state keys shared between pages.
 CONCEPT = "concept"  # the concept the graph page shows (set by chat chips, study, the graph itself)
@@ -38,7 +42,23 @@ def _assistant(settings: Settings) -> Studygraph:
     sg = Studygraph(settings)
     if settings.subject:  # one model in memory however many subjects are open
         sg.embedder = _assistant(replace(settings, subject="")).embedder
+    _load_in_background(sg)
     return sg
+
+
+def _load_in_background(sg: Studygraph) -> None:
+    """Load the model, the index and the concept graph on threads while the first page renders,
+    so the first question does not wait for them (a student reads the page before asking)."""
+    sg.embedder.load_in_background()
+
+    def load() -> None:
+        try:
+            sg.index()
+            sg.graph()
+        except Exception:  # no index yet, a damaged one: the page that needs it says so
+            logger.debug("background load of the index and graph failed", exc_info=True)
+
+    threading.Thread(target=load, name="studygraph-index-load", daemon=True).start()
 
 
 def settings() -> Settings:
