@@ -19,7 +19,10 @@ TOKEN = re.compile(r"[^\W_]+(?:\.[0-9]+)*")
 # Characters that may sit between two tokens of one name: spaces, hyphens, every
 # Unicode dash, the middle dot of DALL·E, slash (ViT-L/14) and underscore.
 JOINERS = frozenset(" \t-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00b7/_")
-JOIN_GAP = re.compile("[" + re.escape("".join(sorted(JOINERS))) + "]{1,3}")
+# ...and a soft wrap: one line break inside a paragraph, with the indentation around it ("the code\n
+# printers"). Hard-wrapped notes (reStructuredText, AsciiDoc, most Markdown) otherwise lose every
+# multi-word name that straddles a line end.
+JOIN_GAP = re.compile("[" + re.escape("".join(sorted(JOINERS))) + "]{1,3}|[ \t]*\n[ \t]*")
 APOSTROPHES = "'\u2019"
 # Inline markup around words (`*x*`, `**x**`, `` `x` ``, `_x_`), never the underscore inside `stan_glm`.
 MARKUP = re.compile(r"[*`]+|(?<!\w)_+|_+(?!\w)")
@@ -39,8 +42,8 @@ def token_spans(text: str) -> list[tuple[int, int, bool]]:
     """(start, end, joined) of each token of `text`; `joined` when only joiner
     characters (space, hyphen, dash, slash, middle dot) separate it from the previous one.
 
-    A possessive `'s` is dropped; any other gap (punctuation, brackets, quotes,
-    a line break) breaks a name. The name of a reStructuredText role (`:func:`,
+    A possessive `'s` is dropped; a single line break (a soft wrap) joins like a space;
+    any other gap (punctuation, brackets, quotes, a blank line) breaks a name. The name of a reStructuredText role (`:func:`,
     `:py:meth:` before a backquote) is markup, not a word of the text: read as one,
     a concept the Python docs call "func" was named in 761 of their passages.
     """

@@ -64,3 +64,10 @@ def test_a_restructuredtext_role_name_is_markup_not_a_mention() -> None:
     text = "Run it through :func:`~.expand` or :py:meth:`call`; `func` is the head of the object."
     found = [(text[m.start:m.end], m.concept_id) for m in lexicon.find(text)]
     assert found == [("expand", "expand"), ("func", "func")]  # not the role's "func", nor "meth call" across it
+
+
+def test_a_name_wrapped_onto_the_next_line_is_still_named() -> None:
+    # Hard-wrapped notes put a line end inside names ("the code\n   printers"); a blank line still ends one.
+    lexicon = Lexicon({"code-printer": Entry("code printer", "concept")})
+    assert [m.concept_id for m in lexicon.find("codegen uses the code\n   printers.")] == ["code-printer"]
+    assert lexicon.find("the code\n\nprinters") == []
