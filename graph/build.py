@@ -122,7 +122,10 @@ def _notes_of_field(catalog: Catalog, per_chunk: dict, base: Lexicon) -> bool:
 
     Otherwise the catalog stays out: in notes of statistics or version control its aliases
     read as other things ("SSL" is a secure socket there, "ROPE" a region of practical
-    equivalence, "autoregressive" an ordinary adjective). Matching an alias does not count.
+    equivalence, "autoregressive" an ordinary adjective). Matching an alias does not count, nor
+    does a capitalised word: "Accuracy", "Precision" and "Wikipedia" opening sentences let the
+    multimodal catalog into the SymPy docs and the R vignettes (their "Diffusion", a reaction-time
+    model, became the catalog's architecture).
     """
     if not catalog.entries:
         return False
@@ -130,8 +133,8 @@ def _notes_of_field(catalog: Catalog, per_chunk: dict, base: Lexicon) -> bool:
     distinct: set[str] = set()
     for found in per_chunk.values():
         for cand in found:
-            if cand.how in ("phrase", "code"):
-                continue
+            if cand.how in ("phrase", "code", "capital"):
+                continue  # a capitalised word ("Accuracy", "Wikipedia" opening a sentence) spells no field
             distinct.add(cand.name)
             if (cid := base.lookup(cand.name)) and base.entries[cid].name == cand.name:
                 named.add(cid)

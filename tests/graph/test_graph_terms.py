@@ -200,3 +200,11 @@ def test_a_function_one_note_calls_in_two_passages_is_a_concept_but_its_variable
                f"# Sessions\n\n{filler}\nA session runs ``init_printing()`` for you; ``res1`` is printed again.\n")
     names = {key_of(c.name) for c in build_graph(chunks_of(tmp_path / "n")).concepts.values()}
     assert key_of("init_printing") in names and key_of("res1") not in names
+
+
+def test_capitalised_words_opening_sentences_do_not_let_the_seeds_catalog_in(tmp_path: Path) -> None:
+    write_note(tmp_path / "n", "rt.md", "# Reaction times\n\nAccuracy rose with practice. Precision of the estimate fell. "
+               "Wikipedia has more. Diffusion of evidence to a bound follows a Wiener process; the diffusion model "
+               "fits reaction times. Attention lapses add slow trials.\n")
+    graph = build_graph(chunks_of(tmp_path / "n"))
+    assert not any(c.origin == "catalog" for c in graph.concepts.values())

@@ -76,12 +76,12 @@ def test_lines_shift_when_an_edit_moves_a_chunk(tmp_path: Path) -> None:
 def test_a_new_concept_elsewhere_updates_cached_chunks(tmp_path: Path) -> None:
     """A note that makes `ZetaNet` a concept must reach chunks cached before it was one."""
     notes, cache = tmp_path / "notes", tmp_path / "cache"
-    write_note(notes, "a.md", "# A\n\nFlamingo uses ZetaNet inside.\n")
+    write_note(notes, "a.md", "# A\n\nCLIP uses ZetaNet inside.\n")
     g = _build(notes, cache)
     assert g.concept("ZetaNet") is None  # named once, never defined
     write_note(notes, "b.md", '# B\n\n## What is "ZetaNet"?\nZetaNet is a gating network.\n')
     g = _build(notes, cache)
-    assert ("Flamingo", "ZetaNet", "uses") in _edges(g)
+    assert ("CLIP", "ZetaNet", "uses") in _edges(g)
 
 
 def test_seed_rebuild_from_cache_extracts_only_the_edited_chunks(tmp_path: Path, seeds_copy: Path, caplog) -> None:
