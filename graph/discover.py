@@ -155,7 +155,15 @@ def candidates(chunk: Chunk, spans: list[Span]) -> list[Candidate]:
                 out.append(Candidate(re.sub(r"(?<=[A-Z])s$", "", word), "name"))
             elif len(word) > 2 and word[0].isupper() and word[1:].islower():
                 out.append(Candidate(word, "capital"))  # Flamingo, Whisper: tells the notes' field, never a node alone
-    return [c for c in out if plausible(c.name) or (c.how == "code" and c.name)]
+    # An option of one word (`--merge::`, a heading "-x") is matched without its dashes, so as a node it would
+    # be named in every prose "merge" (98 edges on the git docs); `--first-parent` stays.
+    return [c for c in out if (plausible(c.name) or (c.how == "code" and c.name)) and not _bare_option(c.name)]
+
+
+def _bare_option(name: str) -> bool:
+    """`--merge`, `-n`: an option that is one word (or a letter) once its dashes go."""
+    word = name.lstrip("-")
+    return name.startswith("-") and (len(word) <= 1 or (word.isalpha() and known_word(word.lower())))
 
 
 def _vault_names(chunk: Chunk, spans: list[Span]) -> list[Candidate]:

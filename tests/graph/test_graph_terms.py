@@ -8,10 +8,12 @@ from graph_helpers import chunks_of, write_note
 
 from studygraph.graph import build_graph
 from studygraph.graph.defined import code_terms, defined_terms, is_label, names_a_thing
+from studygraph.graph.discover import candidates
 from studygraph.graph.kinds import guess_type
 from studygraph.graph.phrases import noun_phrases
 from studygraph.graph.termhood import c_values, is_term
 from studygraph.graph.variants import key_of
+from studygraph.ingest.spans import split_spans
 
 
 def test_noun_phrases_stop_at_verbs_and_function_words() -> None:
@@ -208,3 +210,11 @@ def test_capitalised_words_opening_sentences_do_not_let_the_seeds_catalog_in(tmp
                "fits reaction times. Attention lapses add slow trials.\n")
     graph = build_graph(chunks_of(tmp_path / "n"))
     assert not any(c.origin == "catalog" for c in graph.concepts.values())
+
+
+def test_a_one_word_option_is_no_concept_but_a_longer_one_may_be(tmp_path: Path) -> None:
+    # Matched without its dashes, `--merge` would be named in every prose "merge".
+    write_note(tmp_path / "n", "git-log.txt", "OPTIONS\n-------\n\n--merge::\n\tShow commits touching conflicted paths.\n\n"
+               "--first-parent::\n\tFollow only the first parent commit upon seeing a merge commit.\n\n-n::\n\tDry run.\n")
+    found = {c.name for chunk in chunks_of(tmp_path / "n") for c in candidates(chunk, split_spans(chunk))}
+    assert "--first-parent" in found and not {"--merge", "-n"} & found
