@@ -4,10 +4,11 @@ A candidate survives when the notes define or mark it (`What is X?`, `X is a
 ...`, `called X`, `**X**: ...`, `*X*`, `X (Long Form)`), when a section title
 names it and its name is used again, when it is a recurring noun phrase of good
 termhood (C-value, see `graph.termhood`) that the notes also single out or use
-often, when inline code is used in two notes, when a name or bold term
-recurs in two chunks, or when a phrase ending in a kind of thing ("... test", "... estimator")
-opens on a proper name or is marked, even once ("Levene's test"). Section labels are told apart without a list of any field's words: a
-title that heads sections in three or more files ("Examples", "NAME",
+often, when inline code is used in two notes (or called in two passages of
+one), when a name or bold term recurs in two chunks, or when a phrase ending
+in a kind of thing ("... test", "... estimator") opens on a proper name or is
+marked, even once ("Levene's test"). Section labels are told apart without a
+list of any field's words: a title that heads sections in three or more files ("Examples", "NAME",
 "Options"), or whose head word says what kind of section it is
 ("Mathematical formulation", "Basic usage"). Spelling variants share a
 variant key and become one node; `Short (Long Form)` pairs become one node
@@ -185,8 +186,8 @@ def _named_kind(form: str, anchored: bool, base: Lexicon) -> bool:
     ("... test", "... distribution", "... estimator") after a proper name ("Levene's test",
     "Weibull distribution", "DerSimonian-Laird estimator") or marked by the notes (a title, emphasis).
 
-    Measured on five blind corpora: the teachers' concept recall rose 0.00-0.04 (survival PDFs 0.42 ->
-    0.46) for 10-60 nodes each; without the name-or-mark condition ~150-390 nodes were added per
+    Measured on five blind corpora: the teachers' concept recall rose 0.00-0.03 (survival PDFs 0.42 ->
+    0.45) for 0-25 nodes each; without the name-or-mark condition ~150-390 nodes were added per
     corpus, about half of them evaluative phrases ("clever algorithm", "useful function").
     """
     words = form.split()
