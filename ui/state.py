@@ -42,13 +42,15 @@ def _assistant(settings: Settings) -> Studygraph:
     sg = Studygraph(settings)
     if settings.subject:  # one model in memory however many subjects are open
         sg.embedder = _assistant(replace(settings, subject="")).embedder
-    _load_in_background(sg)
     return sg
 
 
-def _load_in_background(sg: Studygraph) -> None:
-    """Load the model, the index and the concept graph on threads while the first page renders,
-    so the first question does not wait for them (a student reads the page before asking)."""
+@st.cache_resource(show_spinner=False)
+def _loading(settings: Settings) -> bool:
+    """Load the model, the index and the concept graph of the subject in use on threads while the
+    first page renders, so the first question does not wait for them (a student reads the page
+    before asking). Once per subject; a subject's facade only borrows the default's model."""
+    sg = _assistant(settings)
     sg.embedder.load_in_background()
 
     def load() -> None:
@@ -59,6 +61,7 @@ def _load_in_background(sg: Studygraph) -> None:
             logger.debug("background load of the index and graph failed", exc_info=True)
 
     threading.Thread(target=load, name="studygraph-index-load", daemon=True).start()
+    return True
 
 
 def settings() -> Settings:
@@ -69,8 +72,10 @@ def settings() -> Settings:
 
 
 def assistant() -> Studygraph:
-    """The facade for the current settings and subject; the model and index load lazily, once."""
-    return _assistant(settings())
+    """The facade for the current settings and subject; the model and index load once, in the background."""
+    chosen = settings()
+    _loading(chosen)
+    return _assistant(chosen)
 
 
 def deck() -> Deck:
