@@ -112,6 +112,8 @@ def code_terms(text: str) -> list[tuple[str, bool]]:
     out = []
     for m in CODE.finditer(text):
         raw = (m.group("a") or m.group("b") or "").strip()
+        if raw.endswith(":"):
+            continue  # `From:`, `Tested-by:`: a field's label (an e-mail header, a trailer), not a name to learn
         name = raw.removesuffix("()")
         called = raw.endswith("()") or bool(FUNCTION_AFTER.match(text, m.end()) or FUNCTION_BEFORE.search(text, 0, m.start()))
         if name.startswith("-"):

@@ -33,6 +33,7 @@ BOLD = re.compile(r"\*\*(?P<x>[^*\n]{2,80}?)\*\*")
 TERM_ITEM = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)]\s+|\|\s*)?\*\*(?P<x>[^*\n:]{2,60}?)(?::\*\*|\*\*\s*(?::|\||[—–-]\s))\s*(?P<rest>\S.*)?$")
 IS_A = re.compile(r"^(?:\*\*)?(?P<x>[A-Z][\w\-.·/]*(?:\s+[A-Z][\w\-.·/]*){0,3})(?:\*\*)?(?:\s*\([^()]{2,80}\))?\s+(?:is|are)\s+(?:an?|the)\s+(?P<gloss>\w.*)")
 STANDS_FOR = re.compile(r"^(?:\*\*)?(?P<x>[A-Z][A-Za-z0-9-]{1,11})(?:\*\*)?\s+(?:is|stands for|means|=)\s+(?P<rest>[A-Z].*)")
+CONTRACTION = re.compile(r"\w(?:n['’]t|['’](?:re|ve|ll|d|m))\b|\b(?:it|that|there|here|what|who)['’]s\b", re.I)
 NAME = re.compile(r"(?<![\w\-/.$\\·])(?P<x>[A-Za-z][A-Za-z0-9]*(?:[-.·][A-Za-z0-9]+)*)(?![\w\-/·]|\.\w)")
 INLINE_CODE = re.compile(r"`[^`\n]*`")
 JUNK = re.compile(r"^(?:\d|[a-z]?\d+[a-z]?$|[a-z]\d|top-?\d)|[:;!?=$\\{}\[\]<>|@#%^~]|^(?:how|why|what|when|which|where|who|does|do|is|are|can|should|the|a|an|this|that|these|those|it|its)\b", re.I)
@@ -64,6 +65,8 @@ def plausible(name: str) -> bool:
     words = name.split()
     if len(words) > 5 or len(name) < 2 or (len(words) == 1 and (name.lower() in STOP_WORDS or name.lower() in GENERIC)):
         return False  # "They are ...", "Below is ..." name nothing
+    if CONTRACTION.search(name):
+        return False  # *don't*, "it's": stress on a contraction names nothing
     if len(words) > 1 and words[-1].lower() in ("and", "or", "of", "for", "with", "to", "in", "on", "vs"):
         return False
     return not (" and " in name or "&" in name or "," in name)

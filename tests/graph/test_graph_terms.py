@@ -218,3 +218,10 @@ def test_a_one_word_option_is_no_concept_but_a_longer_one_may_be(tmp_path: Path)
                "--first-parent::\n\tFollow only the first parent commit upon seeing a merge commit.\n\n-n::\n\tDry run.\n")
     found = {c.name for chunk in chunks_of(tmp_path / "n") for c in candidates(chunk, split_spans(chunk))}
     assert "--first-parent" in found and not {"--merge", "-n"} & found
+
+
+def test_a_stressed_contraction_or_a_header_name_is_no_concept() -> None:
+    from studygraph.graph.discover import plausible
+
+    assert not plausible("don't") and not plausible("it's") and plausible("Levene's test") and plausible("Cohen's d")
+    assert code_terms("Each mail starts with a `From:` line and ends with `Tested-by:` trailers.") == []  # labels
