@@ -12,7 +12,8 @@ import re
 SHORT = r"[A-Z][A-Za-z0-9]*(?:[-./][A-Za-z0-9]+)*"
 # SHORT (Long Form, 2023)  and  Long Form (SHORT)
 SHORT_THEN_LONG = re.compile(rf"(?<![\w-])(?P<short>{SHORT})\s*\((?P<long>[A-Za-z][^()\n]{{3,90}}?)(?:,[^()\n]*)?\)")
-LONG_THEN_SHORT = re.compile(rf"(?P<long>(?:[\w'’\-–]+\s+){{1,9}}[\w'’\-–]+)\s*\((?P<short>{SHORT})\)")
+# ...and Long Form (SHORT, Author 2019): the citation after the short form is not part of it
+LONG_THEN_SHORT = re.compile(rf"(?P<long>(?:[\w'’\-–]+\s+){{1,9}}[\w'’\-–]+)\s*\((?P<short>{SHORT})(?=\)|[,;]\s)")
 
 
 def _letters(short: str) -> str:
