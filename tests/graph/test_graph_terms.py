@@ -225,3 +225,14 @@ def test_a_stressed_contraction_or_a_header_name_is_no_concept() -> None:
 
     assert not plausible("don't") and not plausible("it's") and plausible("Levene's test") and plausible("Cohen's d")
     assert code_terms("Each mail starts with a `From:` line and ends with `Tested-by:` trailers.") == []  # labels
+
+
+def test_nested_names_side_by_side_are_a_kind_or_the_same_thing(tmp_path: Path) -> None:
+    for name in ("a.md", "b.md"):
+        write_note(tmp_path / "n", name, "# Tables\n\nA *standard coset table* is a *coset table* in a fixed order; "
+                   "every coset table can be made a standard coset table.\n\n# Packs\n\nThe *MIDX* lists packs: "
+                   "the MIDX file sits beside them. Write the *MIDX file* with the MIDX tool.\n")
+    graph = build_graph(chunks_of(tmp_path / "n"))
+    edges = {(key_of(graph.concepts[r.source].name), key_of(graph.concepts[r.target].name), r.relation) for r in graph.relations}
+    assert (key_of("standard coset table"), key_of("coset table"), "is_a") in edges
+    assert not {e for e in edges if {e[0], e[1]} == {key_of("MIDX"), key_of("MIDX file")}}
