@@ -67,6 +67,8 @@ def plausible(name: str) -> bool:
         return False  # "They are ...", "Below is ..." name nothing
     if CONTRACTION.search(name):
         return False  # *don't*, "it's": stress on a contraction names nothing
+    if len(words) > 1 and len({w.lower() for w in words}) < len(words):
+        return False  # "NA NA NA", "estimate estimate": a table's or a PDF's debris, not a name
     if len(words) > 1 and words[-1].lower() in ("and", "or", "of", "for", "with", "to", "in", "on", "vs"):
         return False
     return not (" and " in name or "&" in name or "," in name)

@@ -236,3 +236,9 @@ def test_nested_names_side_by_side_are_a_kind_or_the_same_thing(tmp_path: Path) 
     edges = {(key_of(graph.concepts[r.source].name), key_of(graph.concepts[r.target].name), r.relation) for r in graph.relations}
     assert (key_of("standard coset table"), key_of("coset table"), "is_a") in edges
     assert not {e for e in edges if {e[0], e[1]} == {key_of("MIDX"), key_of("MIDX file")}}
+
+
+def test_a_repeated_word_is_debris_not_a_name() -> None:
+    from studygraph.graph.discover import plausible
+
+    assert not plausible("NA NA NA") and not plausible("git diff diff") and plausible("Nelson-Aalen estimate")
