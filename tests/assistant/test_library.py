@@ -169,7 +169,8 @@ def test_added_note_is_searchable_and_in_the_graph_then_deleting_removes_it(libr
     [row] = library.notes()
     assert (row.title, row.removable, row.chunks) == ("Marsupial attention", True, len(sg.notes()[0].chunk_ids))
 
-    other = library.add("second.md", b"# Second\nSoftmax normalises scores over keys in dot-product attention.\n")
+    other = library.add("second.md", b"# Second\nSoftmax normalises scores over keys in dot-product attention.\n\n"
+                                      b"- **Dot-product attention**: weights values by query-key scores.\n")
     assert other.report.added == (str(other.path),) and other.report.unchanged == (path,)
 
     report = library.delete(path)
