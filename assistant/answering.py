@@ -17,8 +17,9 @@ import numpy as np
 from studygraph.assistant.compare import compare_answer, comparison_sides
 from studygraph.assistant.coverage import not_covered_message
 from studygraph.assistant.index import SearchIndex
-from studygraph.assistant.quoting import QUANTITY, Scored, clean, quotable, quote, score_spans, states_number
+from studygraph.assistant.quoting import NUMBER, QUANTITY, Scored, clean, quotable, quote, score_spans, states_number
 from studygraph.assistant.types import Answer, Citation, Hit
+from studygraph.ingest.tokenize import tokenize
 
 __all__ = ["MIN_RELEVANCE", "NOT_FOUND", "QUANTITY", "clean", "compose_answer", "quotable", "score_spans", "states_number"]
 
@@ -53,7 +54,7 @@ def compose_answer(
         notice = f"Your notes say nothing about {' or '.join(missing)}." if missing else ""
     head = scored[0].score
     if QUANTITY.search(question):
-        scored = _number_first(scored)
+        scored = _number_first(question, scored)
     else:
         scored = _definition_first(question, scored)
     parts: list[str] = []
@@ -97,11 +98,30 @@ def _definition_first(question: str, scored: list[Scored]) -> list[Scored]:
     return scored if found is None else [found, *(s for s in scored if s is not found)]
 
 
-def _number_first(scored: list[Scored]) -> list[Scored]:
+COUNTED = re.compile(r"\bhow\s+(?:many|much)\s+(?P<x>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)", re.I)
+
+
+def _counts(text: str, noun: str) -> bool:
+    """Whether a number in `text` counts `noun` ("256 visual tokens" for "visual tokens"), not a version
+    in a name ("Gemini 1.5", "GPT-4o") that merely states a number."""
+    counted = set(tokenize(noun))
+    plain = clean(text)
+    return bool(counted) and any(counted & set(tokenize(" ".join(plain[m.end() :].split()[:4]))) for m in NUMBER.finditer(plain))
+
+
+def _number_first(question: str, scored: list[Scored]) -> list[Scored]:
     """For "how many / how much": the best span that states a number about the asked thing
-    leads the answer when it scores close to the best, so the quote is built around it."""
-    if not scored or states_number(scored[0].span.text):
+    leads the answer when it scores close to the best, so the quote is built around it. When the
+    question names what is counted ("how many visual tokens"), a span whose number counts it wins
+    over one that only holds a number ("Native (Gemini 1.5+, GPT-4o): ...")."""
+    if not scored:
         return scored
-    number = next((s for s in scored if s.score >= scored[0].score - NUMBER_MARGIN and states_number(s.span.text)
-                   and s.relevance >= MIN_RELEVANCE), None)
+    close = [s for s in scored if s.score >= scored[0].score - NUMBER_MARGIN and s.relevance >= MIN_RELEVANCE]
+    asked = COUNTED.search(question)
+    counting = next((s for s in close if asked and _counts(s.span.text, asked.group("x"))), None)
+    if counting is not None:
+        return [counting, *(s for s in scored if s is not counting)]
+    if states_number(scored[0].span.text):
+        return scored
+    number = next((s for s in close if states_number(s.span.text)), None)
     return scored if number is None else [number, *(s for s in scored if s is not number)]
