@@ -108,16 +108,16 @@ def _nested(a: str, b: str) -> str:
     "coset table", "Bayesian R-squared" / "R-squared"): a kind of it, as the blind teachers drew it.
     "same": the longer opens with the shorter and adds a head ("MIDX" / "MIDX file", "extended real" /
     "extended real number", "sparse checkout" / "... support"): one thing said twice; a blind judge
-    rejected such `related` edges as duplicates on four corpora. Code names (`solveset` / `solveset_real`)
-    are functions of their own and stay related. "": no nesting.
+    rejected such `related` edges as duplicates on four corpora. "": no nesting, or code names
+    (`solveset` / `solveset_real`, `stan_lmer` / `lmer`), which stay related.
     """
     x, y = name_words(a.lower()), name_words(b.lower())
     short, long = (x, y) if len(x) <= len(y) else (y, x)
-    if len(short) >= len(long):
-        return ""
+    if len(short) >= len(long) or "_" in a + b:
+        return ""  # code names nest by naming convention, not meaning (`stan_lmer` is no kind of `lmer`)
     if long[-len(short) :] == short:
         return "kind"
-    if long[: len(short)] == short and "_" not in a + b:
+    if long[: len(short)] == short:
         return "same"
     return ""
 

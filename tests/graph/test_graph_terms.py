@@ -242,3 +242,10 @@ def test_a_repeated_word_is_debris_not_a_name() -> None:
     from studygraph.graph.discover import plausible
 
     assert not plausible("NA NA NA") and not plausible("git diff diff") and plausible("Nelson-Aalen estimate")
+
+
+def test_code_names_that_nest_are_no_kind_of_each_other() -> None:
+    from studygraph.graph.assemble import _nested
+
+    assert _nested("stan_lmer", "lmer") == "" and _nested("make_routine", "Routine") == ""
+    assert _nested("standard coset table", "coset table") == "kind" and _nested("MIDX", "MIDX file") == "same"
