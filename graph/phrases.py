@@ -126,7 +126,9 @@ def noun_phrases(text: str) -> list[str]:
             )
             opening = False
             # After an article a verb-only word is a noun ("a merge commit", "the octopus merge").
-            nominal = after_article and _tags(word) == frozenset({"VERB"}) and not word.lower().endswith(("ly", "s"))
+            # Never a word that only links ("the distribution using ...": "using" is in GENERIC).
+            nominal = (after_article and _tags(word) == frozenset({"VERB"}) and not word.lower().endswith(("ly", "s"))
+                       and word.lower() not in GENERIC)
             # "weakly informative prior", "finitely presented group": an adverb inside a modifier.
             graded = word.lower().endswith("ly") and bool(following) and ("ADJ" in _tags(following) or following.endswith("ed"))
             if (_fits(word) or nominal or graded) and not imperative:

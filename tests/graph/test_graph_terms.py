@@ -20,6 +20,8 @@ def test_noun_phrases_stop_at_verbs_and_function_words() -> None:
     assert noun_phrases("The Todd-Coxeter algorithm computes the standard coset table.") == [
         "Todd-Coxeter algorithm", "standard coset table"]
     assert noun_phrases("A three-way merge uses the merge base") == ["three-way merge", "merge base"]
+    # After an article a verb-only word may be a noun ("the octopus merge"), but never a linking word.
+    assert noun_phrases("Draw from the posterior predictive distribution using the function.")[0] == "posterior predictive distribution"
     assert noun_phrases("The module deals with codes") == ["module", "codes"]
     assert noun_phrases("They are an information bottleneck that we discuss below.") == ["information bottleneck"]
     assert noun_phrases("you can use SymPy to make use of it") == ["SymPy"]
