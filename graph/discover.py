@@ -34,6 +34,12 @@ TERM_ITEM = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)]\s+|\|\s*)?\*\*(?P<x>[^*\n:]{
 IS_A = re.compile(r"^(?:\*\*)?(?P<x>[A-Z][\w\-.·/]*(?:\s+[A-Z][\w\-.·/]*){0,3})(?:\*\*)?(?:\s*\([^()]{2,80}\))?\s+(?:is|are)\s+(?:an?|the)\s+(?P<gloss>\w.*)")
 STANDS_FOR = re.compile(r"^(?:\*\*)?(?P<x>[A-Z][A-Za-z0-9-]{1,11})(?:\*\*)?\s+(?:is|stands for|means|=)\s+(?P<rest>[A-Z].*)")
 CONTRACTION = re.compile(r"\w(?:n['’]t|['’](?:re|ve|ll|d|m))\b|\b(?:it|that|there|here|what|who)['’]s\b", re.I)
+# A statistic or constant named after someone and a symbol: "Cohen's d", "Ripley's K", "Harrell's C",
+# "Kendall's tau-b" (the Greek letters are the alphabet's names, not any field's words)
+EPONYM_SYMBOL = re.compile(
+    r"(?<![\w'’])(?P<who>[A-Z][a-z]+)(?:['’]s|s['’]) (?:[A-Za-z]|alpha|beta|gamma|delta|epsilon|kappa|lambda|mu|nu|pi|rho|sigma|tau|phi|"
+    r"chi|psi|omega|eta|theta)(?:-[a-z])?(?![\w'’])"
+)
 NAME = re.compile(r"(?<![\w\-/.$\\·])(?P<x>[A-Za-z][A-Za-z0-9]*(?:[-.·][A-Za-z0-9]+)*)(?![\w\-/·]|\.\w)")
 INLINE_CODE = re.compile(r"`[^`\n]*`")
 JUNK = re.compile(r"^(?:\d|[a-z]?\d+[a-z]?$|[a-z]\d|top-?\d)|[:;!?=$\\{}\[\]<>|@#%^~]|^(?:how|why|what|when|which|where|who|does|do|is|are|can|should|the|a|an|this|that|these|those|it|its)\b", re.I)
@@ -147,6 +153,10 @@ def candidates(chunk: Chunk, spans: list[Span]) -> list[Candidate]:
             out.append(Candidate(stands.group("x"), "longform", long))
         for short, long in pairs(text):
             out.append(Candidate(short, "longform", long))
+        for m in EPONYM_SYMBOL.finditer(text):
+            if not known_word(m.group("who").lower()):
+                # Cohen's d, Ripley's K, Kendall's tau: a measure named after someone, kept when used twice
+                out.append(Candidate(m.group(0), "name", gloss="measure"))
         if span.kind == "code":
             continue  # identifiers in code (DataLoader, AutoModel) are not concepts; catalog names still match there
         for name, how, gloss in defined_terms(text, span.kind):
