@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 from studygraph.graph.concept_graph import ConceptGraph
 from studygraph.graph.extract import ChunkFacts
@@ -85,7 +86,7 @@ def assemble(facts: Sequence[tuple[Chunk, ChunkFacts]], lexicon: Lexicon) -> Con
             continue
         nest = _nested(lexicon.entries[a].name, lexicon.entries[b].name)
         if nest == "kind":  # "standard coset table" beside "coset table": a kind of it
-            long, short = (a, b) if len(name_words(lexicon.entries[a].name)) > len(name_words(lexicon.entries[b].name)) else (b, a)
+            long, short = (a, b) if len(_words(lexicon.entries[a].name)) > len(_words(lexicon.entries[b].name)) else (b, a)
             relations.append(Relation(long, short, "is_a", ochiai(a, b), tuple(pair_evidence[(a, b)])))
             linked.add((a, b))
         elif nest != "same":
@@ -101,6 +102,12 @@ def assemble(facts: Sequence[tuple[Chunk, ChunkFacts]], lexicon: Lexicon) -> Con
     return ConceptGraph(concepts, relations, {cid: tuple(evs) for cid, evs in passages.items()})
 
 
+@lru_cache(maxsize=65536)
+def _words(name: str) -> tuple[str, ...]:
+    """A concept name's words, lower-cased; asked for once per co-occurring pair (174k on 12 MB of notes)."""
+    return tuple(name_words(name.lower()))
+
+
 def _nested(a: str, b: str) -> str:
     """How two names nest, for a pair named side by side:
 
@@ -111,7 +118,7 @@ def _nested(a: str, b: str) -> str:
     rejected such `related` edges as duplicates on four corpora. "": no nesting, or code names
     (`solveset` / `solveset_real`, `stan_lmer` / `lmer`), which stay related.
     """
-    x, y = name_words(a.lower()), name_words(b.lower())
+    x, y = _words(a), _words(b)
     short, long = (x, y) if len(x) <= len(y) else (y, x)
     if len(short) >= len(long) or "_" in a + b:
         return ""  # code names nest by naming convention, not meaning (`stan_lmer` is no kind of `lmer`)
