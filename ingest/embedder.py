@@ -355,9 +355,9 @@ class Embedder:
         """
         loaded = self._model()
         specials = loaded.tokenizer.encode("", add_special_tokens=True).ids
+        bounds = np.cumsum([0] + [len(group) for group in groups])
         if window <= 0 or loaded.pooling != "mean" or len(specials) != 2:
             flat = self.encode([t for group in groups for t in group])
-            bounds = np.cumsum([0] + [len(group) for group in groups])
             return [flat[bounds[i] : bounds[i + 1]] for i in range(len(groups))]
         first, last = specials
         rows: list[list[int]] = []  # one per window, special tokens included
@@ -393,5 +393,4 @@ class Embedder:
 
         if rows:
             self._run(loaded, rows, pooled)
-        bounds = np.cumsum([0] + [len(group) for group in groups])
         return [vectors[bounds[i] : bounds[i + 1]] for i in range(len(groups))]
