@@ -36,7 +36,7 @@ def stem(word: str) -> str:
 # A command-line option as written: `-x`, `-X`, `--force`, `--no-ff` (not `e-mail`, `-1`, `f(x)-y`).
 FLAG = re.compile(r"(?<![\w\-/.)\]])(--?)([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)(?![\w])")
 # Bump when tokens change: snapshots count terms with the tokenizer of their version (ingest.terms).
-VERSION = 2
+VERSION = 3
 
 
 def normalize(text: str) -> str:
@@ -45,7 +45,8 @@ def normalize(text: str) -> str:
 
 def flags(text: str) -> list[str]:
     """Command-line options in `text`, as tokens: a one-letter option keeps its case (`-x` and
-    `-X` are different options of `git clean`), a long one is lower-cased (`--force`).
+    `-X` are different options of `git clean`), written `-^x` for a capital so that every token
+    stays in normalized (case-folded) form; a long one is lower-cased (`--force`).
 
     Without them `-a` was the stop word "a" and `-x` the letter "x" that names a variable in
     every other note, so "What does the -a option of git commit do?" could not find `-a::`.
@@ -55,7 +56,8 @@ def flags(text: str) -> list[str]:
     out = []
     for match in FLAG.finditer(unicodedata.normalize("NFKC", text).translate(DASHES)):
         dashes, name = match.groups()
-        out.append(dashes + (name if len(name) == 1 and dashes == "-" else name.casefold()))
+        capital = len(name) == 1 and dashes == "-" and name.isupper()
+        out.append(dashes + ("^" if capital else "") + name.casefold())
     return out
 
 
