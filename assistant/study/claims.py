@@ -134,6 +134,13 @@ def negated(text: str) -> bool:
     return sum(1 for w in words(text) if w in NEGATORS) % 2 == 1
 
 
+def _comparing(text: str) -> bool:
+    """Whether a text weighs two sides ("faster than", "vs"); "rather than" and
+    "instead of" deny one side instead, as "not" does."""
+    said = words(text)
+    return any(w in COMPARING and not (w == "than" and i and said[i - 1] == "rather") for i, w in enumerate(said))
+
+
 def opposites(answer: str, reference: str) -> list[tuple[str, str]]:
     """(answer word, reference word) opposites said with the same polarity, where
     neither text also says the other word ("same" for "different", but not "not
@@ -154,7 +161,7 @@ def contradicts(answer: str, reference: str) -> str:
     "robust"), or an opposite said the same way ("same" for "different"); a
     negated opposite ("not small" for "large") restates.
     """
-    if COMPARING & set(words(answer) + words(reference)):
+    if _comparing(answer) or _comparing(reference):
         return ""
     flips = opposites(answer, reference)
     ours, theirs = polarities(answer), polarities(reference)
@@ -254,21 +261,128 @@ def reversed_direction(answer: str, reference: str, names: Iterable[str] = ()) -
     return ""
 
 
-def bound(text: str, names: Iterable[str]) -> dict[str, set[str]]:
-    """Per named concept, the content stems of the sentences that name it alone
-    ("Encoder-only (BERT): bidirectional" gives BERT "encoder-only", "bidirectional")."""
-    out: dict[str, set[str]] = {}
+PARENS = re.compile(r"\([^()]*\)")
+PIECES = re.compile(r",\s+|;\s*|\s+(?:while|whereas|but)\s+|\s+[-–—]\s+")
+
+
+def spells_out(name: str, acronym: str) -> bool:
+    """Whether a name is the long form of an acronym ("Continuous bag-of-words", "CBOW")."""
+    initials = "".join(w[0] for w in re.split(r"[\s-]+", name) if w).upper()
+    return acronym.isupper() and len(acronym) >= 2 and (initials == acronym or name.upper() == acronym)
+
+
+def _canonical(names: Iterable[str]) -> dict[str, str]:
+    """Each name -> the name it stands for: a long form -> its acronym when both are named
+    ("Inverted File Index" and "IVF" are one concept)."""
+    names = list(dict.fromkeys(n for n in names if n))
+    acronyms = [n for n in names if n.isupper() and len(n) >= 2]
+    return {n: next((a for a in acronyms if a != n and spells_out(n, a)), n) for n in names}
+
+
+def _named_in(piece: str, names: list[str], same: dict[str, str]) -> list[Mention]:
+    """The concepts a clause is about: a name that opens it ("GPT-4o processes ...") or
+    labels it in parentheses ("Cluster vectors (IVF)"), longest first where names nest
+    ("GPT-4o", not "GPT" inside it). A name further in is not what the clause speaks of
+    ("Adds cross-attention inside the LLM layers" is not about the LLM), and a
+    parenthesis after a clause that opens on a name is an aside ("(ASR → LLM → TTS)")."""
+    opening = _longest(_mentions(content(PARENS.sub(" ", piece)), names, content))
+    if opening:
+        return [Mention(same[m.concept], m.at) for m in opening if m.at == 0]
+    labels = [n for label in PARENS.findall(piece) for n in names if content(n) == content(label)]
+    return [Mention(same[n], 0) for n in dict.fromkeys(labels)]
+
+
+def _longest(found: list[Mention]) -> list[Mention]:
+    """Mentions not inside a longer one at the same place."""
+    kept: list[Mention] = []
+    for m in sorted(found, key=lambda m: -len(content(m.concept))):
+        size = len(content(m.concept))
+        if not any(k.at <= m.at and m.at + size <= k.at + len(content(k.concept)) for k in kept):
+            kept.append(m)
+    return kept
+
+
+def _pieces(sentence: str) -> list[str]:
+    """A sentence cut at its clause breaks, never inside parentheses ("(ASR, TTS)")."""
+    asides = [m.span() for m in PARENS.finditer(sentence)]
+    cuts = [m for m in PIECES.finditer(sentence) if not any(a <= m.start() < b for a, b in asides)]
+    starts = [0, *(m.end() for m in cuts)]
+    ends = [*(m.start() for m in cuts), len(sentence)]
+    return [sentence[a:b] for a, b in zip(starts, ends)]
+
+
+def bound_clauses(text: str, names: Iterable[str]) -> dict[str, list[str]]:
+    """Per named concept, the clauses that speak of it alone: a clause naming one concept,
+    and the clauses after it in its sentence that name none ("Cluster vectors (IVF), then
+    quantize each cluster's residuals (PQ)" gives IVF the first clause and PQ the second)."""
     names = [n for n in names if n]
+    same = _canonical(names)
+    out: dict[str, list[str]] = {}
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
-        stems = content(sentence)
-        mentions = _mentions(stems, names, content)
-        if len({m.concept for m in mentions}) != 1:
-            continue  # one concept per sentence, as in "A: ..., B: ...": only then is it clear whose words they are
-        name_stems = {s for m in mentions for s in content(m.concept)}
-        for s, owner in zip(stems, owners(stems, mentions)):
-            if owner and s not in name_stems:
-                out.setdefault(owner, set()).add(s)
+        current = ""
+        for piece in _pieces(sentence):
+            if not piece.strip():
+                continue
+            concepts = {m.concept for m in _named_in(piece, names, same)}
+            if len(concepts) > 1:
+                current = ""
+                continue
+            current = next(iter(concepts), current)
+            if current:
+                out.setdefault(current, []).append(piece.strip())
     return out
+
+
+def bound(text: str, names: Iterable[str]) -> dict[str, set[str]]:
+    """Per named concept, the content stems of the clauses that speak of it alone
+    ("Encoder-only (BERT): bidirectional" gives BERT "encoder-only", "bidirectional")."""
+    names = [n for n in names if n]
+    same = _canonical(names)
+    own = {c: {s for n, m in same.items() if m == c for s in content(n)} for c in set(same.values())}
+    return {concept: {s for piece in pieces for s in content(piece)} - own[concept]
+            for concept, pieces in bound_clauses(text, names).items()}
+
+
+VERSUS = re.compile(r"\s+(?:vs\.?|versus|compared (?:with|to)|differs? from|rather than|instead of)\s+"
+                    r"|\bdifferences? between\s+(.+?)\s+and\s+", re.I)
+
+
+def sides(question: str, reference: str) -> list[str]:
+    """The things a comparing question sets against each other, as the reference names
+    them ("Why negative sampling vs full softmax?" -> "negative sampling", "full softmax";
+    "the difference between a dual encoder and a cross-encoder for ..." -> "dual encoder",
+    "cross-encoder"): the longest run of each side's words that the reference says too."""
+    match = VERSUS.search(question)
+    if not match:
+        return []
+    parts = ([match.group(1), question[match.end() :]] if match.group(1)
+             else [question[: match.start()], question[match.end() :]])
+    said = content(reference)
+    out = []
+    for part in parts:
+        found = [w.group(0) for w in WORD.finditer(part)]
+        runs = sorted(((i, j) for i in range(len(found)) for j in range(i + 1, min(len(found), i + 5) + 1)
+                       if found[i].lower() not in STOP_WORDS and found[j - 1].lower() not in STOP_WORDS),
+                      key=lambda ij: ij[0] - ij[1])
+        name = next((" ".join(found[i:j]) for i, j in runs
+                     if content(" ".join(found[i:j])) and _mentions(said, [" ".join(found[i:j])], content)), "")
+        if name and name not in out:
+            out.append(name)
+    return out if len(out) == 2 else []
+
+
+def denied_of(answer: str, reference: str, names: Iterable[str]) -> str:
+    """A concept the answer says the reverse of: what the notes say of it, negated, or
+    what they deny of it, affirmed ("GPT-4o routes audio through a separate speech
+    pipeline" where the notes say it does so "not via a separate speech pipeline")."""
+    names = list(names)
+    theirs = bound_clauses(reference, names)
+    for concept, pieces in bound_clauses(answer, names).items():
+        if concept in theirs:
+            reason = contradicts("; ".join(pieces), "; ".join(theirs[concept]))
+            if reason:
+                return f"{reason} for {concept}"
+    return ""
 
 
 LABEL = re.compile(r"(?:^|(?<=[.!?;])\s+|\n)\s*([A-Za-z][\w /-]{1,40}?)\s*(?:\([^)]*\))?:\s")

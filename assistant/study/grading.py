@@ -262,8 +262,9 @@ class Grader:
                 reason = claims.contradicts(clause, slot.ref_clauses[j])
                 if reason:
                     wrong.append(f"{reason}: the notes say \"{slot.ref_clauses[j]}\"")
-        names = self._names(card.answer + "\n" + card.question)
+        names = self._names(card.answer + "\n" + card.question) + claims.sides(card.question, card.answer)
         for check in (claims.reversed_direction(answer, card.answer, names),
+                      claims.denied_of(answer, card.answer, names),
                       claims.misbound(answer, card.answer, names)
                       or claims.misbound(answer, card.answer, claims.labels(card.answer))):
             if check:
@@ -299,7 +300,7 @@ class Grader:
         theirs = [n for n in self._names(card.answer) if not concept_tokens(n) <= asked]
         tokens = set(tokenize(answer))
         lost = [n for n in theirs if not covered(n, tokens) and not _spelled_out_in(n, answer)]
-        foreign = [n for n in foreign if not any(_spells_out(n, t) for t in theirs)]  # "Continuous bag-of-words"
+        foreign = [n for n in foreign if not any(claims.spells_out(n, t) for t in theirs)]  # "Continuous bag-of-words"
         if not foreign:
             return []
         if lost:
@@ -316,12 +317,6 @@ def _spelled_out_in(acronym: str, text: str) -> bool:
     initials = [w[0].upper() for w in re.findall(r"[A-Za-z][\w'-]*", text)]
     joined, n = "".join(initials), len(acronym)
     return any(joined[i : i + n] == acronym for i in range(len(joined) - n + 1))
-
-
-def _spells_out(name: str, acronym: str) -> bool:
-    """Whether a name is the long form of an acronym ("Continuous bag-of-words", "CBOW")."""
-    initials = "".join(w[0] for w in re.split(r"[\s-]+", name) if w).upper()
-    return acronym.isupper() and len(acronym) >= 2 and (initials == acronym or name.upper() == acronym)
 
 
 def combine(similarity: float, best_unit: float, lexical: float | None, t: Thresholds) -> tuple[float, float]:

@@ -97,3 +97,55 @@ def test_a_direction_turned_round_is_caught_for_its_own_concept() -> None:
 ])
 def test_a_list_of_terms_is_not_a_claim(text: str, claim: bool) -> None:
     assert claims.is_claim(text) is claim
+
+
+def test_rather_than_denies_one_side_instead_of_comparing_two() -> None:
+    reference = "It stores full snapshots of each file, not deltas."
+    assert "the other way round" in claims.contradicts("It stores deltas rather than full snapshots of each file.",
+                                                       reference)
+    assert claims.contradicts("It stores full snapshots of each file rather than deltas.", reference) == ""
+    assert claims.contradicts("Ridge is faster than lasso.", "Lasso is slower than ridge.") == ""  # two sides
+
+
+def test_a_clause_speaks_of_the_name_that_opens_or_labels_it() -> None:
+    reference = "Index the documents by term (BM25), then score each passage by vector similarity (DPR)."
+    assert claims.bound_clauses(reference, ["BM25", "DPR"]) == {
+        "BM25": ["Index the documents by term (BM25)"], "DPR": ["then score each passage by vector similarity (DPR)."]}
+    # the longest of nested names; a name inside a clause or an aside in parentheses is not its subject
+    assert list(claims.bound_clauses("GPT-4o reads audio as tokens (ASR, TTS).", ["GPT", "GPT-4o", "ASR", "TTS"])) == [
+        "GPT-4o"]
+    assert claims.bound_clauses("It adds layers inside the LLM.", ["LLM"]) == {}
+    # a long form and its acronym are one concept
+    assert list(claims.bound_clauses("Dense Passage Retrieval embeds the passages.", ["DPR", "Dense Passage Retrieval"])
+                ) == ["DPR"]
+
+
+def test_what_one_concept_does_given_to_another_is_caught() -> None:
+    reference = "Index the documents by term (BM25), then score each passage by vector similarity (DPR)."
+    swapped = "Score each passage by vector similarity (BM25), then index the documents by term (DPR)."
+    assert "gives BM25" in claims.misbound(swapped, reference, ["BM25", "DPR"])
+    assert claims.misbound("BM25 indexes the documents by term; DPR scores passages by vector similarity.", reference,
+                           ["BM25", "DPR"]) == ""
+
+
+def test_a_concept_said_the_other_way_round_is_caught_where_clauses_do_not_line_up() -> None:
+    reference = "Lasso shrinks some coefficients exactly to zero. Ridge shrinks coefficients but never to exactly zero."
+    names = ["Lasso", "Ridge"]
+    assert "for Ridge" in claims.denied_of("Ridge shrinks some coefficients exactly to zero, while Lasso never does.",
+                                           reference, names)
+    assert claims.denied_of("Lasso can set coefficients exactly to zero, while Ridge only shrinks them and never "
+                            "reaches zero.", reference, names) == ""
+
+
+@pytest.mark.parametrize(("question", "reference", "expected"), [
+    ("Why ridge regression vs the lasso?", "Ridge regression keeps every feature. The lasso drops some.",
+     ["ridge regression", "lasso"]),
+    ("What is the difference between bagging and boosting in ensembles?",
+     "Bagging trains in parallel. Boosting trains in sequence.", ["bagging", "boosting"]),
+    ("How does a tree object differ from a blob?", "A tree lists a directory; a blob holds file content.",
+     ["tree", "blob"]),  # as the reference names them
+    ("What is bagging?", "Bagging trains in parallel.", []),
+])
+def test_the_sides_a_comparing_question_sets_against_each_other(question: str, reference: str,
+                                                                 expected: list[str]) -> None:
+    assert claims.sides(question, reference) == expected
