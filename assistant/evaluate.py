@@ -62,6 +62,17 @@ def is_relevant(hit: Hit, gold: Gold) -> bool:
     return named and gold.evidence.lower() in hit.chunk.text.lower()
 
 
+def _plain(text: str) -> str:
+    return " ".join(text.replace("`", "").split()).lower()
+
+
+def holds(answer: str, evidence: str) -> bool:
+    """Whether an answer quotes the evidence: the answer shows inline code without its
+    backticks ("the dep_data argument" for "the `dep_data` argument"), so both are
+    compared without them, and with runs of white space as one space."""
+    return _plain(evidence) in _plain(answer)
+
+
 def evaluate_mode(
     gold: Sequence[Gold],
     mode: str,
@@ -86,7 +97,7 @@ def evaluate_mode(
         if rank != 1:
             misses.append(item.id)
         answer = ask(item.question, k, mode)
-        with_evidence += int(item.evidence.lower() in answer.text.lower())
+        with_evidence += int(holds(answer.text, item.evidence))
     count = len(gold)
     return ModeReport(
         mode=mode,
