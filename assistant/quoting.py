@@ -160,7 +160,25 @@ def _group(best: Scored, scored: Sequence[Scored], budget: int) -> list[Scored]:
         near.add(id(same[at + 1]))
     if at > 0 and LEANS_BACK.match(clean(best.span.text)):
         near.add(id(same[at - 1]))
+    _with_lists(same, at, near)
     return [s for s in same if id(s) in near] or [best]
+
+
+def _with_lists(same: Sequence[Scored], at: int, near: set[int]) -> None:
+    """A lead-in ending in a colon brings the list it introduces ("Harvey and Jaeger consider
+    two models:" and both items), and a best item the lead-in of its list; which of them
+    fit the budget is `_around`'s choice, nearest to the best first."""
+    start = at
+    while start > 0 and same[start].span.kind == "item":
+        start -= 1
+    if start < at and clean(same[start].span.text).endswith(":"):
+        near.add(id(same[start]))
+    for i, s in enumerate(same):
+        if id(s) in near and clean(s.span.text).endswith(":"):
+            j = i + 1
+            while j < len(same) and same[j].span.kind == "item":
+                near.add(id(same[j]))
+                j += 1
 
 
 def _question_line(scored: Scored) -> int | None:
