@@ -64,16 +64,17 @@ class Selection:
 
 
 def _display(group: _Group) -> str:
-    # Prefer the spelling with the most capitals among the commonest (`SigLIP` over `siglip`); a
-    # plural counts for its singular when the notes use both ("token embedding", not "...embeddings").
+    # Prefer the spelling with the most capitals among the commonest (`SigLIP` over `siglip`), then the
+    # one that keeps its separators ("Kaplan-Meier", not the "KaplanMeier" a PDF's lost hyphen left);
+    # a plural counts for its singular when the notes use both ("token embedding", not "...embeddings").
     counts = Counter(group.forms)
     for form, n in group.forms.items():
-        for singular in (form[:-1], form[:-2]) if form.endswith("s") else ():
+        for singular in (form[:-1], form[:-2], form[:-3] + "y") if form.endswith("s") else ():
             if singular in counts:
                 counts[singular] += n
                 counts[form] = 0
                 break
-    return max(counts.items(), key=lambda kv: (kv[1], sum(c.isupper() for c in kv[0]), -len(kv[0])))[0]
+    return max(counts.items(), key=lambda kv: (kv[1], sum(c.isupper() for c in kv[0]), len(kv[0])))[0]
 
 
 def select(
