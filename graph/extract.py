@@ -24,6 +24,19 @@ from studygraph.ingest.spans import Span
 DEFINES = re.compile(r"^[*_`\"“”']*\s*(?:\([^()]{1,80}\)\s*)?(?:[—–:-]\s*|,\s*)?(?:is|are|refers to|means|stands for)\s+(?:an?|the|one)\b", re.I)
 TERM_ROW = re.compile(r"^\W*\*\*[^*]+\*\*\s*(?::\*\*|:|\||[—–-])?\s*(?P<rest>\S.*?)\s*\|?\s*$")
 LIST_GAP = re.compile(r"^[\s*_`\"'’”)]*(?:,|;|/|\||,?\s*(?:and|or|as well as)\b)[\s*_`\"'‘“(]*$", re.I)
+# "git-clean - Remove untracked files from the working tree" (a manual's NAME line), "Flamingo — a
+# visual language model that ...": a name, a dash or colon, then words saying what it is or does.
+DESCRIBED = re.compile(r"^[*_`\"“”']*[ \t]*(?:\([^()]{1,80}\)[ \t]*)?(?:[ \t][-–—]|[—–]|:)[ \t]+(?P<rest>[A-Za-z][\w'’-]*(?:[ \t]+\S+){3,})")
+# "The `GenericLikelihoodModel` class eases the process of ...", "The ns function generates a basis ...":
+# a name, the kind of thing it is, then what it does.
+ARTICLE = re.compile(r"^(?:the|an?)\s+", re.I)
+KIND_DOES = re.compile(
+    r"^[*_`\"“”']*(?:\(\))?[*_`\"“”']*\s+(?:class|function|method|command|module|package|file|object|ref|option|"
+    r"attribute|routine|model|algorithm|estimator|procedure|test|statistic|distribution)\s+"
+    r"(?:is|are|can|will|has|does|[a-z]{2,}[a-rt-z]s)\b")
+# ...but not a sentence that leans on its context ("The `ref_grid` function finds a nested structure in
+# this model:", "The `get_forecast` method is more general"): it says how X is used there, not what X is.
+LEANS_ON = re.compile(r"\b(?:this|these|here|above|below|more|also)\b|:\s*$", re.I)
 FIELD_LINE = re.compile(r"^[\s>*_`-]*[\w ]{1,30}[*_`]*\s*:")  # "> **Topic**: ...", "Week: 8": a field, not what X is
 MAX_QUOTE = 300
 MIN_DEFINITION = 40  # characters; shorter first answers are kept only when nothing better follows
@@ -179,8 +192,15 @@ def _siblings(text: str, matches: list[Match]) -> frozenset:
     return frozenset(out)
 
 
+def _written_as_name(text: str) -> bool:
+    """A name set apart as one (`stan_nlmer`, **bayesplot**, SAS), not a plain word that only
+    modifies the kind after it ("The password file can be ..." is about the file)."""
+    return bool(re.search(r"[`*_A-Z0-9]", text.strip()))
+
+
 def _definition(piece: Piece, matches: list[Match], lexicon: Lexicon, out: list) -> None:
-    """`X is a ...` sentences, `... is called X` sentences and `**X**: ...` items or rows define X."""
+    """`X is a ...` sentences, `... is called X` sentences, `**X**: ...` items or rows, `X - what it
+    does` lines and `The X function does ...` sentences define X (best first, by rank)."""
     if not matches or piece.kind in ("question", "heading", "code"):
         return
     called = CALLED.search(piece.text)
@@ -196,12 +216,23 @@ def _definition(piece: Piece, matches: list[Match], lexicon: Lexicon, out: list)
             # "CLIP (Contrastive Language-Image Pretraining) enables ...": the line that spells it out.
             out.append((m.concept_id, piece.start_line, piece.end_line, _quote(piece.text), 2))
             return
-    if matches[0].start > 4:
-        return
     first = matches[0]
+    lead = ARTICLE.match(piece.text)
+    if (lead and first.start <= lead.end() + 2 and KIND_DOES.match(piece.text[first.end :])
+            and _written_as_name(piece.text[lead.end() : first.end + 2]) and not LEANS_ON.search(piece.text)):
+        out.append((first.concept_id, piece.start_line, piece.end_line, _quote(piece.text), 3))
+        return
+    if first.start > 4:
+        return
     if DEFINES.match(piece.text[first.end :]):
         out.append((first.concept_id, piece.start_line, piece.end_line, _quote(piece.text), 1))
         return
     row = TERM_ROW.match(piece.text) if piece.kind in ("item", "row") else None
     if row and lexicon.lookup(re.sub(r"[*]", "", piece.text.split("**")[1]).strip()) == first.concept_id:
         out.append((first.concept_id, piece.start_line, piece.end_line, _quote(row.group("rest").rstrip("| ")), 2))
+        return
+    described = DESCRIBED.match(piece.text[first.end :])
+    # Not a link's title ("[Monotonic Effects: A Principled Approach ...](...)") nor code ("def f(x): y = ...").
+    if (described and not FIELD_LINE.match(piece.text[: first.end + 3]) and not piece.text.lstrip().startswith("[")
+            and "=" not in described.group("rest")):
+        out.append((first.concept_id, piece.start_line, piece.end_line, _quote(piece.text), 2))

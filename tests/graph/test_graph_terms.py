@@ -261,3 +261,26 @@ def test_a_measure_named_after_someone_and_a_symbol_is_a_concept(tmp_path: Path)
     for measure in ("Harrell's C", "Kendall's tau-b"):
         assert kinds.get(key_of(measure)) == "metric", measure
     assert key_of("it's a") not in kinds
+
+
+def test_a_manual_name_line_and_a_named_function_define_their_concept(tmp_path: Path) -> None:
+    write_note(tmp_path / "n", "a.md", "# NAME\n\ngit-frobnicate - Record the frob of every tracked file\n\n"
+               "# DESCRIPTION\n\nRun `git frobnicate` before `git push`. Then `git frobnicate` again.\n\n"
+               "## Helpers\n\nThe `frob_all` function walks the index and frobs each entry.\n"
+               "Call `frob_all()` once. The password file can be anywhere, but `frob_all()` reads it.\n\n"
+               "## More\n\n[Frobbing: A Principled Approach to Tracked Files](https://example.org/frob).\n"
+               "Frobbing is done by `frob_all()`; the password file is shared.\n")
+    write_note(tmp_path / "n", "b.md", "# Workflow\n\nUse `git frobnicate` daily; `git frobnicate` is quick.\n\n"
+               "## Again\n\nAfter a merge, run `git frobnicate` and `frob_all()`.\n")
+    graph = build_graph(chunks_of(tmp_path / "n"))
+    frob = graph.concept("git frobnicate")
+    assert frob is not None and frob.definition is not None
+    assert frob.definition.quote.startswith("git-frobnicate - Record the frob")
+    helper = graph.concept("frob_all")
+    assert helper is not None and helper.definition is not None
+    assert helper.definition.quote.startswith("The `frob_all` function walks the index")
+    # a plain word before a kind noun names the kind's thing, not itself; a link title defines nothing
+    password = graph.concept("password")
+    assert password is None or password.definition is None
+    frobbing = graph.concept("Frobbing")
+    assert frobbing is None or frobbing.definition is None or not frobbing.definition.quote.startswith("[")
