@@ -36,7 +36,18 @@ KIND_DOES = re.compile(
     r"(?:is|are|can|will|has|does|[a-z]{2,}[a-rt-z]s)\b")
 # ...but not a sentence that leans on its context ("The `ref_grid` function finds a nested structure in
 # this model:", "The `get_forecast` method is more general"): it says how X is used there, not what X is.
-LEANS_ON = re.compile(r"\b(?:this|these|here|above|below|more|also)\b|:\s*$", re.I)
+LEANS_ON = re.compile(r"\b(?:this|these|here|above|below|more|also)\b", re.I)
+# A first line about the document rather than the subject ("This notebook illustrates ...", "In this
+# example we ..."), one that leans on what came before ("So far ...", "the above example", "as
+# previously"), or a lead-in to a formula, list or code ("... is written as:"). "This hook is invoked
+# by ..." speaks of the section's subject and stays.
+LEANS_BACK = re.compile(
+    r"\b(?:this|these|the following|the next)\b[\w -]{0,30}?\b(?:notebook|tutorial|example|page|section|chapter|document|"
+    r"vignette|guide|paper|note|post)s?\b|^\W*(?:so far|note that|as an example)\b|"
+    r"\b(?:also|above|below|previous(?:ly)?|here)\b|:\s*$", re.I)
+# "This is also called the sample distribution.": what "this" is stands in the sentence before ("This new
+# worktree is called a linked worktree" names it, and stays).
+POINTING = re.compile(r"^\W*(?:this|that|these|those|it|they)\s+(?:is|are|was|were)\b", re.I)
 FIELD_LINE = re.compile(r"^[\s>*_`-]*[\w ]{1,30}[*_`]*\s*:")  # "> **Topic**: ...", "Week: 8": a field, not what X is
 MAX_QUOTE = 300
 MIN_DEFINITION = 40  # characters; shorter first answers are kept only when nothing better follows
@@ -141,9 +152,12 @@ def extract(chunk: Chunk, lexicon: Lexicon, spans: list[Span] | None = None) -> 
         elif (group.kind == "heading" and group.index not in defined_given and piece.kind in ("sentence", "answer", "item")
               and lexicon.lookup(group.lead) == subject and len(piece.text.strip()) >= MIN_DEFINITION
               and not FIELD_LINE.match(piece.text)):
-            # "### 4.2 Flamingo (DeepMind, 2022)" then its first line of prose: what the section says it is.
+            # "### 4.2 Flamingo (DeepMind, 2022)" then its first line of prose: what the section says it is,
+            # unless it leans on what came before ("In this example we show how ...", "This is the
+            # default command if ...", "Some initial steps ...:"): then the section defines nothing.
             defined_given[group.index] = 2
-            definitions.append((subject, piece.start_line, piece.end_line, _quote(piece.text), 3))
+            if not LEANS_BACK.search(piece.text):
+                definitions.append((subject, piece.start_line, piece.end_line, _quote(piece.text), 3))
         for src, tgt, rel in relations_in(piece.text, matches, subject, types):
             row = (src, tgt, rel, piece.start_line, piece.end_line)
             if subject in (src, tgt) and subject not in ids:
@@ -204,7 +218,7 @@ def _definition(piece: Piece, matches: list[Match], lexicon: Lexicon, out: list)
     if not matches or piece.kind in ("question", "heading", "code"):
         return
     called = CALLED.search(piece.text)
-    if called:
+    if called and not POINTING.match(piece.text):
         named = [m for m in matches if m.start >= called.start("x") - 3 and m.start <= called.start("x") + 3]
         if named:
             out.append((named[0].concept_id, piece.start_line, piece.end_line, _quote(piece.text), 1))

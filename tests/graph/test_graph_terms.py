@@ -284,3 +284,15 @@ def test_a_manual_name_line_and_a_named_function_define_their_concept(tmp_path: 
     assert password is None or password.definition is None
     frobbing = graph.concept("Frobbing")
     assert frobbing is None or frobbing.definition is None or not frobbing.definition.quote.startswith("[")
+
+
+def test_a_first_line_about_the_document_does_not_define_the_section_subject(tmp_path: Path) -> None:
+    write_note(tmp_path / "n", "a.md", "# Hooks\n\n## Zebra smoothing\n\nThis notebook illustrates how to use Zebra smoothing "
+               "on a short series.\n\n## Quagga hook\n\nThis hook is invoked by the commit command before the message "
+               "is written.\n\n## Both\n\nZebra smoothing and the Quagga hook run together. Zebra smoothing is slow. "
+               "The Quagga hook is fast.\n")
+    graph = build_graph(chunks_of(tmp_path / "n"))
+    zebra, quagga = graph.concept("Zebra smoothing"), graph.concept("Quagga hook")
+    assert zebra is not None and zebra.definition is None
+    assert quagga is not None and quagga.definition is not None
+    assert quagga.definition.quote.startswith("This hook is invoked by the commit command")
