@@ -16,6 +16,13 @@ from studygraph.graph.variants import key_of
 from studygraph.ingest.spans import split_spans
 
 
+def definition_of(graph, name: str) -> str:
+    """The quoted definition of a concept the graph must hold and define."""
+    concept = graph.concept(name)
+    assert concept is not None and concept.definition is not None, name
+    return concept.definition.quote or ""
+
+
 def test_noun_phrases_stop_at_verbs_and_function_words() -> None:
     assert noun_phrases("The Todd-Coxeter algorithm computes the standard coset table.") == [
         "Todd-Coxeter algorithm", "standard coset table"]
@@ -160,13 +167,18 @@ def test_a_section_named_after_a_concept_defines_it_by_its_first_line(tmp_path: 
     write_note(tmp_path / "n", "a.md", "# Models\n\n### 4.2 Zebrafold (Lab, 2022) — First of its kind\n\n"
                "Zebrafold interleaves image embeddings into a frozen language model.\n\n"
                "### Uses\n\nThe Zebrafold model reads images. Zebrafold is fast.\n\n"
-               "## Retrieval\n\nCMR (Cross Modal Retrieval) searches across modalities with CMR indexes.\n")
+               "## Retrieval\n\nCMR (Cross Modal Retrieval) searches across modalities with CMR indexes.\n\n"
+               "## Zebra smoothing\n\nThis notebook illustrates how to use Zebra smoothing on a short series.\n\n"
+               "## Quagga hook\n\nThis hook is invoked by the commit command before the message is written.\n\n"
+               "## Both\n\nZebra smoothing and the Quagga hook run together. Zebra smoothing is slow. "
+               "The Quagga hook is fast.\n")
     graph = build_graph(chunks_of(tmp_path / "n"))
-    zebra = graph.concept("Zebrafold")
-    assert zebra is not None and zebra.definition is not None
-    assert zebra.definition.quote.startswith("Zebrafold interleaves")
-    cmr = graph.concept("CMR")
-    assert cmr is not None and cmr.definition is not None and "Cross Modal Retrieval" in cmr.definition.quote
+    assert definition_of(graph, "Zebrafold").startswith("Zebrafold interleaves")
+    assert "Cross Modal Retrieval" in definition_of(graph, "CMR")
+    # a first line about the document defines nothing; one about the section's subject does
+    zebra = graph.concept("Zebra smoothing")
+    assert zebra is not None and zebra.definition is None
+    assert definition_of(graph, "Quagga hook").startswith("This hook is invoked by the commit command")
 
 
 def test_shouted_titles_options_and_descriptions_are_not_concepts(tmp_path: Path) -> None:
@@ -263,36 +275,25 @@ def test_a_measure_named_after_someone_and_a_symbol_is_a_concept(tmp_path: Path)
     assert key_of("it's a") not in kinds
 
 
+MANUAL = (
+    "# NAME\n\ngit-frobnicate - Record the frob of every tracked file\n\n"
+    "# DESCRIPTION\n\nRun `git frobnicate` before `git push`. Then `git frobnicate` again.\n\n"
+    "## Helpers\n\nThe `frob_all` function walks the index and frobs each entry.\n"
+    "Call `frob_all()` once. The password file can be anywhere, but `frob_all()` reads it.\n\n"
+    "## More\n\n[Frobbing: A Principled Approach to Tracked Files](https://example.org/frob).\n"
+    "Frobbing is done by `frob_all()`; the password file is shared.\n"
+)
+
+
 def test_a_manual_name_line_and_a_named_function_define_their_concept(tmp_path: Path) -> None:
-    write_note(tmp_path / "n", "a.md", "# NAME\n\ngit-frobnicate - Record the frob of every tracked file\n\n"
-               "# DESCRIPTION\n\nRun `git frobnicate` before `git push`. Then `git frobnicate` again.\n\n"
-               "## Helpers\n\nThe `frob_all` function walks the index and frobs each entry.\n"
-               "Call `frob_all()` once. The password file can be anywhere, but `frob_all()` reads it.\n\n"
-               "## More\n\n[Frobbing: A Principled Approach to Tracked Files](https://example.org/frob).\n"
-               "Frobbing is done by `frob_all()`; the password file is shared.\n")
+    write_note(tmp_path / "n", "a.md", MANUAL)
     write_note(tmp_path / "n", "b.md", "# Workflow\n\nUse `git frobnicate` daily; `git frobnicate` is quick.\n\n"
                "## Again\n\nAfter a merge, run `git frobnicate` and `frob_all()`.\n")
     graph = build_graph(chunks_of(tmp_path / "n"))
-    frob = graph.concept("git frobnicate")
-    assert frob is not None and frob.definition is not None
-    assert frob.definition.quote.startswith("git-frobnicate - Record the frob")
-    helper = graph.concept("frob_all")
-    assert helper is not None and helper.definition is not None
-    assert helper.definition.quote.startswith("The `frob_all` function walks the index")
+    assert definition_of(graph, "git frobnicate").startswith("git-frobnicate - Record the frob")
+    assert definition_of(graph, "frob_all").startswith("The `frob_all` function walks the index")
     # a plain word before a kind noun names the kind's thing, not itself; a link title defines nothing
     password = graph.concept("password")
     assert password is None or password.definition is None
     frobbing = graph.concept("Frobbing")
     assert frobbing is None or frobbing.definition is None or not frobbing.definition.quote.startswith("[")
-
-
-def test_a_first_line_about_the_document_does_not_define_the_section_subject(tmp_path: Path) -> None:
-    write_note(tmp_path / "n", "a.md", "# Hooks\n\n## Zebra smoothing\n\nThis notebook illustrates how to use Zebra smoothing "
-               "on a short series.\n\n## Quagga hook\n\nThis hook is invoked by the commit command before the message "
-               "is written.\n\n## Both\n\nZebra smoothing and the Quagga hook run together. Zebra smoothing is slow. "
-               "The Quagga hook is fast.\n")
-    graph = build_graph(chunks_of(tmp_path / "n"))
-    zebra, quagga = graph.concept("Zebra smoothing"), graph.concept("Quagga hook")
-    assert zebra is not None and zebra.definition is None
-    assert quagga is not None and quagga.definition is not None
-    assert quagga.definition.quote.startswith("This hook is invoked by the commit command")
