@@ -27,8 +27,8 @@ LIST_GAP = re.compile(r"^[\s*_`\"'’”)]*(?:,|;|/|\||,?\s*(?:and|or|as well as
 # "git-clean - Remove untracked files from the working tree" (a manual's NAME line), "Flamingo — a
 # visual language model that ...": a name, a dash or colon, then words saying what it is or does.
 DESCRIBED = re.compile(r"^[*_`\"“”']*[ \t]*(?:\([^()]{1,80}\)[ \t]*)?(?:[ \t][-–—]|[—–]|:)[ \t]+(?P<rest>[A-Za-z][\w'’-]*(?:[ \t]+\S+){3,})")
-# "The `GenericLikelihoodModel` class eases the process of ...", "The ns function generates a basis ...":
-# a name, the kind of thing it is, then what it does.
+# "The `GenericLikelihoodModel` class eases the process of ...", "The **MASS** package contains ...": a name
+# set apart as one, the kind of thing it is, then what it does.
 ARTICLE = re.compile(r"^(?:the|an?)\s+", re.I)
 KIND_DOES = re.compile(
     r"^[*_`\"“”']*(?:\(\))?[*_`\"“”']*\s+(?:class|function|method|command|module|package|file|object|ref|option|"
