@@ -18,6 +18,22 @@ SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"  # the READ
 
 
 
+def show_answer_with_space(page, tries: int = 5) -> None:
+    """Press Space until the reference answer shows (at most `tries` times)."""
+    from playwright.sync_api import expect
+
+    answer = page.get_by_text("Reference answer", exact=True)
+    for _ in range(tries - 1):
+        page.keyboard.press("Space")
+        try:
+            expect(answer).to_be_visible(timeout=5_000)
+            return
+        except AssertionError:
+            continue
+    page.keyboard.press("Space")
+    expect(answer).to_be_visible()
+
+
 def test_drill_with_the_keyboard(server: str):
     from playwright.sync_api import expect
 
@@ -44,8 +60,10 @@ def test_drill_with_the_keyboard(server: str):
         expect(page.get_by_text("New 19 · Learning 1 · Review 0")).to_be_visible()
         assert question.inner_text() != first
 
-        page.keyboard.press("Space")
-        expect(page.get_by_text("Reference answer", exact=True)).to_be_visible()
+        # After a rating the page reruns and its key handler is set up again; a Space pressed in that
+        # moment can go unheard (once in ~6 CI runs). Space only shows the answer, so pressing it
+        # again is harmless; a handler that never comes back still fails here.
+        show_answer_with_space(page)
         page.keyboard.press("3")
         expect(page.get_by_text("Rated good; next review in")).to_be_visible()
         page.set_viewport_size({"width": 1280, "height": 720})
