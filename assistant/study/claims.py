@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from studygraph.assistant.compare import comparison_sides
 from studygraph.ingest.tokenize import STOP_WORDS, stem
 
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*(?:[-/.][A-Za-z0-9]+)*")
@@ -343,23 +344,14 @@ def bound(text: str, names: Iterable[str]) -> dict[str, set[str]]:
             for concept, pieces in bound_clauses(text, names).items()}
 
 
-VERSUS = re.compile(r"\s+(?:vs\.?|versus|compared (?:with|to)|differs? from|rather than|instead of)\s+"
-                    r"|\bdifferences? between\s+(.+?)\s+and\s+", re.I)
-
-
 def sides(question: str, reference: str) -> list[str]:
-    """The things a comparing question sets against each other, as the reference names
-    them ("Why negative sampling vs full softmax?" -> "negative sampling", "full softmax";
-    "the difference between a dual encoder and a cross-encoder for ..." -> "dual encoder",
-    "cross-encoder"): the longest run of each side's words that the reference says too."""
-    match = VERSUS.search(question)
-    if not match:
-        return []
-    parts = ([match.group(1), question[match.end() :]] if match.group(1)
-             else [question[: match.start()], question[match.end() :]])
+    """The things a comparing question sets against each other (`compare.comparison_sides`), as
+    the reference names them ("Why negative sampling vs full softmax?" -> "negative sampling",
+    "full softmax"; "How does a tree object differ from a blob?" over notes that say "tree" ->
+    "tree", "blob"): the longest run of each side's words that the reference says too."""
     said = content(reference)
     out = []
-    for part in parts:
+    for part in comparison_sides(question):
         found = [w.group(0) for w in WORD.finditer(part)]
         runs = sorted(((i, j) for i in range(len(found)) for j in range(i + 1, min(len(found), i + 5) + 1)
                        if found[i].lower() not in STOP_WORDS and found[j - 1].lower() not in STOP_WORDS),
@@ -368,7 +360,7 @@ def sides(question: str, reference: str) -> list[str]:
                      if content(" ".join(found[i:j])) and _mentions(said, [" ".join(found[i:j])], content)), "")
         if name and name not in out:
             out.append(name)
-    return out if len(out) == 2 else []
+    return out if len(out) >= 2 else []
 
 
 def denied_of(answer: str, reference: str, names: Iterable[str]) -> str:
