@@ -7,6 +7,7 @@ It is the commit point of an ingest. Chroma may briefly hold more than it names
 from __future__ import annotations
 
 import json
+import stat
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -55,6 +56,14 @@ def manifest_path(home: Path) -> Path:
     return home / "manifest.json"
 
 
+# The last manifest read per file, with the file's identity: the app's first page asked for it
+# five times (status, notes, titles, index, welcome), and the 12 MB docs' manifest (640 KB of
+# JSON) took ~15 ms to parse each time. A commit replaces the file (a new inode), so a changed
+# identity always reads it again.
+_read: dict[str, tuple[tuple[int, int, int], Manifest]] = {}
+KEPT = 8  # data directories (subjects) whose manifest is kept
+
+
 def load_manifest(home: Path) -> Manifest | None:
     """The committed manifest, or None before the first ingest.
 
@@ -62,8 +71,24 @@ def load_manifest(home: Path) -> Manifest | None:
         IndexMismatchError: the file exists but cannot be read as a manifest.
     """
     path = manifest_path(home)
-    if not path.is_file():
+    try:
+        st = path.stat()
+    except OSError:
         return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    identity = (st.st_ino, st.st_mtime_ns, st.st_size)
+    kept = _read.get(str(path))
+    if kept is not None and kept[0] == identity:
+        return kept[1]
+    manifest = _parse(path)
+    if len(_read) >= KEPT:
+        _read.clear()
+    _read[str(path)] = (identity, manifest)
+    return manifest
+
+
+def _parse(path: Path) -> Manifest:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         notes = {

@@ -86,6 +86,16 @@ def test_unchanged_notes_are_never_embedded_again(notes: Path, settings: Setting
     assert len(again.unchanged) == 3 and again.generation == first.generation
 
 
+def test_the_manifest_is_read_once_per_commit(notes: Path, settings: Settings, embedder) -> None:
+    sync([notes], settings, embedder)
+    first = load_manifest(settings.home)
+    assert load_manifest(settings.home) is first  # the same committed file: not parsed again
+    (notes / "extra.md").write_text(note_text("Dropout"), encoding="utf-8")
+    sync([notes], settings, embedder)
+    after = load_manifest(settings.home)
+    assert after is not first and after.generation == first.generation + 1 and len(after.notes) == 4
+
+
 def test_an_edit_re_embeds_only_the_changed_passage(notes: Path, settings: Settings, embedder) -> None:
     sync([notes], settings, embedder)
     before = served(settings)
