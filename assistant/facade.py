@@ -80,6 +80,10 @@ class Studygraph:
         self.embedder.encode(["warm up"])
         return self
 
+    def in_memory(self) -> bool:
+        """Whether an index and a concept graph are loaded (perhaps of an older generation)."""
+        return self._index is not None and self._graph is not None
+
     def manifest(self) -> Manifest:
         return require_manifest(self.settings.data_dir)
 

@@ -5,10 +5,13 @@ index that already exists, and times: the page's first run (imports, facade, ind
 status) and the first question from the chat box to the rendered answer. Prints
 one JSON object; the 1-minute load average is reported beside the numbers.
 
-    .venv/bin/python benchmarks/bench_app.py HOME [--question Q] [--runs 3]
+    .venv/bin/python benchmarks/bench_app.py HOME [--question Q] [--runs 3] [--new-student]
 
 Each run is its own process (nothing warm is shared); HOME must hold an index
-(`studygraph ingest` with STUDYGRAPH_HOME=HOME).
+(`studygraph ingest` with STUDYGRAPH_HOME=HOME). By default the page reopens the
+chat the previous run saved (a returning student). `--new-student` deletes HOME/chat
+before each run: no saved chat and no welcome kept, as on the first visit after an
+ingest, when the welcome's suggested questions are still to be worked out.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -57,6 +61,7 @@ def main() -> None:
     parser.add_argument("home", type=Path)
     parser.add_argument("--question", default=QUESTION)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--new-student", action="store_true", help="delete HOME/chat before each run")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -68,6 +73,8 @@ def main() -> None:
                PYTHONPATH=os.pathsep.join(filter(None, (os.environ.get("PYTHONPATH"), str(ROOT)))))
     runs = []
     for _ in range(args.runs):
+        if args.new_student:
+            shutil.rmtree(args.home / "chat", ignore_errors=True)
         load = os.getloadavg()[0]
         done = subprocess.run([sys.executable, __file__, str(args.home), "--one", "--question", args.question],
                               env=env, cwd=ROOT, capture_output=True, text=True)

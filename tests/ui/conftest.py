@@ -19,12 +19,15 @@ from ui_helpers import APP, ROOT, SEEDS, TIMEOUT
 def ingested_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory with the seed notes ingested (once per test session)."""
     from studygraph.assistant.facade import Studygraph
+    from studygraph.assistant.welcome import overview
     from studygraph.settings import load_settings
 
     home = tmp_path_factory.mktemp("ui") / "home"
     settings = load_settings(env={}, home=home)
-    report = Studygraph(settings).ingest([SEEDS, settings.notes])
+    sg = Studygraph(settings)
+    report = sg.ingest([SEEDS, settings.notes])
     assert len(report.added) == len(list(SEEDS.iterdir()))
+    overview(sg)  # the welcome kept, as after a first visit: every app test sees it on its first run
     return home
 
 

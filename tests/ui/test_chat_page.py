@@ -5,11 +5,15 @@ that outlives the browser session."""
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 
 from streamlit.testing.v1 import AppTest
 from ui_helpers import ANSWER_NOTE, ANSWER_TEXT, APP, QUESTION, TIMEOUT, answer_line, ok, texts, unescape
 
+from studygraph.assistant import welcome
 from studygraph.assistant.chat_history import ChatLog
+from studygraph.ui import chat_welcome
 from studygraph.ui.components import md
 
 
@@ -155,3 +159,27 @@ def test_a_chat_that_cannot_be_saved_still_answers_and_says_why(own_home, app):
     assert ANSWER_TEXT in unescape(app.chat_message[-1].markdown[0].value)
     assert any("could not be saved" in unescape(w) for w in texts(app.warning))
     assert blocked.read_text(encoding="utf-8") == "a file where the folder should be"
+
+
+def test_a_welcome_still_being_worked_out_leaves_the_chat_usable_and_shows_up_when_ready(own_home, monkeypatch):
+    # After an ingest nothing is kept: the welcome is worked out on a thread, here held until released.
+    shutil.rmtree(own_home / "chat")
+    release = threading.Event()
+
+    def held(sg):
+        assert release.wait(60)
+        return welcome.overview(sg)
+
+    monkeypatch.setattr(chat_welcome, "overview", held)
+    at = reload()
+    first = at.chat_message[0]
+    assert chat_welcome.READING in texts(first.caption)
+    assert not [b for b in first.button if b.key.startswith("suggested_")]
+    assert at.chat_input  # the student can ask at once
+    release.set()
+    deadline = time.monotonic() + 60
+    while not [b for b in at.chat_message[0].button if b.key.startswith("suggested_")]:
+        assert time.monotonic() < deadline, "the welcome never showed up"
+        time.sleep(0.2)
+        ok(at.run())
+    assert (own_home / "chat" / "welcome.json").is_file()  # kept for the next visit

@@ -162,10 +162,7 @@ titles = state.titles()
 toolbar = st.container()  # filled last, so New chat and Export see this run's answer too
 if st.session_state.get(PROBLEM):
     st.warning(md(st.session_state[PROBLEM]))
-welcome = st.empty()  # cleared once the first question is asked
-if not messages:
-    with welcome.container():
-        show_welcome(assistant, _choose)
+welcome = st.empty()  # the welcome stands here while the chat is empty and nothing is being asked
 for turn, message in enumerate(messages):
     with st.chat_message(message.role):
         _body(message, turn, titles)
@@ -173,8 +170,10 @@ for turn, message in enumerate(messages):
 question = st.chat_input("Ask a question about your notes")
 if question is None:
     question = st.session_state.pop(state.ASK, None)
+if question is None and not messages:
+    with welcome.container():
+        show_welcome(assistant, _choose)
 if question is not None:
-    welcome.empty()
     messages.append(Message("user", question))
     with st.chat_message("user"):
         _body(messages[-1], len(messages) - 1, titles)
