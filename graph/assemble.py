@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from studygraph.graph.concept_graph import ConceptGraph
 from studygraph.graph.extract import ChunkFacts
+from studygraph.graph.kinds import defined_type
 from studygraph.graph.lexicon import Lexicon
 from studygraph.graph.model import SYMMETRIC, Concept, Evidence, Relation
 from studygraph.graph.variants import name_words
@@ -98,7 +99,10 @@ def assemble(facts: Sequence[tuple[Chunk, ChunkFacts]], lexicon: Lexicon) -> Con
         entry = lexicon.entries[cid]
         definition = definitions.get(cid, (0, None))[1]
         chunk_ids = tuple(dict.fromkeys(e.chunk_id for e in evs))
-        concepts[cid] = Concept(cid, entry.name, entry.type, entry.aliases, chunk_ids, definition, entry.origin)
+        kind = entry.type
+        if kind == "concept" and definition is not None:
+            kind = defined_type(entry.name, definition.quote) or kind
+        concepts[cid] = Concept(cid, entry.name, kind, entry.aliases, chunk_ids, definition, entry.origin)
     return ConceptGraph(concepts, relations, {cid: tuple(evs) for cid, evs in passages.items()})
 
 

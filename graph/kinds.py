@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from studygraph.graph.phrases import can_be_verb
 from studygraph.graph.variants import name_words
 
 RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -18,7 +19,7 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("loss", r"(?:\bloss|\bobjective|\binfonce|\bnce|\bdivergence)$"),
         ("metric", r"(?:\bscore|\baccuracy|\bprecision|\brecall|\berror rate|\bdistance|@k|@\d+|\bperplexity)$"),
         ("retrieval", r"(?:\bsearch|\bretrieval|\bindex|\bindexing|\bre-?ranking|\brank fusion|\bnearest neighbou?rs?|\bretriever)$"),
-        ("dataset", r"(?:\bdataset|\bcorpus|\bpairs|-instruct|\binstruct-\w+|\bcaptions)$"),
+        ("dataset", r"(?:\bdataset|\bdata sets?|(?-i:\b(?:[A-Z]{2,}[A-Z0-9]*|[a-z]+\d\w*) data)|\bcorpus|\bpairs|-instruct|\binstruct-\w+|\bcaptions)$"),
         ("benchmark", r"(?:\bbench(?:mark)?|\w{3,}[-]?(?-i:QA)|\beval)$"),
         (
             "architecture",
@@ -54,10 +55,10 @@ GLOSS_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 HEAD_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
-        ("metric", r"\b(?:coefficient|correlation|statistic|ratio|rate|variance|deviation|distance|criterion|r-squared|p[- ]value|mean|median|average|quantile|percentile)(?:e?s)?$"),
+        ("metric", r"\b(?:coefficient|correlation|statistic|ratio|rate|variance|deviation|distance|criterion|r-squared|p[- ]value|mean|median|average|quantile|percentile|residual)(?:e?s)?$"),
         ("model", r"\b(?:regression|classifier|estimator|machine|forest|tree|automaton|process|distribution)(?:e?s)?$"),
         ("technique", r"(?:\balgorithm|\bmethod|\bprocedure|\bstrategy|\bapproach|\btechnique|\btest|\btrick|\bheuristic|"
-                      r"\bsampler|\bsolver|\btransform|[a-z]{3}(?:ation|isation|ization)|[a-z]{4}ing)(?:e?s)?$"),
+                      r"\bsampler|\bsolver|\bfilter|\btransform|[a-z]{3}(?:ation|isation|ization)|[a-z]{4}ing)(?:e?s)?$"),
     )
 )
 VERSIONED = re.compile(r"[A-Za-z].*(?:[-\s]?v?\d+(?:\.\d+)?[a-z]?|[-\s][A-Z])$")
@@ -104,8 +105,9 @@ def guess_type(name: str, long_form: str = "", gloss: str = "", in_code: bool = 
     if _looks_like_model(name) and not in_code:
         return "model"
     for text in (name, long_form):  # "LOO-CV (leave-one-out cross-validation)": the long form's head
+        head = re.split(r"\s+of\s+", text.strip(), maxsplit=1)[0]  # "normality of residuals" is a normality
         for kind, pattern in HEAD_RULES:
-            if text and pattern.search(text.strip()):
+            if head and pattern.search(head):
                 return kind
     return "concept"
 
@@ -122,3 +124,48 @@ def kind_head(phrase: str) -> bool:
     "Greenwood variance", "hat matrix", "pool adjacent violators algorithm")."""
     words = phrase.lower().split()
     return len(words) >= 2 and (words[-1] in KIND_HEADS or words[-1].removesuffix("s") in KIND_HEADS)
+
+
+# What a definition says a concept is, when its name did not tell (see `defined_type`).
+NAMED_AS = r"[*_`\"“”'(]*\s*(?:\(\))?[*_`\"“”')]*"
+IS_GLOSS = re.compile(rf"^{NAMED_AS}\s*(?:\([^()]{{1,80}}\)\s*)?,?\s*(?:is|are)\s+(?:an?|the|one)\s+(?P<gloss>.+)", re.I)
+KIND_WORD = re.compile(rf"^{NAMED_AS}\s+(?P<kind>function|method|command|routine|procedure|algorithm|test|estimator|statistic|"
+                       r"model|distribution|dataset|data set)s?\b", re.I)
+KIND_OF_WORD = {"function": "technique", "method": "technique", "command": "technique", "routine": "technique",
+                "procedure": "technique", "algorithm": "technique", "test": "technique", "estimator": "model",
+                "statistic": "metric", "model": "model", "distribution": "model", "dataset": "dataset", "data set": "dataset"}
+# A manual's NAME line, "git-clean - Remove untracked files from the working tree": a command, and what it does.
+MANUAL_LINE = re.compile(r"^[*_`\"“”']*\s*[ \t][-–—][ \t]+(?P<verb>[A-Z][a-z]+)\s+(?P<next>\S+)")
+
+
+def defined_type(name: str, definition: str) -> str:
+    """The type a concept's defining line gives it, or "" when it says nothing of the kind.
+
+    "``UnevaluatedExpr`` is a method provided by SymPy" (the kind after "is a"), "The `lambdify`
+    function translates ..." (the kind between name and verb), and a manual's NAME line whose
+    name is a command, in lower case, and whose description starts with a verb
+    ("git-fsck - Verifies the connectivity ...": a technique; neither "gitattributes - Defining
+    attributes per path" nor "gitweb - Git web interface" says what it does).
+    """
+    text = " ".join(definition.split())
+    words = re.findall(r"[^\W_]+", name)
+    found = re.search(r"[\W_]{0,3}".join(map(re.escape, words)), text[:12 + len(name)], re.I) if words else None
+    if found is None:
+        return ""
+    at, after = found.start(), text[found.end():]
+    gloss = IS_GLOSS.match(after)
+    if gloss:
+        head = " ".join(gloss.group("gloss").split()[:3])
+        # Not "architecture": its words name parts in general prose ("`func` is the head of the object").
+        return next((kind for kind, pattern in GLOSS_RULES if kind != "architecture" and pattern.search(head)), "")
+    kind = KIND_WORD.match(after)
+    if kind and ARTICLE_BEFORE.search(text[:at]):
+        return KIND_OF_WORD[kind.group("kind").lower()]
+    manual = MANUAL_LINE.match(after)
+    if (manual and text[at:found.end()] == text[at:found.end()].lower() and can_be_verb(manual.group("verb"))
+            and not manual.group("verb").endswith("ing") and manual.group("next").lower() != "of"):
+        return "technique"
+    return ""
+
+
+ARTICLE_BEFORE = re.compile(r"^\W*(?:the|an?)\W+$", re.I)

@@ -67,6 +67,11 @@ def known_word(word: str) -> bool:
     return bool(_tags(word))
 
 
+def can_be_verb(word: str) -> bool:
+    """Whether the lexicon knows the word as a verb form ("Remove", "Verifies"; not "Backend", "Simple")."""
+    return "VERB" in _tags(word)
+
+
 def participle(word: str) -> bool:
     """A past participle describing a noun ("merged", "specified", "removed"), not an adjective of its
     own; "-ing" forms stay, as they often name the thing ("training data", "pooling layer")."""

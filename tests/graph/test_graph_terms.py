@@ -9,7 +9,7 @@ from graph_helpers import chunks_of, write_note
 from studygraph.graph import build_graph
 from studygraph.graph.defined import code_terms, defined_terms, is_label, names_a_thing
 from studygraph.graph.discover import candidates
-from studygraph.graph.kinds import guess_type
+from studygraph.graph.kinds import defined_type, guess_type
 from studygraph.graph.phrases import noun_phrases
 from studygraph.graph.termhood import c_values, is_term
 from studygraph.graph.variants import key_of
@@ -70,6 +70,26 @@ def test_head_words_type_plain_english_terms() -> None:
     assert guess_type("free group") == "concept"
     # An abbreviation is typed by its long form's head word.
     assert guess_type("LOO-CV", "leave-one-out cross-validation") == "technique"
+    # A named data set, residuals and filters; the head stands before "of".
+    assert guess_type("veteran data set") == guess_type("MGUS data") == guess_type("mgus2 data") == "dataset"
+    assert guess_type("Sensor data") == guess_type("training data") == "concept"  # a title's capital names nothing
+    assert guess_type("Schoenfeld residuals") == "metric" and guess_type("normality of residuals") == "concept"
+    assert guess_type("Kalman filter") == "technique" and guess_type("coefficient of variation") == "metric"
+
+
+def test_a_defining_line_types_what_its_name_did_not() -> None:
+    assert defined_type("git clean", "git-clean - Remove untracked files from the working tree") == "technique"
+    assert defined_type("git fsck", "git-fsck - Verifies the connectivity of the objects") == "technique"
+    # no action: a gerund, a noun, an article
+    assert defined_type("gitattributes", "gitattributes - Defining attributes per path") == ""
+    assert defined_type("git fast-import", "git-fast-import - Backend for fast Git data importers") == ""
+    assert defined_type("gitworkflows", "gitworkflows - An overview of recommended workflows with Git") == ""
+    assert defined_type("Precision", "Precision - Fraction of retrieved items that are relevant") == ""
+    assert defined_type("UnevaluatedExpr", "``UnevaluatedExpr`` is a method provided by SymPy") == "technique"
+    assert defined_type("Omega Squared", "The Omega squared is a measure of effect size.") == "metric"
+    assert defined_type("DynamicFactor", "The `DynamicFactor` model handles the state space form.") == "model"
+    assert defined_type("func", "`func` is the head of the object.") == ""  # a part in general prose, not a layer
+    assert defined_type("HEAD", "HEAD is a reference to one of the heads") == ""
 
 
 def test_section_labels_are_not_things() -> None:
@@ -291,6 +311,7 @@ def test_a_manual_name_line_and_a_named_function_define_their_concept(tmp_path: 
                "## Again\n\nAfter a merge, run `git frobnicate` and `frob_all()`.\n")
     graph = build_graph(chunks_of(tmp_path / "n"))
     assert definition_of(graph, "git frobnicate").startswith("git-frobnicate - Record the frob")
+    assert graph.concept("git frobnicate").type == "technique"  # the manual says what it does
     assert definition_of(graph, "frob_all").startswith("The `frob_all` function walks the index")
     # a plain word before a kind noun names the kind's thing, not itself; a link title defines nothing
     password = graph.concept("password")
