@@ -48,7 +48,7 @@ def retention(full, bare) -> dict:
 
     bare_names = names(bare)
     index = {f: cid for cid, forms in bare_names.items() for f in forms}
-    mapped = {cid: next((index[f] for f in forms if f in index), None) for cid, forms in names(full).items()}
+    mapped = {cid: next((index[f] for f in sorted(forms) if f in index), None) for cid, forms in names(full).items()}  # sorted: the same each run
     bare_edges = {frozenset((r.source, r.target)) for r in bare.relations}
     kept_edges = sum(
         bool(mapped[r.source] and mapped[r.target] and frozenset((mapped[r.source], mapped[r.target])) in bare_edges)
