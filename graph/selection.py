@@ -155,11 +155,14 @@ def select(
         name = _display(group)
         if key in absorbed or base.lookup(name) or (key in labels and not group.hows & STRONG) or not _keep(group, name, base):
             continue
-        long = group.longs.most_common(1)[0][0] if group.longs else ""
         aliases = [f for f in group.forms if f != name and key_of(f) == key]
         aliases += [lf for lf in group.longs if base.lookup(lf) is None]
         gloss = next((g for g, _ in group.glosses.most_common() if g != CALL_GLOSS), "")
-        kind = guess_type(name, long, gloss, in_code="code" in group.hows, called=CALL_GLOSS in group.glosses)
+        # Every long form may tell: "MLE" is spelled "maximum likelihood estimates" (no kind) and "... estimation".
+        for form in [lf for lf, _ in group.longs.most_common()] or [""]:
+            kind = guess_type(name, form, gloss, in_code="code" in group.hows, called=CALL_GLOSS in group.glosses)
+            if kind != "concept":
+                break
         entries.append(Entry(name, kind, tuple(dict.fromkeys(aliases)), origin="notes"))
     logger.debug("discovered %d concepts from %d candidate names", len(entries), len(groups))
     return Selection(tuple(entries), {cid: tuple(dict.fromkeys(a)) for cid, a in catalog_aliases.items()})

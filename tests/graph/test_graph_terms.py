@@ -77,6 +77,14 @@ def test_head_words_type_plain_english_terms() -> None:
     assert guess_type("Kalman filter") == "technique" and guess_type("coefficient of variation") == "metric"
 
 
+def test_an_acronym_is_typed_by_whichever_long_form_tells(tmp_path: Path) -> None:
+    write_note(tmp_path / "n", "a.md", "# Fitting\n\nThe maximum likelihood estimates (MLE) are printed. The maximum "
+               "likelihood estimates (MLE) are biased.\n\n## Method\n\nMaximum likelihood estimation (MLE) maximises "
+               "the likelihood. MLE is fast.\n")
+    graph = build_graph(chunks_of(tmp_path / "n"))
+    assert graph.concept("MLE") is not None and graph.concept("MLE").type == "technique"
+
+
 def test_a_defining_line_types_what_its_name_did_not() -> None:
     assert defined_type("git clean", "git-clean - Remove untracked files from the working tree") == "technique"
     assert defined_type("git fsck", "git-fsck - Verifies the connectivity of the objects") == "technique"
