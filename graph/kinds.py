@@ -58,7 +58,7 @@ HEAD_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("metric", r"\b(?:coefficient|correlation|statistic|ratio|rate|variance|deviation|distance|criterion|r-squared|p[- ]value|mean|median|average|quantile|percentile|residual)(?:e?s)?$"),
         ("model", r"\b(?:regression|classifier|estimator|machine|forest|tree|automaton|process|distribution)(?:e?s)?$"),
         ("technique", r"(?:\balgorithm|\bmethod|\bprocedure|\bstrategy|\bapproach|\btechnique|\btest|\btrick|\bheuristic|"
-                      r"\bsampler|\bsolver|\bfilter|\btransform|[a-z]{3}(?:ation|isation|ization)|[a-z]{4}ing)(?:e?s)?$"),
+                      r"\bsampler|\bsolver|\bfilter|\bplot|\btransform|[a-z]{3}(?:ation|isation|ization)|[a-z]{4}ing)(?:e?s)?$"),
     )
 )
 VERSIONED = re.compile(r"[A-Za-z].*(?:[-\s]?v?\d+(?:\.\d+)?[a-z]?|[-\s][A-Z])$")

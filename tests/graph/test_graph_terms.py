@@ -75,6 +75,7 @@ def test_head_words_type_plain_english_terms() -> None:
     assert guess_type("Sensor data") == guess_type("training data") == "concept"  # a title's capital names nothing
     assert guess_type("Schoenfeld residuals") == "metric" and guess_type("normality of residuals") == "concept"
     assert guess_type("Kalman filter") == "technique" and guess_type("coefficient of variation") == "metric"
+    assert guess_type("partial regression plot") == guess_type("QQ-plot") == "technique"  # a way to look at a fit
 
 
 def test_an_acronym_is_typed_by_whichever_long_form_tells(tmp_path: Path) -> None:
