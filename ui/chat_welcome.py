@@ -1,8 +1,8 @@
 """The empty chat: what the notes hold and questions they answer well (assistant/welcome.py).
 
 The suggested questions are worked out once per index generation by asking candidates
-(assistant/welcome.py): ~0.3 s on the seeds but ~3.6 s on the 12 MB Python docs, which
-held the first page after every ingest, chat box included, for that long. A welcome
+(assistant/welcome.py): ~0.3 s on the seeds, 1.0-1.3 s on the 12 MB Python docs (3.3 s
+before), and the first page after every ingest, chat box included, waited for them. A welcome
 the data directory keeps is shown at once; otherwise it is worked out on a thread, the
 page waits for it at most `WAIT` seconds (not at all while the index and graph are still
 loading) and then shows the chat box with a note that polls (`POLL`) until the welcome is
@@ -38,6 +38,8 @@ def _job(assistant) -> Future:
     key = (str(assistant.settings.data_dir), assistant.manifest().generation)
     with lock:
         if key not in jobs:
+            for old in [k for k, job in jobs.items() if k[0] == key[0] and job.done()]:
+                del jobs[old]  # an older generation's welcome: kept in its file if it was ever needed
             jobs[key] = executor.submit(overview, assistant)
         return jobs[key]
 
