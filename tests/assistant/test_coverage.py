@@ -18,6 +18,9 @@ def test_a_name_or_rare_word_the_notes_never_use_is_unknown(pieces) -> None:
     assert unknown_specifics("How does NeRF render novel views?", VOCAB, pieces) == ["NeRF"]
     assert unknown_specifics("What is the reparameterization trick?", VOCAB, pieces) == ["reparameterization"]
     assert unknown_specifics("How does a Kalman filter work?", VOCAB, pieces) == ["Kalman"]
+    # Capitalised words side by side are one name: known only when all of it is.
+    assert unknown_specifics("How does the Swin Model use shifted windows?", VOCAB, pieces) == ["Swin"]
+    assert unknown_specifics("How does the Swin model compare with CLIP?", VOCAB, pieces) == []  # CLIP stands alone
 
 
 def test_ordinary_words_and_known_names_are_not(pieces) -> None:
