@@ -129,11 +129,11 @@ def kind_head(phrase: str) -> bool:
 # What a definition says a concept is, when its name did not tell (see `defined_type`).
 NAMED_AS = r"[*_`\"“”'(]*\s*(?:\(\))?[*_`\"“”')]*"
 IS_GLOSS = re.compile(rf"^{NAMED_AS}\s*(?:\([^()]{{1,80}}\)\s*)?,?\s*(?:is|are)\s+(?:an?|the|one)\s+(?P<gloss>.+)", re.I)
-KIND_WORD = re.compile(rf"^{NAMED_AS}\s+(?P<kind>function|method|command|routine|procedure|algorithm|test|estimator|statistic|"
-                       r"model|distribution|dataset|data set)s?\b", re.I)
 KIND_OF_WORD = {"function": "technique", "method": "technique", "command": "technique", "routine": "technique",
                 "procedure": "technique", "algorithm": "technique", "test": "technique", "estimator": "model",
                 "statistic": "metric", "model": "model", "distribution": "model", "dataset": "dataset", "data set": "dataset"}
+KIND_WORD = re.compile(rf"^{NAMED_AS}\s+(?P<kind>{'|'.join(KIND_OF_WORD)})s?\b", re.I)
+ARTICLE_BEFORE = re.compile(r"^\W*(?:the|an?)\W+$", re.I)
 # A manual's NAME line, "git-clean - Remove untracked files from the working tree": a command, and what it does.
 MANUAL_LINE = re.compile(r"^[*_`\"“”']*\s*[ \t][-–—][ \t]+(?P<verb>[A-Z][a-z]+)\s+(?P<next>\S+)")
 
@@ -166,6 +166,3 @@ def defined_type(name: str, definition: str) -> str:
             and not manual.group("verb").endswith("ing") and manual.group("next").lower() != "of"):
         return "technique"
     return ""
-
-
-ARTICLE_BEFORE = re.compile(r"^\W*(?:the|an?)\W+$", re.I)
