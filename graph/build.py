@@ -20,7 +20,9 @@ from studygraph.graph.catalog import Catalog, Entry, load_catalog
 from studygraph.graph.concept_graph import ConceptGraph
 from studygraph.graph.discover import candidates
 from studygraph.graph.extract import ChunkFacts, extract
+from studygraph.graph.heap import no_cyclic_gc
 from studygraph.graph.lexicon import Lexicon
+from studygraph.graph.parallel import discover_all, extract_all
 from studygraph.graph.selection import select
 from studygraph.graph.variants import slug
 from studygraph.graph.vault import in_vault, note_name
@@ -69,20 +71,25 @@ def build_graph(chunks: Sequence[Chunk], *, cache_dir: Path | None = None, catal
     Returns:
         The graph: concepts mentioned in the chunks and evidence-backed edges between them.
     """
+    with no_cyclic_gc():
+        return _build(chunks, cache_dir, catalog)
+
+
+def _build(chunks: Sequence[Chunk], cache_dir: Path | None, catalog: Catalog | None) -> ConceptGraph:
     started = time.perf_counter()
     catalog = catalog or load_catalog()
     cache = ExtractionCache.open(cache_dir, _catalog_key(catalog))
     base = _base_lexicon(catalog)
 
-    per_chunk = {}
-    spans = {}  # chunks read in this build keep their spans for extraction
-    for chunk in chunks:
-        found = cache.candidates.get(chunk.id)
-        if found is None:
-            spans[chunk.id] = split_spans(chunk)
-            found = tuple(candidates(chunk, spans[chunk.id]))
-            cache.candidates[chunk.id] = found
-        per_chunk[chunk.id] = found
+    spans = {}  # chunks read serially in this build keep their spans for extraction
+    unread = [chunk for chunk in chunks if chunk.id not in cache.candidates]
+    read = discover_all(unread)
+    if read is not None:
+        cache.candidates.update(zip((c.id for c in unread), read))
+    for chunk in unread if read is None else ():
+        spans[chunk.id] = split_spans(chunk)
+        cache.candidates[chunk.id] = tuple(candidates(chunk, spans[chunk.id]))
+    per_chunk = {chunk.id: cache.candidates[chunk.id] for chunk in chunks}
     if not _notes_of_field(catalog, per_chunk, base):
         catalog = Catalog((), catalog.ignore)
         base = _base_lexicon(catalog)
@@ -92,17 +99,17 @@ def build_graph(chunks: Sequence[Chunk], *, cache_dir: Path | None = None, catal
     signature = lexicon.signature()
     changed = {cid for cid in signature.keys() | cache.signature.keys() if signature.get(cid) != cache.signature.get(cid)}
     probes = [p for cid in changed if cid in lexicon.entries for p in lexicon.probes(cid)]
+    stale = [c for c in chunks if (f := cache.facts.get(c.id)) is None or not _still_valid(f[1], c, changed, probes)]
+    extracted = extract_all(stale, lexicon)
+    if extracted is not None:
+        cache.facts.update((c.id, (c.start_line, result)) for c, result in zip(stale, extracted))
+    for chunk in stale if extracted is None else ():
+        cache.facts[chunk.id] = (chunk.start_line, extract(chunk, lexicon, spans.pop(chunk.id, None)))  # spans freed as facts grow
     facts: list[tuple[Chunk, ChunkFacts]] = []
-    fresh = 0
     for chunk in chunks:
-        cached = cache.facts.get(chunk.id)
-        if cached is not None and _still_valid(cached[1], chunk, changed, probes):
-            facts.append((chunk, shift(cached[1], chunk.start_line - cached[0])))
-            continue
-        result = extract(chunk, lexicon, spans.pop(chunk.id, None))  # freed as the facts grow
-        cache.facts[chunk.id] = (chunk.start_line, result)
-        facts.append((chunk, result))
-        fresh += 1
+        start, result = cache.facts[chunk.id]
+        facts.append((chunk, shift(result, chunk.start_line - start)))
+    fresh = len(stale)
     live = {c.id for c in chunks}
     dirty = fresh or signature != cache.signature or len(live) != len(cache.facts) or not cache.path or not cache.path.exists()
     cache.signature = signature

@@ -8,17 +8,16 @@ edges carry relation, weight and the chunk lines that support them.
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import pickle
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from pathlib import Path
 
 from studygraph import __version__
 from studygraph.atomic import write_bytes, write_with
 from studygraph.graph.concept_graph import ConceptGraph, EdgeTable
+from studygraph.graph.heap import no_cyclic_gc
 from studygraph.graph.lexicon import Lexicon
 from studygraph.graph.model import Concept, Evidence, Relation
 
@@ -141,19 +140,6 @@ def graph_from_json(data: dict, lexicon: Lexicon | None = None) -> ConceptGraph:
     return ConceptGraph(concepts, table, passages, lexicon)
 
 
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cycle collector while a graph's objects are made: nothing made then is garbage,
-    yet every 700 new containers it walked the growing heap again (a third of the JSON parse)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def parse_graph(data: bytes | str, lexicon: Lexicon | None = None) -> ConceptGraph:
     """The graph in the bytes `save_graph` wrote (see `graph_from_json`).
 
@@ -165,7 +151,7 @@ def parse_graph(data: bytes | str, lexicon: Lexicon | None = None) -> ConceptGra
     """
     import orjson
 
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         try:
             parsed = orjson.loads(data)
         except orjson.JSONDecodeError:  # strict UTF-8 only: a path with a lone surrogate needs the standard parser
