@@ -14,6 +14,8 @@ SHORT = r"[A-Z][A-Za-z0-9]*(?:[-./][A-Za-z0-9]+)*"
 SHORT_THEN_LONG = re.compile(rf"(?<![\w-])(?P<short>{SHORT})\s*\((?P<long>[A-Za-z][^()\n]{{3,90}}?)(?:,[^()\n]*)?\)")
 # ...and Long Form (SHORT, Author 2019): the citation after the short form is not part of it
 LONG_THEN_SHORT = re.compile(rf"(?P<long>(?:[\w'’\-–]+\s+){{1,9}}[\w'’\-–]+)\s*\((?P<short>{SHORT})(?=\)|[,;]\s)")
+# Where LONG_THEN_SHORT can match at all: it tries every word of a line, a fifteenth of a graph build.
+OPEN_CAPITAL = re.compile(r"\([A-Z]")
 
 
 def _letters(short: str) -> str:
@@ -58,7 +60,7 @@ def pairs(text: str) -> list[tuple[str, str]]:
         short, long = m.group("short"), m.group("long").strip()
         if _is_short(short) and matches(short, long) and long[:1].lower() == _letters(short)[:1]:
             out.append((short, long))
-    for m in LONG_THEN_SHORT.finditer(text):
+    for m in LONG_THEN_SHORT.finditer(text) if OPEN_CAPITAL.search(text) else ():
         short = m.group("short")
         if not _is_short(short):
             continue

@@ -22,7 +22,7 @@ from studygraph.graph.discover import candidates
 from studygraph.graph.extract import ChunkFacts, extract
 from studygraph.graph.heap import no_cyclic_gc
 from studygraph.graph.lexicon import Lexicon
-from studygraph.graph.parallel import discover_all, extract_all
+from studygraph.graph.parallel import Readers
 from studygraph.graph.selection import select
 from studygraph.graph.variants import slug
 from studygraph.graph.vault import in_vault, note_name
@@ -71,11 +71,11 @@ def build_graph(chunks: Sequence[Chunk], *, cache_dir: Path | None = None, catal
     Returns:
         The graph: concepts mentioned in the chunks and evidence-backed edges between them.
     """
-    with no_cyclic_gc():
-        return _build(chunks, cache_dir, catalog)
+    with no_cyclic_gc(), Readers() as readers:
+        return _build(chunks, cache_dir, catalog, readers)
 
 
-def _build(chunks: Sequence[Chunk], cache_dir: Path | None, catalog: Catalog | None) -> ConceptGraph:
+def _build(chunks: Sequence[Chunk], cache_dir: Path | None, catalog: Catalog | None, readers: Readers) -> ConceptGraph:
     started = time.perf_counter()
     catalog = catalog or load_catalog()
     cache = ExtractionCache.open(cache_dir, _catalog_key(catalog))
@@ -83,7 +83,7 @@ def _build(chunks: Sequence[Chunk], cache_dir: Path | None, catalog: Catalog | N
 
     spans = {}  # chunks read serially in this build keep their spans for extraction
     unread = [chunk for chunk in chunks if chunk.id not in cache.candidates]
-    read = discover_all(unread)
+    read = readers.discover(unread)
     if read is not None:
         cache.candidates.update(zip((c.id for c in unread), read))
     for chunk in unread if read is None else ():
@@ -100,11 +100,12 @@ def _build(chunks: Sequence[Chunk], cache_dir: Path | None, catalog: Catalog | N
     changed = {cid for cid in signature.keys() | cache.signature.keys() if signature.get(cid) != cache.signature.get(cid)}
     probes = [p for cid in changed if cid in lexicon.entries for p in lexicon.probes(cid)]
     stale = [c for c in chunks if (f := cache.facts.get(c.id)) is None or not _still_valid(f[1], c, changed, probes)]
-    extracted = extract_all(stale, lexicon)
+    extracted = readers.extract(stale, lexicon)
     if extracted is not None:
         cache.facts.update((c.id, (c.start_line, result)) for c, result in zip(stale, extracted))
     for chunk in stale if extracted is None else ():
         cache.facts[chunk.id] = (chunk.start_line, extract(chunk, lexicon, spans.pop(chunk.id, None)))  # spans freed as facts grow
+    readers.close()  # the workers' memory is not needed for assembly
     facts: list[tuple[Chunk, ChunkFacts]] = []
     for chunk in chunks:
         start, result = cache.facts[chunk.id]

@@ -7,19 +7,22 @@ Python and hold the GIL. Each worker is a fresh interpreter running
 ~22 MB), fed pickled batches on its stdin. Not `multiprocessing`: forking copies
 the locks held by the other threads of the app and of ingest (Chroma, ONNX Runtime,
 Streamlit), and spawning runs the caller's main script again in every worker, which
-breaks any script that builds a graph at its top level. A worker re-splits its
-chunks into spans instead of receiving them: splitting is ~7% of the stages' CPU,
-shipping spans both ways would cost more.
+breaks any script that builds a graph at its top level.
 
-Measured on the 12 MB Python docs (10,814 chunks) on this 2-core machine: see
-`PARALLEL_FROM` and the README's graph build numbers.
+The same workers serve both stages, and a worker keeps the spans of the chunks it
+discovered until it extracts them: splitting chunks into spans is a tenth of the
+stages' CPU, and a worker that split again, or spans shipped both ways, would pay
+for it twice. Each worker first extracts the chunks it read, then takes over
+batches another worker has not reached.
+
+Measured on the 12 MB Python docs (10,814 chunks) on this 2-core machine: see the
+README's graph build numbers.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import pickle
 import subprocess
 import sys
@@ -48,69 +51,148 @@ def workers_for(count: int) -> int:
     return usable_cores() if count >= PARALLEL_FROM else 1
 
 
-def _serve(work: str, batches: list[list[Chunk]], lexicon: Lexicon | None, results: list, lock: threading.Lock,
-           queue: list[int], errors: list[BaseException]) -> None:
-    """One worker's life: start it, hand it batches until none are left, stop it."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "studygraph.graph.worker"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert proc.stdin is not None and proc.stdout is not None
-    try:
-        if lexicon is not None:
-            pickle.dump(("lexicon", lexicon), proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        while not errors:
-            with lock:
-                if not queue:
-                    break
-                index = queue.pop()
-            pickle.dump((work, batches[index]), proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            proc.stdin.flush()
-            answer = pickle.load(proc.stdout)
-            if not isinstance(answer, list) or len(answer) != len(batches[index]):
-                raise WorkerFailed(f"a graph worker answered {type(answer).__name__} for a batch of {len(batches[index])}")
-            results[index] = answer
-    except (OSError, EOFError, pickle.UnpicklingError, WorkerFailed) as exc:
-        errors.append(exc)
-    finally:
+class _Worker:
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "studygraph.graph.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        )
+
+    def ask(self, request: tuple[str, Any]) -> Any:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        pickle.dump(request, self.proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        self.proc.stdin.flush()
+        return pickle.load(self.proc.stdout)
+
+    def send(self, data: bytes) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def close(self) -> None:
         with contextlib.suppress(OSError):
-            proc.stdin.close()
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
         try:
-            proc.wait(timeout=10)
+            self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            self.proc.kill()
+            self.proc.wait()
 
 
-def _run(work: str, chunks: Sequence[Chunk], workers: int, lexicon: Lexicon | None = None) -> list[Any] | None:
-    """`work` over `chunks` in `workers` processes, results in chunk order; None if a worker failed."""
+class Readers:
+    """Worker processes for one graph build; use as a context manager.
+
+    `discover` and `extract` return None when the chunks should be read in the caller's
+    process instead: too few to pay for the processes, one usable core, or a worker failed
+    (its reason is logged; nothing is lost, the caller reads every chunk itself).
+    """
+
+    def __init__(self) -> None:
+        self._workers: list[_Worker] = []
+        self._owner: dict[str, int] = {}  # chunk id -> the worker keeping its spans
+        self._broken = False
+
+    def __enter__(self) -> Readers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Let the workers go (they exit at the end of their input)."""
+        for worker in self._workers:
+            worker.close()
+        self._workers = []
+
+    def discover(self, chunks: Sequence[Chunk]) -> list[tuple[Candidate, ...]] | None:
+        """Discovery candidates of each chunk, in order."""
+        count = workers_for(len(chunks))
+        if count <= 1 or self._broken:
+            return None
+        if not self._start(count):
+            return None
+        batches = _batches(list(chunks), len(self._workers))
+        queues = [[b for b in range(len(batches)) if b % len(self._workers) == w] for w in range(len(self._workers))]
+        return self._run("discover", batches, queues)
+
+    def extract(self, chunks: Sequence[Chunk], lexicon: Lexicon) -> list[ChunkFacts] | None:
+        """`extract(chunk, lexicon)` of each chunk, in order, each in the worker that discovered it if one did."""
+        if self._broken or not chunks or not (self._workers or workers_for(len(chunks)) > 1):
+            return None
+        if not self._start(usable_cores()):
+            return None
+        n = len(self._workers)
+        order = sorted(range(len(chunks)), key=lambda i: self._owner.get(chunks[i].id, i % n))
+        batches: list[list[Chunk]] = []
+        queues: list[list[int]] = [[] for _ in range(n)]
+        for w in range(n):
+            mine = [chunks[i] for i in order if self._owner.get(chunks[i].id, i % n) == w]
+            for batch in _batches(mine, 1):
+                queues[w].append(len(batches))
+                batches.append(batch)
+        data = pickle.dumps(("lexicon", lexicon), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            for worker in self._workers:
+                worker.send(data)
+        except OSError as exc:
+            self._fail(exc)
+            return None
+        results = self._run("extract", batches, queues)
+        if results is None:
+            return None
+        by_index = dict(zip(order, results))  # results came back in `order`; the caller wants the chunks' order
+        return [by_index[i] for i in range(len(chunks))]
+
+    def _start(self, count: int) -> bool:
+        """Start `count` workers unless they run already; False (logged) if none could start."""
+        try:
+            while len(self._workers) < count and not self._broken:
+                self._workers.append(_Worker())
+        except OSError as exc:
+            self._fail(exc)
+        return not self._broken
+
+    def _run(self, work: str, batches: list[list[Chunk]], queues: list[list[int]]) -> list[Any] | None:
+        """Each worker takes its own queue's batches in turn, then the other queues' last batches."""
+        results: list[Any] = [None] * len(batches)
+        lock, errors = threading.Lock(), list[BaseException]()
+        for queue in queues:
+            queue.reverse()  # popped from the end: a queue's first batches first
+
+        def serve(w: int) -> None:
+            worker = self._workers[w]
+            try:
+                while not errors:
+                    with lock:
+                        mine = queues[w] or max(queues, key=len)  # the longest other queue when ours is done
+                        if not mine:
+                            return
+                        index = mine.pop() if mine is queues[w] else mine.pop(0)  # steal from the far end
+                    answer = worker.ask((work, batches[index]))
+                    if not isinstance(answer, list) or len(answer) != len(batches[index]):
+                        raise WorkerFailed(f"a graph worker answered {type(answer).__name__} for a batch of {len(batches[index])}")
+                    results[index] = answer
+                    if work == "discover":
+                        with lock:
+                            self._owner.update((chunk.id, w) for chunk in batches[index])
+            except (OSError, EOFError, pickle.UnpicklingError, WorkerFailed) as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=serve, args=(w,), daemon=True) for w in range(len(self._workers))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            self._fail(errors[0])
+            return None
+        return [result for batch in results for result in batch]
+
+    def _fail(self, exc: BaseException) -> None:
+        logger.warning("graph build: a worker process failed (%s); reading the chunks in this process", exc)
+        self._broken = True
+
+
+def _batches(chunks: list[Chunk], workers: int) -> list[list[Chunk]]:
     size = max(1, -(-len(chunks) // (workers * TASKS_PER_WORKER)))
-    batches = [list(chunks[i : i + size]) for i in range(0, len(chunks), size)]
-    results: list[Any] = [None] * len(batches)
-    queue = list(range(len(batches)))[::-1]  # popped from the end: first batches first
-    lock, errors = threading.Lock(), list[BaseException]()
-    threads = [
-        threading.Thread(target=_serve, args=(work, batches, lexicon, results, lock, queue, errors), daemon=True)
-        for _ in range(min(workers, len(batches)))
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        logger.warning("graph build: a worker process failed (%s); reading the chunks in this process", errors[0])
-        return None
-    return [result for batch in results for result in batch]
-
-
-def discover_all(chunks: Sequence[Chunk]) -> list[tuple[Candidate, ...]] | None:
-    """Discovery candidates of each chunk read in worker processes, or None to read them here
-    (too few chunks to pay for the processes, one usable core, or a worker failed)."""
-    workers = workers_for(len(chunks))
-    return _run("discover", chunks, workers) if workers > 1 else None
-
-
-def extract_all(chunks: Sequence[Chunk], lexicon: Lexicon) -> list[ChunkFacts] | None:
-    """`extract(chunk, lexicon)` of each chunk in worker processes, or None to do it here."""
-    workers = workers_for(len(chunks))
-    return _run("extract", chunks, workers, lexicon) if workers > 1 else None
+    return [chunks[i : i + size] for i in range(0, len(chunks), size)]

@@ -49,6 +49,7 @@ ARTICLES = frozenset({"a", "an", "the", "this", "that", "each", "every", "its", 
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’][a-z]+)?(?:-[A-Za-z0-9]+)*")
 BREAK = re.compile(r"[^\sA-Za-z0-9'’-]|\s-\s|--")
 MAX_WORDS = 5
+_VERB_ONLY = frozenset({"VERB"})
 
 
 @cache
@@ -88,6 +89,7 @@ def noun_capable(word: str) -> bool:
     return not tags or "NOUN" in tags or "PROPN" in tags or word.lower().endswith("ing")
 
 
+@cache
 def _fits(word: str) -> bool:
     lower = word.lower()
     if lower in STOP_WORDS or lower in GENERIC or len(lower) < 2 or lower.endswith("ly"):
@@ -112,37 +114,39 @@ def noun_phrases(text: str) -> list[str]:
     for piece in BREAK.split(text):
         run: list[str] = []
         after_article = False
-        words = list(WORD.finditer(piece))
-        for n, m in enumerate(words):
-            word = m.group()
-            following = words[n + 1].group().lower() if n + 1 < len(words) else ""
-            if run and following in VERB_FOLLOWERS and word.lower().endswith("s") and "VERB" in _tags(word):
+        found = list(WORD.finditer(piece))
+        words = [m.group() for m in found]
+        lowers = [w.lower() for w in words] + [""]
+        for n, word in enumerate(words):
+            lower, following = lowers[n], lowers[n + 1]
+            tags = _tags(word)
+            if run and following in VERB_FOLLOWERS and lower.endswith("s") and "VERB" in tags:
                 _close(run, out, after_article)  # "the merge uses the base": "uses" is the verb
                 run, after_article = [], False
                 continue
-            tags = _tags(word)
-            previous = words[n - 1].group().lower() if n else ""
+            previous = lowers[n - 1] if n else ""
             imperative = "VERB" in tags and (
                 # "Use git merge ...", "Fit it": not "Free groups", "Time series"
-                (opening and m.start() == len(piece) - len(piece.lstrip()) and "ADJ" not in tags
+                (opening and found[n].start() == len(piece) - len(piece.lstrip()) and "ADJ" not in tags
                  and ("NOUN" not in tags or following in DETERMINERS or not known_word(following or "x")))
                 or (not run and previous in AUXILIARIES)  # "you can use SymPy", "to make use of"
-                or (not run and previous in SUBJECTS and word.lower().endswith("s"))  # "it takes care"
+                or (not run and previous in SUBJECTS and lower.endswith("s"))  # "it takes care"
             )
             opening = False
             # After an article a verb-only word is a noun ("a merge commit", "the octopus merge").
             # Never a word that only links ("the distribution using ...": "using" is in GENERIC).
-            nominal = (after_article and _tags(word) == frozenset({"VERB"}) and not word.lower().endswith(("ly", "s"))
-                       and word.lower() not in GENERIC)
+            nominal = after_article and tags == _VERB_ONLY and not lower.endswith(("ly", "s")) and lower not in GENERIC
             # "weakly informative prior", "finitely presented group": an adverb inside a modifier.
-            graded = word.lower().endswith("ly") and bool(following) and ("ADJ" in _tags(following) or following.endswith("ed"))
+            graded = lower.endswith("ly") and bool(following) and ("ADJ" in _tags(following) or following.endswith("ed"))
             if (_fits(word) or nominal or graded) and not imperative:
                 run.append(word)
                 continue
+            if run:
+                _close(run, out, after_article)
+                run = []
+            after_article = lower in ARTICLES
+        if run:
             _close(run, out, after_article)
-            run = []
-            after_article = word.lower() in ARTICLES
-        _close(run, out, after_article)
     return out
 
 

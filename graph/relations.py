@@ -24,26 +24,30 @@ SUBJECT_VERB = re.compile(r"^\W*(?:it\s+)?(?:uses?|used|replaces?|adds?|trained|
 LEAD = r"(?:(?:is|are|was|were)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?)?"
 LED = frozenset({"based_on", "variant_of", "part_of", "trained_on", "trained_with", "evaluated_on"})
 # (relation, reverse?, gap pattern): the gap is the text between X and Y.
-GAP_PATTERNS: tuple[tuple[str, bool, re.Pattern[str]], ...] = tuple(
-    (rel, rev, re.compile(rf"^\W{{0,3}}{LEAD if rel in LED else ''}(?:{p})\s+{FILL}$", re.I))
-    for rel, rev, p in (
-        ("uses", True, r"(?:is |are |was |were )?used (?:in|by|inside)|powers|underlies"),
-        ("uses", False, r"(?:also |then |only )?(?:uses?|using|employs?|relies on|leverages?|adopts?|adds?|introduces?|incorporates?)"),
-        ("based_on", False, r"(?:is |are )?(?:based on|built on|builds on|initiali[sz]ed from)"),
-        ("variant_of", False, r"(?:is |are )?(?:an? )?(?:variant|version|extension|refinement|generali[sz]ation|modification|successor) (?:of|to)|extends|improves (?:on|upon)"),
-        ("part_of", False, r"(?:is |are )?(?:an? |the )?(?:part|component|module|building block|stage) (?:of|in|inside)"),
-        ("part_of", False, r"(?:is |are )?(?:the )?(?:text |image |vision |audio )?(?:encoder|decoder|tower|head|backbone) (?:of|in)"),
-        ("trained_on", False, r"(?:is |are |was |were )?(?:(?:pre-?|fine-?)?trained|fine-?tuned|pre-?trained)(?: \w+ly)? on"),
-        ("trained_with", False, r"(?:is |are |was |were )?(?:trained|optimi[sz]ed)(?: \w+ly)? (?:with|using|via)|(?:optimi[sz]es|minimi[sz]es)"),
-        ("evaluated_on", False, r"(?:is |are |was |were )?(?:evaluated|benchmarked|tested) on"),
-        ("replaces", False, r"(?:replaces?|replaced|supersedes?|substitutes?)"),
-        ("compared_with", False, r"vs\.?|versus|(?:is |are )?compared (?:to|with)|(?:is |are )?(?:faster|slower|better|worse|simpler|cheaper) than|instead of|rather than|as opposed to"),
-        ("uses", False, r"(?:is |are )?(?:an? )?(?:ensemble|combination|mixture) of|combines?|calls?|invokes?|requires?|depends on|(?:is |are )?(?:computed|estimated|fitted|fit|solved|implemented) (?:with|using|by|via)"),
-        ("based_on", False, r"(?:is |are )?derived from|(?:is |are )?built on top of"),
-        ("variant_of", False, r"generali[sz]es|(?:is |are )?(?:an? )?(?:special case|specialization|specialisation|subclass|subtype) of"),
-        ("is_a", False, r"(?:is|are) (?:an?|one)(?: (?:kind|type|form|sort|instance|example|class) of)?"),
-    )
+GAP_WORDS: tuple[tuple[str, bool, str], ...] = (
+    ("uses", True, r"(?:is |are |was |were )?used (?:in|by|inside)|powers|underlies"),
+    ("uses", False, r"(?:also |then |only )?(?:uses?|using|employs?|relies on|leverages?|adopts?|adds?|introduces?|incorporates?)"),
+    ("based_on", False, r"(?:is |are )?(?:based on|built on|builds on|initiali[sz]ed from)"),
+    ("variant_of", False, r"(?:is |are )?(?:an? )?(?:variant|version|extension|refinement|generali[sz]ation|modification|successor) (?:of|to)|extends|improves (?:on|upon)"),
+    ("part_of", False, r"(?:is |are )?(?:an? |the )?(?:part|component|module|building block|stage) (?:of|in|inside)"),
+    ("part_of", False, r"(?:is |are )?(?:the )?(?:text |image |vision |audio )?(?:encoder|decoder|tower|head|backbone) (?:of|in)"),
+    ("trained_on", False, r"(?:is |are |was |were )?(?:(?:pre-?|fine-?)?trained|fine-?tuned|pre-?trained)(?: \w+ly)? on"),
+    ("trained_with", False, r"(?:is |are |was |were )?(?:trained|optimi[sz]ed)(?: \w+ly)? (?:with|using|via)|(?:optimi[sz]es|minimi[sz]es)"),
+    ("evaluated_on", False, r"(?:is |are |was |were )?(?:evaluated|benchmarked|tested) on"),
+    ("replaces", False, r"(?:replaces?|replaced|supersedes?|substitutes?)"),
+    ("compared_with", False, r"vs\.?|versus|(?:is |are )?compared (?:to|with)|(?:is |are )?(?:faster|slower|better|worse|simpler|cheaper) than|instead of|rather than|as opposed to"),
+    ("uses", False, r"(?:is |are )?(?:an? )?(?:ensemble|combination|mixture) of|combines?|calls?|invokes?|requires?|depends on|(?:is |are )?(?:computed|estimated|fitted|fit|solved|implemented) (?:with|using|by|via)"),
+    ("based_on", False, r"(?:is |are )?derived from|(?:is |are )?built on top of"),
+    ("variant_of", False, r"generali[sz]es|(?:is |are )?(?:an? )?(?:special case|specialization|specialisation|subclass|subtype) of"),
+    ("is_a", False, r"(?:is|are) (?:an?|one)(?: (?:kind|type|form|sort|instance|example|class) of)?"),
 )
+GAP_PATTERNS: tuple[tuple[str, bool, re.Pattern[str]], ...] = tuple(
+    (rel, rev, re.compile(rf"^\W{{0,3}}{LEAD if rel in LED else ''}(?:{p})\s+{FILL}$", re.I)) for rel, rev, p in GAP_WORDS
+)
+# Any of them: one match, which fails on nearly every gap, before trying each in turn (exactly their union).
+_LED = "|".join(p for rel, _, p in GAP_WORDS if rel in LED)
+_UNLED = "|".join(p for rel, _, p in GAP_WORDS if rel not in LED)
+ANY_GAP = re.compile(rf"^\W{{0,3}}(?:{LEAD}(?:{_LED})|(?:{_UNLED}))\s+{FILL}$", re.I)
 # X (a Y refinement) / X, a variant of Y
 PAREN_VARIANT = re.compile(r"^\s*[(,—–-]\s*(?:an?\s+)$", re.I)
 PAREN_TAIL = re.compile(r"^\s*(?:refinement|variant|extension|improvement|successor)\b", re.I)
@@ -90,7 +94,7 @@ def relations_in(
         if PAREN_VARIANT.match(gap) and PAREN_TAIL.match(text[right.end : right.end + 20]):
             out.append((x, y, "variant_of"))
             continue
-        for rel, reverse, pattern in GAP_PATTERNS:
+        for rel, reverse, pattern in GAP_PATTERNS if ANY_GAP.match(gap) else ():
             if pattern.match(gap):
                 if rel == "trained_on" and types and types.get(y) not in ("dataset", "benchmark"):
                     rel = "trained_with"

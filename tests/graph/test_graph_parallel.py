@@ -10,6 +10,7 @@ import pytest
 from graph_helpers import SEEDS, chunks_of
 
 from studygraph.graph import build_graph, parallel
+from studygraph.graph.extract import extract
 from studygraph.graph.persist import graph_to_json
 
 
@@ -22,27 +23,45 @@ def serial() -> str:
     return _json(build_graph(chunks_of(SEEDS)))  # 85 chunks: below PARALLEL_FROM, read in this process
 
 
-def test_workers_build_the_serial_graph(serial: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def two_workers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Worker processes for any number of chunks; returns the stages the workers ran."""
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
     monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
+    ran: list[str] = []
+    real = parallel.Readers._run
+    monkeypatch.setattr(parallel.Readers, "_run", lambda self, work, *a: ran.append(work) or real(self, work, *a))
+    return ran
+
+
+def test_workers_build_the_serial_graph(serial: str, tmp_path: Path, two_workers: list[str]) -> None:
     chunks = chunks_of(SEEDS)
-    spawned = []
-    real = parallel._run
-    monkeypatch.setattr(parallel, "_run", lambda *a, **k: spawned.append(a[0]) or real(*a, **k))
     assert _json(build_graph(chunks, cache_dir=tmp_path)) == serial
-    assert spawned == ["discover", "extract"]
+    assert two_workers == ["discover", "extract"]
     # The cache the workers filled serves the next build: nothing is read again.
-    spawned.clear()
+    two_workers.clear()
     assert _json(build_graph(chunks, cache_dir=tmp_path)) == serial
-    assert spawned == []
+    assert two_workers == []
 
 
-def test_a_failed_worker_falls_back_to_this_process(serial: str, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
-    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
+def test_each_worker_extracts_the_chunks_it_discovered_first(two_workers: list[str]) -> None:
+    chunks = chunks_of(SEEDS)
+    lexicon = build_graph(chunks).lexicon
+    with parallel.Readers() as readers:
+        assert readers.discover(chunks) is not None
+        owners = dict(readers._owner)
+        assert set(owners) == {c.id for c in chunks} and set(owners.values()) == {0, 1}
+        facts = readers.extract(chunks, lexicon)  # from the spans each worker kept, back in the chunks' order
+    assert facts == [extract(chunk, lexicon) for chunk in chunks]
+
+
+def test_a_failed_worker_falls_back_to_this_process(serial: str, two_workers: list[str], monkeypatch, caplog) -> None:
     monkeypatch.setattr(parallel.sys, "executable", "/bin/false")  # every worker exits at once
-    assert parallel.discover_all(chunks_of(SEEDS)) is None
+    with parallel.Readers() as readers:
+        assert readers.discover(chunks_of(SEEDS)) is None
     assert "worker process failed" in caplog.text
+    assert _json(build_graph(chunks_of(SEEDS))) == serial
+    monkeypatch.setattr(parallel.sys, "executable", "/nonexistent/python")  # no worker can start
     assert _json(build_graph(chunks_of(SEEDS))) == serial
 
 
@@ -50,4 +69,5 @@ def test_few_chunks_or_one_core_stay_in_this_process(monkeypatch: pytest.MonkeyP
     assert parallel.workers_for(parallel.PARALLEL_FROM - 1) == 1
     monkeypatch.setattr(parallel, "usable_cores", lambda: 1)
     assert parallel.workers_for(10 * parallel.PARALLEL_FROM) == 1
-    assert parallel.discover_all(chunks_of(SEEDS) * 40) is None
+    with parallel.Readers() as readers:
+        assert readers.discover(chunks_of(SEEDS) * 40) is None
