@@ -69,9 +69,13 @@ class _Worker:
         self.proc.stdin.flush()
 
     def close(self) -> None:
+        """End its input: it exits once it has read it (see `wait`)."""
         with contextlib.suppress(OSError):
             assert self.proc.stdin is not None
             self.proc.stdin.close()
+
+    def wait(self) -> None:
+        self.close()
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -91,17 +95,21 @@ class Readers:
         self._workers: list[_Worker] = []
         self._owner: dict[str, int] = {}  # chunk id -> the worker keeping its spans
         self._broken = False
+        self._closed: list[_Worker] = []  # let go, not yet reaped
 
     def __enter__(self) -> Readers:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
+        for worker in self._workers + self._closed:
+            worker.wait()
+        self._workers, self._closed = [], []
 
     def close(self) -> None:
-        """Let the workers go (they exit at the end of their input)."""
+        """Let the workers go: they exit on their own while the caller goes on (reaped on exit)."""
         for worker in self._workers:
             worker.close()
+        self._closed += self._workers
         self._workers = []
 
     def discover(self, chunks: Sequence[Chunk]) -> list[tuple[Candidate, ...]] | None:
