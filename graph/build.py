@@ -90,11 +90,13 @@ def _build(chunks: Sequence[Chunk], cache_dir: Path | None, catalog: Catalog | N
         spans[chunk.id] = split_spans(chunk)
         cache.candidates[chunk.id] = tuple(candidates(chunk, spans[chunk.id]))
     per_chunk = {chunk.id: cache.candidates[chunk.id] for chunk in chunks}
+    stages = {"discover": time.perf_counter() - started}
     if not _notes_of_field(catalog, per_chunk, base):
         catalog = Catalog((), catalog.ignore)
         base = _base_lexicon(catalog)
     selection = select(per_chunk, catalog, base, {c.id: c.source for c in chunks})
     lexicon = Lexicon(_entries(catalog, selection.entries, selection.catalog_aliases))
+    stages["select"] = time.perf_counter() - started - sum(stages.values())
 
     signature = lexicon.signature()
     changed = {cid for cid in signature.keys() | cache.signature.keys() if signature.get(cid) != cache.signature.get(cid)}
@@ -106,6 +108,7 @@ def _build(chunks: Sequence[Chunk], cache_dir: Path | None, catalog: Catalog | N
     for chunk in stale if extracted is None else ():
         cache.facts[chunk.id] = (chunk.start_line, extract(chunk, lexicon, spans.pop(chunk.id, None)))  # spans freed as facts grow
     readers.close()  # the workers' memory is not needed for assembly
+    stages["extract"] = time.perf_counter() - started - sum(stages.values())
     facts: list[tuple[Chunk, ChunkFacts]] = []
     for chunk in chunks:
         start, result = cache.facts[chunk.id]
@@ -117,9 +120,11 @@ def _build(chunks: Sequence[Chunk], cache_dir: Path | None, catalog: Catalog | N
     graph = assemble(facts, lexicon)
     if dirty:
         cache.save(live)
+    stages["assemble"] = time.perf_counter() - started - sum(stages.values())
     logger.info(
-        "graph: %d chunks (%d extracted), %d concepts, %d edges in %.2fs",
+        "graph: %d chunks (%d extracted), %d concepts, %d edges in %.2fs (%s)",
         len(chunks), fresh, len(graph.concepts), len(graph.relations), time.perf_counter() - started,
+        ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in stages.items()),
     )
     return graph
 

@@ -93,9 +93,13 @@ def select(
     phrases: list[tuple[str, str]] = []
     title_files: dict[str, set[str]] = defaultdict(set)
     capitals: dict[str, list[str]] = defaultdict(list)
+    dropped: dict[str, bool] = {}  # name -> ignored or a label: ~60k names asked ~220k times on 12 MB of notes
     for chunk_id, found in per_chunk.items():
         for cand in found:
-            if catalog.ignored(cand.name) or is_label(cand.name):
+            drop = dropped.get(cand.name)
+            if drop is None:
+                drop = dropped[cand.name] = catalog.ignored(cand.name) or is_label(cand.name)
+            if drop:
                 continue
             if cand.how == "phrase":
                 phrases.append((cand.name, chunk_id))
