@@ -194,7 +194,7 @@ def _slope(rows: list[dict], value) -> str:
 
 def markdown(rows: list[dict]) -> str:
     lines = [
-        "| corpus | files | MB | chunks | spans | ingest s | encode floor s (chunks / spans) | ingest ÷ floor (chunks / spans) | peak RSS MB | graph build s | load |",
+        "| corpus | files | MB | chunks | spans | ingest s | encode floor s (chunks / spans) | ingest ÷ floor (chunks / spans) | peak RSS MB (with graph workers) | graph build s | load |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
@@ -203,7 +203,7 @@ def markdown(rows: list[dict]) -> str:
             f"| {r['corpus']} | {r['files']} | {r['bytes'] / 1e6:.1f} | {i['chunks']} | {i['spans']} | {i['ingest_s']:.1f} "
             f"| {e['chunk_encode_s']:.1f} / {e['span_encode_s']:.1f} "
             f"| {i['ingest_s'] / e['chunk_encode_s']:.2f} / {i['ingest_s'] / e['span_encode_s']:.2f} "
-            f"| {i['peak_rss_mb']:.0f} | {i['graph_build_s']:.1f} | {r['load_before']:.1f} |"
+            f"| {i['peak_rss_mb']:.0f} ({i.get('peak_rss_with_workers_mb', 0):.0f}) | {i['graph_build_s']:.1f} | {r['load_before']:.1f} |"
         )
     lines += [
         "",

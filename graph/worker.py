@@ -11,37 +11,51 @@ from __future__ import annotations
 import gc
 import pickle
 import sys
+from typing import Any
 
 from studygraph.graph.discover import candidates
 from studygraph.graph.extract import extract
-from studygraph.ingest.spans import split_spans
+from studygraph.graph.lexicon import Lexicon
+from studygraph.ingest.spans import Span, split_spans
+
+
+class Reader:
+    """What a worker remembers between requests, and how it answers them (also used in-process)."""
+
+    def __init__(self) -> None:
+        self.lexicon: Lexicon | None = None
+        self.kept: dict[str, list[Span]] = {}  # chunk id -> its spans, from discovery until extraction
+
+    def answer(self, kind: str, payload: Any) -> list | None:
+        """The results of one request (None for the lexicon, which has none)."""
+        if kind == "lexicon":
+            self.lexicon = payload
+            return None
+        if kind == "discover":
+            result: list = []
+            for chunk in payload:
+                self.kept[chunk.id] = split_spans(chunk)
+                result.append(tuple(candidates(chunk, self.kept[chunk.id])))
+            return result
+        if kind == "extract" and self.lexicon is not None:
+            return [extract(chunk, self.lexicon, self.kept.pop(chunk.id, None)) for chunk in payload]
+        raise ValueError(f"graph worker: unexpected request {kind!r}")
 
 
 def main() -> None:
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the answers
     gc.disable()  # see graph.heap: nothing a worker makes is cyclic garbage, and it lives one build
-    lexicon = None
-    kept: dict[str, list] = {}  # chunk id -> its spans, from discovery until extraction
+    reader = Reader()
     while True:
         try:
             kind, payload = pickle.load(requests)
         except EOFError:
             return
-        if kind == "lexicon":
-            lexicon = payload
-            continue
-        if kind == "discover":
-            result: list = []
-            for chunk in payload:
-                kept[chunk.id] = split_spans(chunk)
-                result.append(tuple(candidates(chunk, kept[chunk.id])))
-        elif kind == "extract" and lexicon is not None:
-            result = [extract(chunk, lexicon, kept.pop(chunk.id, None)) for chunk in payload]
-        else:
-            raise SystemExit(f"graph worker: unexpected request {kind!r}")
-        pickle.dump(result, answers, protocol=pickle.HIGHEST_PROTOCOL)
-        answers.flush()
+        result = reader.answer(kind, payload)
+        if result is not None:
+            pickle.dump(result, answers, protocol=pickle.HIGHEST_PROTOCOL)
+            answers.flush()
 
 
 if __name__ == "__main__":
