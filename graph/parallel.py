@@ -1,7 +1,8 @@
 """The per-chunk stages of a graph build (discovery, extraction) on every usable core.
 
 Both stages read one chunk at a time and share nothing, so a first build of many
-chunks runs them in worker processes. Processes, not threads: the stages are pure
+chunks reads them on every usable core: this process on a thread, and one worker
+process per other core. Processes, not threads, for the others: the stages are pure
 Python and hold the GIL. Each worker is a fresh interpreter running
 `python -m studygraph.graph.worker` (importing the graph modules takes ~0.2 s and
 ~22 MB), fed pickled batches on its stdin. Not `multiprocessing`: forking copies
@@ -9,19 +10,21 @@ the locks held by the other threads of the app and of ingest (Chroma, ONNX Runti
 Streamlit), and spawning runs the caller's main script again in every worker, which
 breaks any script that builds a graph at its top level.
 
-The same workers serve both stages, and a worker keeps the spans of the chunks it
+The same readers serve both stages, and each keeps the spans of the chunks it
 discovered until it extracts them: splitting chunks into spans is a tenth of the
-stages' CPU, and a worker that split again, or spans shipped both ways, would pay
-for it twice. Each worker first extracts the chunks it read, then takes over
-batches another worker has not reached.
+stages' CPU, and splitting again, or shipping spans both ways, would pay for it
+twice. Each reader first extracts the chunks it discovered, then takes over batches
+another has not reached.
 
-Measured on the 12 MB Python docs (10,814 chunks, this 2-core machine, three alternating
-runs): a cold build takes 20.0-24.9 s with two workers against 27.2-33.7 s in one process
-(36 s before the workers, the shortcuts in the rules and the paused cycle collector; the
-catalog-only build of 2026-11-22, on the same host: 14.4-20.2 s). Each worker peaks at
-~120 MB. On the first 500 / 1,000 / 1,500 / 3,000 chunks, serial against two workers:
-1.1-1.4 / 1.2 s, 1.9-2.3 / 2.0 s, 3.2-3.3 / 2.6 s, 6.6 / 4.7-5.1 s: starting the workers
-(an interpreter, the lemma tables, the lexicon) pays off from ~1,000 chunks, hence `PARALLEL_FROM`.
+Measured on the 12 MB Python docs (10,814 chunks, this 2-core machine): a cold build
+took 36 s in one process before this module (and before the shortcuts in the rules
+and the paused cycle collector); now 27.2-33.7 s in one process, 20.0-24.9 s with two
+worker processes (three alternating runs; the catalog-only build of 2026-11-22 takes
+14.4-20.2 s on the same host), and 20.2-22.9 s with this process and one worker, whose
+memory together peaks at 477 MB instead of 590 (each worker ~120 MB). On the first
+500 / 1,000 / 1,500 / 3,000 chunks, one process against two workers: 1.1-1.4 / 1.2 s,
+1.9-2.3 / 2.0 s, 3.2-3.3 / 2.6 s, 6.6 / 4.7-5.1 s: starting a worker (an interpreter,
+the lemma tables, the lexicon) pays off from ~1,000 chunks, hence `PARALLEL_FROM`.
 """
 
 from __future__ import annotations
