@@ -116,11 +116,12 @@ class _Worker:
 
 
 class Readers:
-    """Worker processes for one graph build; use as a context manager.
+    """The readers of one graph build (this process on a thread, worker processes); use as a
+    context manager.
 
-    `discover` and `extract` return None when the chunks should be read in the caller's
-    process instead: too few to pay for the processes, one usable core, or a worker failed
-    (its reason is logged; nothing is lost, the caller reads every chunk itself).
+    `discover` and `extract` return None when the caller should read the chunks itself, in
+    order: too few to pay for a worker, one usable core, or a reader failed (the reason is
+    logged; nothing is lost, the caller reads every chunk again).
     """
 
     def __init__(self) -> None:
@@ -231,7 +232,7 @@ class Readers:
         return [result for batch in results for result in batch]
 
     def _fail(self, exc: BaseException) -> None:
-        logger.warning("graph build: a worker process failed (%s); reading the chunks in this process", exc)
+        logger.warning("graph build: reading chunks on several cores failed (%s); reading them one by one", exc)
         self._broken = True
 
 
