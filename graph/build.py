@@ -18,8 +18,7 @@ from studygraph.graph.assemble import assemble
 from studygraph.graph.cache import ExtractionCache, shift, squash
 from studygraph.graph.catalog import Catalog, Entry, load_catalog
 from studygraph.graph.concept_graph import ConceptGraph
-from studygraph.graph.discover import candidates
-from studygraph.graph.extract import ChunkFacts, extract
+from studygraph.graph.extract import ChunkFacts
 from studygraph.graph.heap import no_cyclic_gc
 from studygraph.graph.lexicon import Lexicon
 from studygraph.graph.parallel import Readers
@@ -27,7 +26,6 @@ from studygraph.graph.selection import select
 from studygraph.graph.variants import slug
 from studygraph.graph.vault import in_vault, note_name
 from studygraph.ingest.note import Chunk
-from studygraph.ingest.spans import split_spans
 
 logger = logging.getLogger(__name__)
 
@@ -81,14 +79,8 @@ def _build(chunks: Sequence[Chunk], cache_dir: Path | None, catalog: Catalog | N
     cache = ExtractionCache.open(cache_dir, _catalog_key(catalog))
     base = _base_lexicon(catalog)
 
-    spans = {}  # chunks read serially in this build keep their spans for extraction
     unread = [chunk for chunk in chunks if chunk.id not in cache.candidates]
-    read = readers.discover(unread)
-    if read is not None:
-        cache.candidates.update(zip((c.id for c in unread), read))
-    for chunk in unread if read is None else ():
-        spans[chunk.id] = split_spans(chunk)
-        cache.candidates[chunk.id] = tuple(candidates(chunk, spans[chunk.id]))
+    cache.candidates.update(zip((c.id for c in unread), readers.discover(unread)))
     per_chunk = {chunk.id: cache.candidates[chunk.id] for chunk in chunks}
     stages = {"discover": time.perf_counter() - started}
     if not _notes_of_field(catalog, per_chunk, base):
@@ -102,11 +94,7 @@ def _build(chunks: Sequence[Chunk], cache_dir: Path | None, catalog: Catalog | N
     changed = {cid for cid in signature.keys() | cache.signature.keys() if signature.get(cid) != cache.signature.get(cid)}
     probes = [p for cid in changed if cid in lexicon.entries for p in lexicon.probes(cid)]
     stale = [c for c in chunks if (f := cache.facts.get(c.id)) is None or not _still_valid(f[1], c, changed, probes)]
-    extracted = readers.extract(stale, lexicon)
-    if extracted is not None:
-        cache.facts.update((c.id, (c.start_line, result)) for c, result in zip(stale, extracted))
-    for chunk in stale if extracted is None else ():
-        cache.facts[chunk.id] = (chunk.start_line, extract(chunk, lexicon, spans.pop(chunk.id, None)))  # spans freed as facts grow
+    cache.facts.update((c.id, (c.start_line, result)) for c, result in zip(stale, readers.extract(stale, lexicon)))
     readers.close()  # the workers' memory is not needed for assembly
     stages["extract"] = time.perf_counter() - started - sum(stages.values())
     facts: list[tuple[Chunk, ChunkFacts]] = []

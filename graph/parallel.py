@@ -57,7 +57,7 @@ class WorkerFailed(RuntimeError):
 
 def workers_for(count: int) -> int:
     """How many readers to read `count` chunks with: this process and one worker process per other
-    usable core (1: this process alone, without threads)."""
+    usable core (1: this process alone, without threads or workers)."""
     return usable_cores() if count >= PARALLEL_FROM else 1
 
 
@@ -116,12 +116,11 @@ class _Worker:
 
 
 class Readers:
-    """The readers of one graph build (this process on a thread, worker processes); use as a
-    context manager.
+    """The readers of one graph build: this process alone for a few chunks, or this process on
+    a thread beside worker processes; use as a context manager.
 
-    `discover` and `extract` return None when the caller should read the chunks itself, in
-    order: too few to pay for a worker, one usable core, or a reader failed (the reason is
-    logged; nothing is lost, the caller reads every chunk again).
+    If a worker fails, the reason is logged and this process reads every chunk of the stage
+    again, alone: nothing is lost.
     """
 
     def __init__(self) -> None:
@@ -129,6 +128,7 @@ class Readers:
         self._owner: dict[str, int] = {}  # chunk id -> the worker keeping its spans
         self._broken = False
         self._closed: list[_Local | _Worker] = []  # let go, not yet reaped
+        self._alone = Reader()  # this process reading without workers (spans kept from one stage to the next)
 
     def __enter__(self) -> Readers:
         return self
@@ -144,31 +144,36 @@ class Readers:
             worker.close()
         self._closed += self._workers
         self._workers = []
+        self._alone = Reader()
 
-    def discover(self, chunks: Sequence[Chunk]) -> list[tuple[Candidate, ...]] | None:
+    def discover(self, chunks: Sequence[Chunk]) -> list[tuple[Candidate, ...]]:
         """Discovery candidates of each chunk, in order."""
         count = workers_for(len(chunks))
-        if count <= 1 or self._broken:
-            return None
-        if not self._start(count):
-            return None
-        batches = _batches(list(chunks), len(self._workers))
-        queues = [[b for b in range(len(batches)) if b % len(self._workers) == w] for w in range(len(self._workers))]
-        return self._run("discover", batches, queues)
+        if count > 1 and not self._broken and self._start(count):
+            batches = _batches(list(chunks), len(self._workers))
+            queues = [[b for b in range(len(batches)) if b % len(self._workers) == w] for w in range(len(self._workers))]
+            results = self._run("discover", batches, queues)
+            if results is not None:
+                return results
+        return self._alone.discover(list(chunks))
 
-    def extract(self, chunks: Sequence[Chunk], lexicon: Lexicon) -> list[ChunkFacts] | None:
-        """`extract(chunk, lexicon)` of each chunk, in order, each in the worker that discovered it if one did."""
-        if self._broken or not chunks or not (self._workers or workers_for(len(chunks)) > 1):
-            return None
-        if not self._start(usable_cores()):
+    def extract(self, chunks: Sequence[Chunk], lexicon: Lexicon) -> list[ChunkFacts]:
+        """`extract(chunk, lexicon)` of each chunk, in order, each by the reader that discovered it if one did."""
+        results = self._extract_beside(chunks, lexicon) if self._workers or workers_for(len(chunks)) > 1 else None
+        return self._alone.extract(list(chunks), lexicon) if results is None else results
+
+    def _extract_beside(self, chunks: Sequence[Chunk], lexicon: Lexicon) -> list[ChunkFacts] | None:
+        """`extract` with the workers, or None if they failed (or had failed before)."""
+        if self._broken or not chunks or not self._start(usable_cores()):
             return None
         n = len(self._workers)
-        order = sorted(range(len(chunks)), key=lambda i: self._owner.get(chunks[i].id, i % n))
+        groups: list[list[int]] = [[] for _ in range(n)]
+        for i, chunk in enumerate(chunks):
+            groups[self._owner.get(chunk.id, i % n)].append(i)
         batches: list[list[Chunk]] = []
         queues: list[list[int]] = [[] for _ in range(n)]
-        for w in range(n):
-            mine = [chunks[i] for i in order if self._owner.get(chunks[i].id, i % n) == w]
-            for batch in _batches(mine, 1):
+        for w, group in enumerate(groups):
+            for batch in _batches([chunks[i] for i in group], 1):
                 queues[w].append(len(batches))
                 batches.append(batch)
         data = pickle.dumps(("lexicon", lexicon), protocol=pickle.HIGHEST_PROTOCOL)
@@ -181,7 +186,7 @@ class Readers:
         results = self._run("extract", batches, queues)
         if results is None:
             return None
-        by_index = dict(zip(order, results))  # results came back in `order`; the caller wants the chunks' order
+        by_index = dict(zip((i for group in groups for i in group), results))  # back in the chunks' order
         return [by_index[i] for i in range(len(chunks))]
 
     def _start(self, count: int) -> bool:

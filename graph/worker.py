@@ -13,9 +13,10 @@ import pickle
 import sys
 from typing import Any
 
-from studygraph.graph.discover import candidates
-from studygraph.graph.extract import extract
+from studygraph.graph.discover import Candidate, candidates
+from studygraph.graph.extract import ChunkFacts, extract
 from studygraph.graph.lexicon import Lexicon
+from studygraph.ingest.note import Chunk
 from studygraph.ingest.spans import Span, split_spans
 
 
@@ -32,14 +33,22 @@ class Reader:
             self.lexicon = payload
             return None
         if kind == "discover":
-            result: list = []
-            for chunk in payload:
-                self.kept[chunk.id] = split_spans(chunk)
-                result.append(tuple(candidates(chunk, self.kept[chunk.id])))
-            return result
+            return self.discover(payload)
         if kind == "extract" and self.lexicon is not None:
-            return [extract(chunk, self.lexicon, self.kept.pop(chunk.id, None)) for chunk in payload]
+            return self.extract(payload, self.lexicon)
         raise ValueError(f"graph worker: unexpected request {kind!r}")
+
+    def discover(self, chunks: list[Chunk]) -> list[tuple[Candidate, ...]]:
+        """Each chunk's discovery candidates; its spans are kept for its extraction."""
+        result = []
+        for chunk in chunks:
+            self.kept[chunk.id] = split_spans(chunk)
+            result.append(tuple(candidates(chunk, self.kept[chunk.id])))
+        return result
+
+    def extract(self, chunks: list[Chunk], lexicon: Lexicon) -> list[ChunkFacts]:
+        """Each chunk's facts, from the spans kept for it (then let go) or split anew."""
+        return [extract(chunk, lexicon, self.kept.pop(chunk.id, None)) for chunk in chunks]
 
 
 def main() -> None:

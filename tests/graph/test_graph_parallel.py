@@ -12,6 +12,7 @@ from graph_helpers import SEEDS, chunks_of
 from studygraph.graph import build_graph, parallel
 from studygraph.graph.extract import extract
 from studygraph.graph.persist import graph_to_json
+from studygraph.graph.worker import Reader
 
 
 def _json(graph) -> str:
@@ -48,7 +49,7 @@ def test_each_worker_extracts_the_chunks_it_discovered_first(two_workers: list[s
     chunks = chunks_of(SEEDS)
     lexicon = build_graph(chunks).lexicon
     with parallel.Readers() as readers:
-        assert readers.discover(chunks) is not None
+        assert readers.discover(chunks) == Reader().discover(chunks)
         owners = dict(readers._owner)
         assert set(owners) == {c.id for c in chunks} and set(owners.values()) == {0, 1}
         facts = readers.extract(chunks, lexicon)  # from the spans each worker kept, back in the chunks' order
@@ -57,8 +58,10 @@ def test_each_worker_extracts_the_chunks_it_discovered_first(two_workers: list[s
 
 def test_a_failed_worker_falls_back_to_this_process(serial: str, two_workers: list[str], monkeypatch, caplog) -> None:
     monkeypatch.setattr(parallel.sys, "executable", "/bin/false")  # every worker exits at once
+    chunks = chunks_of(SEEDS)
     with parallel.Readers() as readers:
-        assert readers.discover(chunks_of(SEEDS)) is None
+        assert readers.discover(chunks) == Reader().discover(chunks)  # read again, in this process alone
+        assert readers._broken  # and no worker is tried again in this build
     assert "reading chunks on several cores failed" in caplog.text
     assert _json(build_graph(chunks_of(SEEDS))) == serial
     monkeypatch.setattr(parallel.sys, "executable", "/nonexistent/python")  # no worker can start
@@ -69,5 +72,8 @@ def test_few_chunks_or_one_core_stay_in_this_process(monkeypatch: pytest.MonkeyP
     assert parallel.workers_for(parallel.PARALLEL_FROM - 1) == 1
     monkeypatch.setattr(parallel, "usable_cores", lambda: 1)
     assert parallel.workers_for(10 * parallel.PARALLEL_FROM) == 1
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # enough chunks, but one core
+    chunks = chunks_of(SEEDS)
     with parallel.Readers() as readers:
-        assert readers.discover(chunks_of(SEEDS) * 40) is None
+        assert readers.discover(chunks) == Reader().discover(chunks)
+        assert readers._workers == []  # neither a worker process nor a thread
