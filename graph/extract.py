@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from studygraph.graph.acronyms import pairs
 from studygraph.graph.defined import CALLED
 from studygraph.graph.lexicon import Lexicon, Match
-from studygraph.graph.relations import NEGATED, question_relations, relations_in
+from studygraph.graph.relations import NEGATED, question_relations, relations_in, title_relations
 from studygraph.graph.units import Group, Piece, pieces
 from studygraph.graph.vault import in_vault, links, note_name
 from studygraph.ingest.note import Chunk
@@ -131,6 +131,8 @@ def extract(chunk: Chunk, lexicon: Lexicon, spans: list[Span] | None = None) -> 
         pair(ids, piece.start_line, piece.end_line, apart=_siblings(piece.text, matches))
         for src, tgt, rel in relations_in(piece.text, matches, types=types):
             typed.append((src, tgt, rel, piece.start_line, piece.end_line))
+        if piece.kind == "heading":
+            typed.extend((src, tgt, rel, piece.start_line, piece.end_line) for src, tgt, rel in title_relations(piece.text, matches))
         if vault:
             typed.extend(_links(piece, page or subjects.get(piece.group), lexicon))
         _definition(piece, matches, lexicon, definitions)

@@ -35,7 +35,9 @@ GAP_WORDS: tuple[tuple[str, bool, str], ...] = (
     ("trained_with", False, r"(?:is |are |was |were )?(?:trained|optimi[sz]ed)(?: \w+ly)? (?:with|using|via)|(?:optimi[sz]es|minimi[sz]es)"),
     ("evaluated_on", False, r"(?:is |are |was |were )?(?:evaluated|benchmarked|tested) on"),
     ("replaces", False, r"(?:replaces?|replaced|supersedes?|substitutes?)"),
-    ("compared_with", False, r"vs\.?|versus|(?:is |are )?compared (?:to|with)|(?:is |are )?(?:faster|slower|better|worse|simpler|cheaper) than|instead of|rather than|as opposed to"),
+    # "X is less robust than the Y", "X is slower than Y" (not "other than": that excludes Y).
+    ("compared_with", False, r"vs\.?|versus|(?:is |are )?compared (?:to|with)|instead of|rather than|as opposed to|"
+                             r"(?:is |are )?(?:much |far |slightly )?(?:(?:more|less) [a-z]+|(?!other\b)[a-z]{2,}er) than"),
     ("uses", False, r"(?:is |are )?(?:an? )?(?:ensemble|combination|mixture) of|combines?|calls?|invokes?|requires?|depends on|(?:is |are )?(?:computed|estimated|fitted|fit|solved|implemented) (?:with|using|by|via)"),
     ("based_on", False, r"(?:is |are )?derived from|(?:is |are )?built on top of"),
     ("variant_of", False, r"generali[sz]es|(?:is |are )?(?:an? )?(?:special case|specialization|specialisation|subclass|subtype) of"),
@@ -55,6 +57,18 @@ REPLACE_WITH = re.compile(r"^\s+with\s+(?:(?!and|or)[\w'’-]+\s+){0,2}?$", re.I
 ARCH_QUESTION = re.compile(r"\b(?:architectures?|components?|key idea|idea|consists?|made of|built from|= ?\?)", re.I)
 LOSS_QUESTION = re.compile(r"\b(?:loss|objectives?)\b", re.I)
 PART_TYPES = frozenset({"architecture", "model", "technique", "loss", "retrieval"})
+
+
+# "the difference between X and Y", "a close connection between X and Y": both sides named, what ties them said first.
+BETWEEN = re.compile(r"\b(?P<what>differences?|distinctions?|contrast|trade-?offs?|connections?|relationships?|links?|similarit(?:y|ies))"
+                     r"\s+between\s+(?:the\s+|an?\s+)?\W*$", re.I)
+AND_GAP = re.compile(r"^\W*\s+and\s+(?:the\s+|an?\s+)?\W*$", re.I)
+CONTRASTS = ("difference", "distinction", "contrast", "trade")
+# A title naming two concepts and nothing else but how they stand: "GCD and LCM", "Subs/evalf",
+# "Comparing OLS and RLM", "Early vs. late fusion", "Differences between X and Y".
+TITLE_WORD = re.compile(r"[A-Za-z]+")
+TITLE_LINKS = frozenset({"and", "or", "vs", "versus", "the", "of", "between", "with", "to", "a", "an"})
+TITLE_COMPARES = frozenset({"vs", "versus", "comparing", "compared", "comparison", "compare", "difference", "differences", "contrast"})
 
 
 NEGATED = re.compile(r"(?:\bnot|\bno|\bwithout|\bnever|n't)\s+(?:\w+\s+)?$", re.I)
@@ -90,6 +104,10 @@ def relations_in(
         gap = MARKUP.sub("", text[left.end : right.start])  # "is an ensemble of *decision trees*"
         if _arrow(gap):
             out.append((x, y, "feeds"))
+            continue
+        if AND_GAP.match(gap) and (between := BETWEEN.search(MARKUP.sub("", text[max(0, left.start - 60) : left.start]))):
+            contrast = between.group("what").lower().startswith(CONTRASTS)
+            out.append((x, y, "compared_with" if contrast else "related"))
             continue
         if PAREN_VARIANT.match(gap) and PAREN_TAIL.match(text[right.end : right.end + 20]):
             out.append((x, y, "variant_of"))
@@ -129,3 +147,24 @@ def question_relations(
         elif ARCH_QUESTION.search(question) and kind in PART_TYPES:
             out.append((subject, cid, "uses"))
     return list(dict.fromkeys(out))
+
+
+def title_relations(title: str, found: Sequence[Match]) -> list[tuple[str, str, str]]:
+    """The relation a section title states between the two concepts it names and nothing else:
+    "Comparing OLS and RLM", "Early vs. late fusion" (compared_with), "GCD and LCM", "Subs/evalf"
+    (related). A title naming more, or with words of its own ("Integration with NumPy and SciPy"),
+    states nothing: the two are merely listed.
+    """
+    ids = list(dict.fromkeys(m.concept_id for m in found))
+    if len(ids) != 2:
+        return []
+    rest = title
+    for m in sorted(found, key=lambda m: -m.start):
+        rest = rest[: m.start] + " " + rest[m.end :]
+    words = {w.lower() for w in TITLE_WORD.findall(rest) if len(w) > 1 or w.lower() == "a"}
+    if not words & {"and", "or", "vs", "versus", "between"} and "/" not in rest:
+        return []
+    if words - TITLE_LINKS - TITLE_COMPARES:
+        return []
+    a, b = sorted(ids)
+    return [(a, b, "compared_with" if words & TITLE_COMPARES else "related")]

@@ -8,6 +8,8 @@ import pytest
 from graph_helpers import chunks_of, write_note
 
 from studygraph.graph import ConceptGraph, build_graph
+from studygraph.graph.lexicon import Match
+from studygraph.graph.relations import title_relations
 
 SENTENCES = [
     ("LLaVA uses CLIP as its vision encoder.", "LLaVA", "CLIP", "uses"),
@@ -25,6 +27,9 @@ SENTENCES = [
     ("Image ──► CLIP ──► LLaMA", "CLIP", "LLaMA", "feeds"),
     ("ASR -> LLM -> TTS", "LLM", "TTS", "feeds"),
     ("BM25 (a TF-IDF refinement) is a strong baseline.", "BM25", "TF-IDF", "variant_of"),
+    ("Dense Retrieval is less robust than BM25 on rare names.", "BM25", "Dense Retrieval", "compared_with"),
+    ("The difference between CLIP and SigLIP is the loss.", "CLIP", "SigLIP", "compared_with"),
+    ("There is a close connection between ColBERT and Late Interaction.", "ColBERT", "Late Interaction", "related"),
 ]
 
 
@@ -53,6 +58,39 @@ def test_coordination_is_only_related(sentence_graph) -> None:
     g, _ = sentence_graph
     pairs = {(a, b): rel for (a, b, rel) in _edges(g)}
     assert pairs.get(("ALIGN", "CLIP")) == "related" or pairs.get(("CLIP", "ALIGN")) == "related"
+
+
+def test_a_title_naming_two_concepts_relates_them(tmp_path: Path) -> None:
+    note = (
+        "# Early Fusion vs Late Fusion\n\nWhere the modalities meet.\n\n"
+        "# ColBERT and SPLADE\n\nTwo retrievers.\n\n"
+        "# Using CLIP with BM25 and FAISS\n\nA pipeline.\n\n"
+        "# Installing CLIP with ViT\n\nSet-up.\n"
+    )
+    write_note(tmp_path / "n", "titles.md", note)
+    edges = _edges(build_graph(chunks_of(tmp_path / "n")))
+    assert [(e.start_line, e.end_line) for e in edges[("Early Fusion", "Late Fusion", "compared_with")].evidence] == [(1, 1)]
+    assert ("ColBERT", "SPLADE", "related") in edges
+    typed = {(a, b) for a, b, rel in edges if rel != "related"}
+    assert not typed & {("BM25", "CLIP"), ("BM25", "FAISS"), ("CLIP", "FAISS")}  # three named: merely listed
+    assert not typed & {("CLIP", "ViT")}
+
+
+@pytest.mark.parametrize(
+    ("title", "relation"),
+    [("GCD and LCM", "related"), ("Subs/evalf", "related"), ("Comparing OLS and RLM", "compared_with"),
+     ("## 3. OLS vs. RLM", "compared_with"), ("Installing OLS with RLM", None), ("OLS in RLM", None)],
+)
+def test_title_relations_read_only_titles_that_are_the_two_names(title: str, relation: str | None) -> None:
+    names = [w for w in ("GCD", "LCM", "Subs", "evalf", "OLS", "RLM") if w in title]
+    found = [Match(name.lower(), title.index(name), title.index(name) + len(name)) for name in names]
+    assert [rel for *_, rel in title_relations(title, found)] == ([relation] if relation else [])
+
+
+def test_other_than_is_no_comparison(tmp_path: Path) -> None:
+    write_note(tmp_path / "n", "other.md", "# Retrieval\n\nColBERT other than BM25 was tried; SPLADE other than FAISS.\n")
+    edges = _edges(build_graph(chunks_of(tmp_path / "n")))
+    assert not [k for k in edges if k[2] == "compared_with"]
 
 
 def test_negated_mention_gives_no_edge(sentence_graph) -> None:
