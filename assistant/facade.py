@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ import numpy as np
 from studygraph.assistant import asking, searching, writing
 from studygraph.assistant.graph_sync import concept_card, current_graph, graph_problem, refresh_graph
 from studygraph.assistant.index import SearchIndex
+from studygraph.assistant.turns import Turns
 from studygraph.assistant.types import Answer, Hit
 from studygraph.graph.concept_graph import ConceptGraph
 from studygraph.graph.model import ConceptCard
@@ -66,6 +68,7 @@ class Studygraph:
         self._deck: Deck | None = None
         self._deck_generation: int | None = None
         self._lock = threading.RLock()
+        self.turns = Turns()  # questions first: background work (the chat's welcome) waits for none held
 
     # -- loading -------------------------------------------------------------
     @property
@@ -242,18 +245,20 @@ class Studygraph:
 
     def ask_batch(
         self, questions: Sequence[str], k: int | None = None, mode: str | None = None, llm: bool | None = None,
-        tag: str | None = None,
+        tag: str | None = None, background: bool = False,
     ) -> list[Answer]:
         """Extractive answers (or verified LLM answers when `llm`, default: when one is configured),
-        from the notes tagged `tag` only when given."""
-        index, hits_per_question, vectors = self._search(questions, k, mode, need_vectors=True, tag=tag)
-        assert vectors is not None
-        answers = asking.extractive_answers(questions, vectors, hits_per_question, index, self.graph(), self.settings)
-        if asking.use_llm(self.settings, llm):
-            from studygraph.assistant.llm import llm_answer
+        from the notes tagged `tag` only when given. A student's questions hold a turn
+        (assistant/turns.py); `background` asks (the welcome's) take none."""
+        with nullcontext() if background else self.turns.foreground():
+            index, hits_per_question, vectors = self._search(questions, k, mode, need_vectors=True, tag=tag)
+            assert vectors is not None
+            answers = asking.extractive_answers(questions, vectors, hits_per_question, index, self.graph(), self.settings)
+            if asking.use_llm(self.settings, llm):
+                from studygraph.assistant.llm import llm_answer
 
-            answers = [llm_answer(a.question, a.hits, a, self.settings, self.embed) for a in answers]
-        return answers
+                answers = [llm_answer(a.question, a.hits, a, self.settings, self.embed) for a in answers]
+            return answers
 
     def ask(
         self, question: str, k: int | None = None, mode: str | None = None, llm: bool | None = None, after: str | None = None,

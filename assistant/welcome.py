@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,8 +41,17 @@ VERSION = 2  # bumped when the choice of questions changes, so older caches are 
 # docs score >= 0.6 (the two below quote elsewhere); quoting where the notes answer is the stricter test
 # (61 of 74, 32 of 47), so this gate only drops answers that barely pass MIN_RELEVANCE.
 STRONG = 0.6
-ASKED = 16  # candidates asked per generation: one batch, ~0.3 s on the seeds
+ASKED = 16  # candidates asked per generation, ~0.3 s on the seeds
+PAUSE_EVERY = 64  # chunks read between two chances for a student's question to go first (~10 ms on 12 MB)
+ASK_GROUP = 4  # candidates asked at once between two such chances (~0.15 s)
 NUMBERING = re.compile(r"^\s*(?:q(?:uestion)?\s*)?\d{0,4}[.):]?\s*", re.IGNORECASE)
+
+
+Pause = Callable[[], object]  # called between steps; the app's waits while a student's question holds a turn
+
+
+def _go_on() -> None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -69,10 +79,12 @@ def tidy(question: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def note_questions(chunks: list[Chunk]) -> list[Candidate]:
+def note_questions(chunks: list[Chunk], pause: Pause = _go_on) -> list[Candidate]:
     """The questions the notes ask and answer, with the lines of their answers."""
     out = []
-    for chunk in chunks:
+    for n, chunk in enumerate(chunks):
+        if n % PAUSE_EVERY == 0:
+            pause()
         if "?" not in chunk.text and "?" not in chunk.heading:
             continue  # no question to find: splitting every chunk took 2.1 s of the 12 MB docs' welcome, 633 of 10,814 hold one
         answers: dict[str, list[int]] = {}
@@ -136,15 +148,23 @@ def answers_at_home(candidate: Candidate, answer: Answer) -> bool:
         first.end_line >= candidate.start_line)
 
 
-def suggest(sg: Studygraph, limit: int = 4) -> list[str]:
-    """Up to `limit` questions the notes answer well, from different notes first."""
+def suggest(sg: Studygraph, limit: int = 4, pause: Pause = _go_on) -> list[str]:
+    """Up to `limit` questions the notes answer well, from different notes first; `pause()`
+    between steps (see `overview`)."""
     chunks = list(sg.index().chunks)
-    picked = rank(sg, note_questions(chunks), ASKED)
+    picked = rank(sg, note_questions(chunks, pause), ASKED)
+    pause()
     picked += rank(sg, defined_concepts(sg), max(ASKED - len(picked), limit))
     if not picked:
         return []
-    answers = sg.ask_batch([c.question for c in picked], llm=False)
-    scores = strength(sg, picked, answers)
+    answers: list[Answer] = []
+    scores: list[float] = []
+    for at in range(0, len(picked), ASK_GROUP):
+        pause()
+        group = picked[at : at + ASK_GROUP]
+        asked = sg.ask_batch([c.question for c in group], llm=False, background=True)
+        answers += asked
+        scores += strength(sg, group, asked)
     good = [(c, a.citations[0].source) for c, a, s in zip(picked, answers, scores) if s >= STRONG and answers_at_home(c, a)]
     logger.info("welcome: %d of %d candidate questions answered well", len(good), len(picked))
     first_of_note = [c for i, (c, source) in enumerate(good) if source not in {src for _, src in good[:i]}]
@@ -169,20 +189,26 @@ def cached_overview(sg: Studygraph) -> Overview | None:
     return None
 
 
-def overview(sg: Studygraph, limit: int = 4) -> Overview:
-    """The welcome's summary and suggested questions, cached per index generation."""
+def overview(sg: Studygraph, limit: int = 4, pause: Pause = _go_on) -> Overview:
+    """The welcome's summary and suggested questions, cached per index generation.
+
+    `pause()` is called before each step: the app passes one that waits while a student's page
+    or question holds a turn (assistant/turns.py), so working this out on a thread never slows them.
+    """
     kept = cached_overview(sg)
     if kept is not None:
         return kept
+    pause()
     index = sg.index()
     graph = sg.graph()
+    pause()
     result = Overview(
         generation=index.snapshot.generation,
         notes=len({c.source for c in index.chunks}),
         passages=len(index.chunks),
         concepts=len(graph),
         main=tuple(h["name"] for h in graph.summary(hubs=6)["hubs"]),
-        questions=tuple(suggest(sg, limit)),
+        questions=tuple(suggest(sg, limit, pause)),
     )
     write_json(_cache_path(sg), {"version": VERSION, "overview": asdict(result)})
     return result

@@ -62,4 +62,5 @@ if status is None and navigation.url_path != pages["notes"].url_path:
     st.page_link(pages["notes"], label="Add notes", icon=":material/description:")
     st.stop()
 
-navigation.run()
+with assistant.turns.foreground():  # background work (the chat's welcome) waits while a page is drawn
+    navigation.run()

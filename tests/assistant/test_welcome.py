@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,26 @@ def test_the_overview_is_cached_per_generation(own: Studygraph) -> None:
     assert welcome.overview(own).questions != ("Cached?",)
     path.write_text("{not json", encoding="utf-8")
     assert welcome.overview(own).questions  # a broken cache is computed again
+
+
+def test_the_welcome_waits_while_a_student_question_holds_a_turn(own: Studygraph, monkeypatch) -> None:
+    (own.settings.home / "chat" / "welcome.json").unlink(missing_ok=True)
+    worked_out: list[welcome.Overview] = []
+    thread = threading.Thread(target=lambda: worked_out.append(welcome.overview(own, pause=own.turns.wait)), daemon=True)
+    with own.turns.foreground():  # a page being drawn, a question being answered
+        thread.start()
+        thread.join(1.0)
+        assert thread.is_alive() and not worked_out
+    thread.join(60)
+    assert worked_out and worked_out[0].questions
+
+
+def test_a_student_question_holds_a_turn_and_the_welcome_asks_without_one(own: Studygraph, monkeypatch) -> None:
+    from studygraph.assistant import asking
+
+    held: list[int] = []
+    real = asking.extractive_answers
+    monkeypatch.setattr(asking, "extractive_answers", lambda *a, **kw: (held.append(own.turns.held()), real(*a, **kw))[1])
+    assert own.ask("What is CLIP?", llm=False).found
+    own.ask_batch(["What is CLIP?"], llm=False, background=True)
+    assert held == [1, 0]

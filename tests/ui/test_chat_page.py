@@ -166,9 +166,9 @@ def test_a_welcome_still_being_worked_out_leaves_the_chat_usable_and_shows_up_wh
     shutil.rmtree(own_home / "chat")
     release = threading.Event()
 
-    def held(sg):
+    def held(sg, pause):
         assert release.wait(60)
-        return welcome.overview(sg)
+        return welcome.overview(sg, pause=pause)
 
     monkeypatch.setattr(chat_welcome, "overview", held)
     at = reload()
