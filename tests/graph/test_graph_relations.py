@@ -87,8 +87,9 @@ def test_title_relations_read_only_titles_that_are_the_two_names(title: str, rel
     assert [rel for *_, rel in title_relations(title, found)] == ([relation] if relation else [])
 
 
-def test_other_than_is_no_comparison(tmp_path: Path) -> None:
-    write_note(tmp_path / "n", "other.md", "# Retrieval\n\nColBERT other than BM25 was tried; SPLADE other than FAISS.\n")
+def test_other_than_and_a_size_against_a_bound_are_no_comparison(tmp_path: Path) -> None:
+    body = "# Retrieval\n\nColBERT other than BM25 was tried; SPLADE other than FAISS.\n\nFAISS is larger than HNSW on disk.\n"
+    write_note(tmp_path / "n", "other.md", body)
     edges = _edges(build_graph(chunks_of(tmp_path / "n")))
     assert not [k for k in edges if k[2] == "compared_with"]
 
