@@ -3,10 +3,11 @@
 The chat's welcome (assistant/welcome.py) is worked out on a thread of the app. Python
 threads share one interpreter lock, so while it ran, the student's first page and first
 answer ran at half speed or waited out whole C calls (parsing the graph's JSON holds the
-lock). Measured on the 12 MB Python docs, a new student's first answer took 1.53-1.72 s
-from the app's start with the welcome beside it and 0.87-0.91 s (plus Streamlit's import,
-~0.22 s) with the welcome held back. So foreground work (a page being drawn, a question
-being answered) takes a turn, and background work waits until no turn is held.
+lock). So foreground work (a page being drawn, a question being answered) takes a turn,
+and background work waits until no turn is held. Measured on the 12 MB Python docs
+(`benchmarks/bench_app.py --new-student`, cold processes): a new student's first answer came
+1.53-1.72 s after the app's start with the welcome beside it, 1.18-1.40 s (median 1.30) with
+turns; a returning student's, who has no welcome to work out, 1.17-1.38 s.
 """
 
 from __future__ import annotations

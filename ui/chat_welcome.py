@@ -7,8 +7,8 @@ the data directory keeps is shown at once; otherwise it is worked out on a threa
 page waits for it at most `WAIT` seconds (not at all while the index and graph are still
 loading) and then shows the chat box with a note that polls (`POLL`) until the welcome is
 ready. The welcome's thread waits whenever a page is being drawn or a question answered
-(assistant/turns.py): beside them it had taken a new student's first answer on 12 MB from
-~1.2 to 1.5-1.7 s after the app's start (now 1.18-1.40 s).
+(assistant/turns.py): running beside them, it had put a new student's first answer on 12 MB
+1.53-1.72 s after the app's start (now 1.18-1.40 s, a returning student's 1.17-1.38 s).
 """
 
 from __future__ import annotations
