@@ -137,12 +137,19 @@ STRUCTURE = frozenset(
 QUESTION_WORD = frozenset(["how", "why", "what", "when", "which", "where", "who", "whom", "whose", "can", "does", "do", "is", "are", "should"])
 
 
+# Structure words that, singular, also head names of things in any field: "sparse index", "Gini index",
+# "identification problem", "call option", "closed-form solution", "C API". As the head they make a label only
+# with nothing but structure or generic words before them ("Index", "Solution"); plural ("Merge options", "Known
+# problems") and the other structure words ("Basic usage", "Mathematical formulation") always do.
+NAMING_HEADS = frozenset(["index", "option", "problem", "solution", "api"])
+
+
 def is_label(name: str) -> bool:
     """A section label rather than a thing: "Examples", "Basic usage", "Mathematical formulation", "See also"."""
     words = re.findall(r"[A-Za-z]+", name.lower())
     if not words:
         return True
-    if words[-1] in STRUCTURE or words[-1] in ("also", "more", "further"):
+    if (words[-1] in STRUCTURE and words[-1] not in NAMING_HEADS) or words[-1] in ("also", "more", "further"):
         return True
     return all(w in STRUCTURE or w in GENERIC or w in VAGUE for w in words)
 

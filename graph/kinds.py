@@ -18,7 +18,7 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for kind, pattern in (
         ("loss", r"(?:\bloss|\bobjective|\binfonce|\bnce|\bdivergence)$"),
         ("metric", r"(?:\bscore|\baccuracy|\bprecision|\brecall|\berror rate|\bdistance|@k|@\d+|\bperplexity)$"),
-        ("retrieval", r"(?:\bsearch|\bretrieval|\bindex|\bindexing|\bre-?ranking|\brank fusion|\bnearest neighbou?rs?|\bretriever)$"),
+        ("retrieval", r"(?:\bsearch|\bretrieval|\bindexing|\bre-?ranking|\brank fusion|\bnearest neighbou?rs?|\bretriever)$"),
         ("dataset", r"(?:\bdataset|\bdata sets?|(?-i:\b(?:[A-Z]{2,}[A-Z0-9]*|[a-z]+\d\w*) data)|\bcorpus|\bpairs|-instruct|\binstruct-\w+|\bcaptions)$"),
         ("benchmark", r"(?:\bbench(?:mark)?|\w{3,}[-]?(?-i:QA)|\beval)$"),
         (

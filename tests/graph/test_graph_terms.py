@@ -68,6 +68,8 @@ def test_head_words_type_plain_english_terms() -> None:
     assert guess_type("estimated marginal mean") == "metric"
     assert guess_type("partial pooling") == "technique"
     assert guess_type("free group") == "concept"
+    # "index" names a measure in one field and a data structure in another: the name alone says neither.
+    assert guess_type("Gini index") == guess_type("sparse index") == "concept"
     # An abbreviation is typed by its long form's head word.
     assert guess_type("LOO-CV", "leave-one-out cross-validation") == "technique"
     # A named data set, residuals and filters; the head stands before "of".
@@ -104,6 +106,9 @@ def test_a_defining_line_types_what_its_name_did_not() -> None:
 def test_section_labels_are_not_things() -> None:
     assert is_label("Examples") and is_label("Mathematical formulation") and is_label("See also")
     assert not is_label("Coset Enumeration")
+    # A structure word that also heads names of things is a label alone or plural, not after a specific word.
+    assert is_label("Index") and is_label("Options") and is_label("Merge options") and is_label("Known problems")
+    assert not any(is_label(n) for n in ("sparse index", "git checkout-index", "identification problem", "C API", "call option"))
     assert names_a_thing("Free Groups") and not names_a_thing("How it works") and not names_a_thing("Creating a branch")
 
 
