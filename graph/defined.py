@@ -40,6 +40,7 @@ IDENTIFIER = re.compile(r"^(?:[A-Za-z][\w.:-]*|[A-Za-z][\w.-]*(?:\s+-{0,2}[a-z][
 FUNCTION_AFTER = re.compile(r"\s+(?:function|method|command|routine|subroutine|procedure)s?\b", re.I)
 FUNCTION_BEFORE = re.compile(r"\b(?:function|method|command|routine|subroutine|procedure)s?\s+(?:called\s+)?$", re.I)
 CALL_GLOSS = "()"  # the gloss of a code name written as a call: a function, whatever its name
+CROSS_REFERENCE = re.compile(r":(?:ref|doc|numref|download|any):$")  # reStructuredText link roles
 CODE_JUNK = re.compile(r"^(?:true|false|none|null|nan|self|cls|args|kwargs|x|y|z|i|j|n|foo|bar|baz)$", re.I)
 
 
@@ -114,6 +115,8 @@ def code_terms(text: str) -> list[tuple[str, bool]]:
         raw = (m.group("a") or m.group("b") or "").strip()
         if raw.endswith(":"):
             continue  # `From:`, `Tested-by:`: a field's label (an e-mail header, a trailer), not a name to learn
+        if CROSS_REFERENCE.search(text, max(0, m.start() - 12), m.start()):
+            continue  # :ref:`c-api-index`, :doc:`tutorial/index`: where a link goes, not a name to learn
         name = raw.removesuffix("()")
         called = raw.endswith("()") or bool(FUNCTION_AFTER.match(text, m.end()) or FUNCTION_BEFORE.search(text, 0, m.start()))
         if name.startswith("-"):

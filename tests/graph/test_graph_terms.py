@@ -50,6 +50,9 @@ def test_defined_and_marked_terms() -> None:
     assert defined_terms("core.autocrlf::", "sentence")[0][:2] == ("core.autocrlf", "defined")
     assert code_terms("Run `git merge --abort` or set ``core.autocrlf``; `cross` and `x` are values.") == [
         ("git merge --abort", False), ("core.autocrlf", False)]
+    # A link's target is where it goes, not a name: :ref:`c-api-index`, :doc:`tutorial/index`.
+    assert code_terms("See :ref:`c-api-index`, :std:ref:`tut-classes`, :doc:`install/index` and :func:`os.getcwd`.") == [
+        ("os.getcwd", False)]
 
 
 def test_code_written_as_a_call_or_called_a_function_is_one() -> None:
