@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from studygraph.graph.acronyms import pairs, spells_out
 from studygraph.graph.defined import CALL_GLOSS, code_terms, defined_terms, phrase_terms
@@ -33,6 +34,15 @@ BOLD = re.compile(r"\*\*(?P<x>[^*\n]{2,80}?)\*\*")
 TERM_ITEM = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)]\s+|\|\s*)?\*\*(?P<x>[^*\n:]{2,60}?)(?::\*\*|\*\*\s*(?::|\||[—–-]\s))\s*(?P<rest>\S.*)?$")
 IS_A = re.compile(r"^(?:\*\*)?(?P<x>[A-Z][\w\-.·/]*(?:\s+[A-Z][\w\-.·/]*){0,3})(?:\*\*)?(?:\s*\([^()]{2,80}\))?\s+(?:is|are)\s+(?:an?|the)\s+(?P<gloss>\w.*)")
 STANDS_FOR = re.compile(r"^(?:\*\*)?(?P<x>[A-Z][A-Za-z0-9-]{1,11})(?:\*\*)?\s+(?:is|stands for|means|=)\s+(?P<rest>[A-Z].*)")
+# A word of the notes' own jargon: lower case, in prose, that a general English lexicon does not know
+# ("reflog", "pathspec", "logit", "covariance", "survfit", "tree-ish"). Not in code or a link, not a LaTeX
+# command, not half of a contraction ("doesn" of "doesn't").
+JARGON = re.compile(r"(?<![\w`./$\\{'’-])([a-z][a-z]{3,}(?:-[a-z]+)*)(?![\w`/\\'’]|\.\w|-\w)(\(?)")  # word, "(" if called
+# Word endings of adjectives, adverbs and participles ("hypergeometric", "exogenous", "deterministically",
+# "reweighted"): English morphology, which says the word describes rather than names.
+DESCRIBES = re.compile(r"(?:ly|ed|able|ible|ous|ive|ic|ical|istic|esque|less|ward|wise)$")
+AFFIXES = frozenset({"non", "pre", "re", "un", "multi", "semi", "anti", "co", "sub", "inter", "intra", "post", "over", "under", "self"})
+WEB = frozenset({"http", "https", "www", "html", "href"})
 CONTRACTION = re.compile(r"\w(?:n['’]t|['’](?:re|ve|ll|d|m))\b|\b(?:it|that|there|here|what|who)['’]s\b", re.I)
 # A statistic or constant named after someone and a symbol: "Cohen's d", "Ripley's K", "Harrell's C",
 # "Kendall's tau-b" (the Greek letters are the alphabet's names, not any field's words)
@@ -50,7 +60,7 @@ class Candidate:
     """A name that might be a concept: where it came from (`how`) and its long form, if any."""
 
     name: str
-    how: str  # defined | longform | marked | bold | name | capital | heading | phrase | code
+    how: str  # defined | longform | marked | bold | name | capital | heading | phrase | code | jargon
     long: str = ""
     gloss: str = ""  # "X is a <gloss>": the words that say what kind of thing X is
 
@@ -122,6 +132,8 @@ def candidates(chunk: Chunk, spans: list[Span]) -> list[Candidate]:
     """Names in one chunk that might be concepts (before any cross-chunk filtering)."""
     out: list[Candidate] = _vault_names(chunk, spans) if in_vault(chunk.source) else []
     defined_short: dict[str, str] = {}
+    jargon: dict[str, bool] = {}  # the chunk's words of jargon (one candidate each), and whether one is called
+    plain: set[str] = set()  # ...and its other words, asked about once
     for span in spans:
         text = span.text
         if span.kind in ("question", "heading"):
@@ -164,15 +176,34 @@ def candidates(chunk: Chunk, spans: list[Span]) -> list[Candidate]:
         out.extend(Candidate(code, "code", gloss=CALL_GLOSS if called else "") for code, called in code_terms(text))
         if span.kind not in ("question", "heading"):
             out.extend(Candidate(phrase, "phrase") for phrase in phrase_terms(text))
-        for m in NAME.finditer(INLINE_CODE.sub(" ", text)):
+        prose = INLINE_CODE.sub(" ", text)
+        if span.kind in ("sentence", "item", "answer"):
+            for word, call in JARGON.findall(prose):
+                if word in jargon:
+                    jargon[word] = jargon[word] or bool(call)  # "survfit(fit)": a function, called
+                elif word not in plain and _jargon(word):
+                    jargon[word] = bool(call)
+                else:
+                    plain.add(word)
+        for m in NAME.finditer(prose):
             word = m.group("x")
             if _name_like(word):
                 out.append(Candidate(re.sub(r"(?<=[A-Z])s$", "", word), "name"))
             elif len(word) > 2 and word[0].isupper() and word[1:].islower():
                 out.append(Candidate(word, "capital"))  # Flamingo, Whisper: tells the notes' field, never a node alone
+    out.extend(Candidate(word, "jargon", gloss=CALL_GLOSS if called else "") for word, called in jargon.items())
     # An option of one word (`--merge::`, a heading "-x") is matched without its dashes, so as a node it would
     # be named in every prose "merge" (98 edges on the git docs); `--first-parent` stays.
     return [c for c in out if (plausible(c.name) or (c.how == "code" and c.name)) and not _bare_option(c.name)]
+
+
+@cache
+def _jargon(word: str) -> bool:
+    """A lower-case word the English lexicon does not know, that names rather than describes."""
+    if word in STOP_WORDS or word in GENERIC or word in WEB or DESCRIBES.search(word):
+        return False
+    parts = word.split("-")
+    return not all(known_word(p) or p in AFFIXES for p in parts)
 
 
 def _bare_option(name: str) -> bool:

@@ -42,6 +42,7 @@ RECURRING = frozenset({"name", "bold"})  # kept when named in two chunks
 ANCHORS = frozenset({"heading", "defined", "longform", "marked", "bold", "code", "name"})
 STANDALONE_C_VALUE = 4.0  # ...unless it opens on a participle ("merged branch", "specified path"): a description
 LABEL_FILES = 3  # a title heading sections in this many files is a section label
+JARGON_CHUNKS = 3  # a word of jargon used in this many passages (of two notes or more) names a concept
 
 
 @dataclass
@@ -53,6 +54,8 @@ class _Group:
     uses: int = 0  # prose uses of a title's name
     longs: Counter = field(default_factory=Counter)
     glosses: Counter = field(default_factory=Counter)
+    jargon: set = field(default_factory=set)  # chunks using it as a lower-case word of jargon
+    jargon_forms: Counter = field(default_factory=Counter)  # its spellings there: the name only if it has no other
 
 
 @dataclass(frozen=True)
@@ -67,8 +70,9 @@ def _display(group: _Group) -> str:
     # Prefer the spelling with the most capitals among the commonest (`SigLIP` over `siglip`), then the
     # one that keeps its separators ("Kaplan-Meier", not the "KaplanMeier" a PDF's lost hyphen left);
     # a plural counts for its singular when the notes use both ("token embedding", not "...embeddings").
-    counts = Counter(group.forms)
-    for form, n in group.forms.items():
+    written = group.forms or group.jargon_forms  # "NumPy" as the notes write it as a name; "reflog" as in prose
+    counts = Counter(written)
+    for form, n in written.items():
         for singular in (form[:-1], form[:-2], form[:-3] + "y") if form.endswith("s") else ():
             if singular in counts:
                 counts[singular] += n
@@ -108,6 +112,14 @@ def select(
                 capitals[key_of(cand.name)].append(chunk_id)  # counts toward a title's recurrence
                 continue
             key = key_of(cand.name)
+            if cand.how == "jargon":
+                jargon = groups[key]
+                jargon.jargon.add(chunk_id)
+                jargon.files.add(sources.get(chunk_id, chunk_id) if sources else chunk_id)
+                jargon.jargon_forms[cand.name] += 1
+                if cand.gloss:
+                    jargon.glosses[cand.gloss] += 1
+                continue
             if cand.how == "heading":
                 title_files[key].add(sources.get(chunk_id, chunk_id) if sources else chunk_id)
             group = groups[key]
@@ -159,12 +171,13 @@ def select(
         name = _display(group)
         if key in absorbed or base.lookup(name) or (key in labels and not group.hows & STRONG) or not _keep(group, name, base):
             continue
-        aliases = [f for f in group.forms if f != name and key_of(f) == key]
+        aliases = [f for f in (*group.forms, *group.jargon_forms) if f != name and key_of(f) == key]
         aliases += [lf for lf in group.longs if base.lookup(lf) is None]
         gloss = next((g for g, _ in group.glosses.most_common() if g != CALL_GLOSS), "")
         # Every long form may tell: "MLE" is spelled "maximum likelihood estimates" (no kind) and "... estimation".
         for form in [lf for lf, _ in group.longs.most_common()] or [""]:
-            kind = guess_type(name, form, gloss, in_code="code" in group.hows, called=CALL_GLOSS in group.glosses)
+            written_as_code = "code" in group.hows or (bool(group.jargon) and CALL_GLOSS in group.glosses)  # survfit(fit)
+            kind = guess_type(name, form, gloss, in_code=written_as_code, called=CALL_GLOSS in group.glosses)
             if kind != "concept":
                 break
         entries.append(Entry(name, kind, tuple(dict.fromkeys(aliases)), origin="notes"))
@@ -175,6 +188,8 @@ def select(
 def _keep(group: _Group, name: str, base: Lexicon) -> bool:
     if group.hows & STRONG:
         return True
+    if len(group.jargon) >= JARGON_CHUNKS and len(group.files) >= 2:
+        return True  # the notes' own word for something, used across notes ("reflog", "logit", "survfit")
     if _extends_known_model(name, base) or "phrase" in group.hows:
         return True
     recurs = len(group.chunks) >= 2

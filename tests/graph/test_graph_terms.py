@@ -335,3 +335,29 @@ def test_a_manual_name_line_and_a_named_function_define_their_concept(tmp_path: 
     assert password is None or password.definition is None
     frobbing = graph.concept("Frobbing")
     assert frobbing is None or frobbing.definition is None or not frobbing.definition.quote.startswith("[")
+
+
+def test_the_notes_own_jargon_is_a_concept_when_used_across_notes(tmp_path: Path) -> None:
+    filler = "This paragraph explains the idea in plain words so that the section is long enough to stand alone. " * 4
+    write_note(tmp_path / "n", "a.md", f"# History\n\n{filler}\nThe reflog records where each branch pointed; a pathspec limits it.\n\n"
+               f"# Undo\n\n{filler}\nRead the reflog to undo a reset. The hypergeometric view doesn't help with numpy.\n")
+    write_note(tmp_path / "n", "b.md", f"# Recovery\n\n{filler}\nOld commits stay in the reflog for ninety days; see `gitrevisions`.\n"
+               "Typeset $\\begin{pmatrix} a \\end{pmatrix}$ as usual; NumPy arrays are fine, and numpy is imported.\n\n"
+               f"# More\n\n{filler}\nIt uses numpy again, and numpy once more; the reweighted sums are exogenous.\n")
+    graph = build_graph(chunks_of(tmp_path / "n"))
+    names = {c.name for c in graph.concepts.values()}
+    assert "reflog" in names  # three passages of two notes
+    assert "pathspec" not in names  # one passage
+    assert not names & {"hypergeometric", "doesn", "pmatrix", "reweighted", "exogenous"}  # describes, debris or markup
+    numpy = graph.concept("numpy")
+    assert numpy is not None and numpy.name == "NumPy"  # written as a name once: that spelling, not the prose one
+
+
+def test_jargon_written_as_a_call_is_a_function(tmp_path: Path) -> None:
+    filler = "This paragraph explains the idea in plain words so that the section is long enough to stand alone. " * 4
+    for name in ("a.md", "b.md"):
+        write_note(tmp_path / "n", name, f"# Curves {name}\n\n{filler}\nThen survfit(fit) draws the curve.\n\n"
+                   f"# Again {name}\n\n{filler}\nCall survfit(fit2) for the second group.\n")
+    graph = build_graph(chunks_of(tmp_path / "n"))
+    survfit = graph.concept("survfit")
+    assert survfit is not None and survfit.type == "technique"
