@@ -49,6 +49,7 @@ LEANS_BACK = re.compile(
 # worktree is called a linked worktree" names it, and stays).
 POINTING = re.compile(r"^\W*(?:this|that|these|those|it|they)\s+(?:is|are|was|were)\b", re.I)
 FIELD_LINE = re.compile(r"^[\s>*_`-]*[\w ]{1,30}[*_`]*\s*:")  # "> **Topic**: ...", "Week: 8": a field, not what X is
+ADDRESS = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'`]+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}/[^\s<>()\[\]\"'`]*")
 MAX_QUOTE = 300
 MIN_DEFINITION = 40  # characters; shorter first answers are kept only when nothing better follows
 MAX_GROUP_LINES = 20  # a heading pairs with the lines just under it, not a whole chapter
@@ -66,6 +67,14 @@ class ChunkFacts:
 
     def concepts(self) -> set[str]:
         return {cid for cid, _, _ in self.mentions}
+
+
+def _without_addresses(text: str) -> str:
+    """The text with web addresses blanked out, offsets kept: "mc-stan.org/bayesplot/reference/MCMC-traces"
+    names neither bayesplot nor MCMC traces; a sampled edge stood on such a link."""
+    if "/" not in text:
+        return text
+    return ADDRESS.sub(lambda m: " " * len(m.group()), text)
 
 
 def _line_of(piece: Piece, pos: int) -> int:
@@ -102,7 +111,7 @@ def extract(chunk: Chunk, lexicon: Lexicon, spans: list[Span] | None = None) -> 
     types = lexicon.types
     parts, groups = pieces(chunk, spans)
     by_index = {g.index: g for g in groups}
-    found = [lexicon.find(p.text) for p in parts]
+    found = [lexicon.find(_without_addresses(p.text)) for p in parts]
     mentions: dict[str, tuple[int, int]] = {}
     pairs: set[tuple[str, str, int, int]] = set()
     typed: list[tuple[str, str, str, int, int]] = []

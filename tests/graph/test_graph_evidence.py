@@ -44,3 +44,17 @@ def test_passages_name_the_concept(seed_graph: ConceptGraph) -> None:
         assert [p.chunk_id for p in passages] == list(concept.chunk_ids)
         for p in passages:
             assert lines_name(p.source, p.start_line, p.end_line, concept), f"{concept.name} at {p.source}:{p.start_line}"
+
+
+def test_a_web_address_names_nothing(tmp_path: Path) -> None:
+    from graph_helpers import chunks_of, write_note
+
+    from studygraph.graph import build_graph
+
+    write_note(tmp_path / "n", "links.md", "# Links\n\nCLIP aligns images and text.\n\n"
+               "See [mc-stan.org/siglip/reference](https://example.org/siglip/clip.html) for more.\n\n"
+               "Read www.example.org/SigLIP too.\n\nSigLIP uses a sigmoid loss.\n")
+    graph = build_graph(chunks_of(tmp_path / "n"))
+    siglip = graph.concept("SigLIP")
+    assert siglip is not None and [p.start_line for p in graph.passages[siglip.id]] == [9]
+    assert not [r for r in graph.relations if {graph.concepts[r.source].name, graph.concepts[r.target].name} == {"CLIP", "SigLIP"}]
