@@ -112,13 +112,13 @@ def select(
                 capitals[key_of(cand.name)].append(chunk_id)  # counts toward a title's recurrence
                 continue
             key = key_of(cand.name)
-            if cand.how == "jargon":
-                jargon = groups[key]
-                jargon.jargon.add(chunk_id)
-                jargon.files.add(sources.get(chunk_id, chunk_id) if sources else chunk_id)
-                jargon.jargon_forms[cand.name] += 1
+            if cand.how == "jargon":  # counted apart: its prose spelling names the node only if nothing else does
+                group = groups[key]
+                group.jargon.add(chunk_id)
+                group.files.add(sources.get(chunk_id, chunk_id) if sources else chunk_id)
+                group.jargon_forms[cand.name] += 1
                 if cand.gloss:
-                    jargon.glosses[cand.gloss] += 1
+                    group.glosses[cand.gloss] += 1
                 continue
             if cand.how == "heading":
                 title_files[key].add(sources.get(chunk_id, chunk_id) if sources else chunk_id)
