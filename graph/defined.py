@@ -41,6 +41,7 @@ FUNCTION_AFTER = re.compile(r"\s+(?:function|method|command|routine|subroutine|p
 FUNCTION_BEFORE = re.compile(r"\b(?:function|method|command|routine|subroutine|procedure)s?\s+(?:called\s+)?$", re.I)
 CALL_GLOSS = "()"  # the gloss of a code name written as a call: a function, whatever its name
 CROSS_REFERENCE = re.compile(r":(?:ref|doc|numref|download|any):$")  # reStructuredText link roles
+ROLE_BEFORE = re.compile(r"(?<![\w`]):(?:[A-Za-z][\w.+-]*:)+$")  # :func:, :py:meth: right before a backquote
 CODE_JUNK = re.compile(r"^(?:true|false|none|null|nan|self|cls|args|kwargs|x|y|z|i|j|n|foo|bar|baz)$", re.I)
 
 
@@ -117,11 +118,16 @@ def code_terms(text: str) -> list[tuple[str, bool]]:
             continue  # `From:`, `Tested-by:`: a field's label (an e-mail header, a trailer), not a name to learn
         if CROSS_REFERENCE.search(text, max(0, m.start() - 12), m.start()):
             continue  # :ref:`c-api-index`, :doc:`tutorial/index`: where a link goes, not a name to learn
+        if raw.startswith(("~", "!")) and ROLE_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+            # What Sphinx shows: :class:`~sympy.core.add.Add` "Add", :py:func:`~.construct_domain` "construct_domain",
+            # :func:`!name` "name". Unread, these targets were no names at all (SymPy recall 0.66 -> 0.71).
+            raw = raw.lstrip("!")
+            raw = raw[1:].rsplit(".", 1)[-1] if raw.startswith("~") else raw
         name = raw.removesuffix("()")
         called = raw.endswith("()") or bool(FUNCTION_AFTER.match(text, m.end()) or FUNCTION_BEFORE.search(text, 0, m.start()))
         if name.startswith("-"):
             continue  # `--merge` alone would name every "merge" in prose; `git merge --abort` stays whole
-        if len(name) >= 3 and IDENTIFIER.match(name) and not CODE_JUNK.match(name) and any(c.isalpha() for c in name):
+        if (len(name) >= 3 or (called and len(name) == 2)) and IDENTIFIER.match(name) and not CODE_JUNK.match(name) and any(c.isalpha() for c in name):
             word = name.strip("_")
             if word.isalpha() and word.islower() and _english(word):
                 # `cross`, `zoo`: an English word in code is a value or argument, not a name to learn; so is

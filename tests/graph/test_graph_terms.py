@@ -34,6 +34,7 @@ def test_noun_phrases_stop_at_verbs_and_function_words() -> None:
     assert noun_phrases("you can use SymPy to make use of it") == ["SymPy"]
 
 
+
 def test_c_value_counts_a_phrase_that_stands_on_its_own() -> None:
     occurrences = [("standard coset table", "a"), ("standard coset table", "b"), ("coset table", "c"),
                    ("posterior predictive density", "a"), ("posterior predictive density", "b"), ("free group", "a")]
@@ -53,11 +54,16 @@ def test_defined_and_marked_terms() -> None:
     # A link's target is where it goes, not a name: :ref:`c-api-index`, :doc:`tutorial/index`.
     assert code_terms("See :ref:`c-api-index`, :std:ref:`tut-classes`, :doc:`install/index` and :func:`os.getcwd`.") == [
         ("os.getcwd", False)]
+    # Sphinx shows a `~` target by its last part and drops a `!`: those are the names the notes show.
+    assert code_terms("Use :class:`~sympy.core.add.Add`, :py:func:`~.construct_domain` or :func:`!lambdify`; `~/.gitconfig`.") == [
+        ("Add", False), ("construct_domain", False), ("lambdify", False)]
 
 
 def test_code_written_as_a_call_or_called_a_function_is_one() -> None:
     text = "Call ``pp_check()``, the ``solveset`` function or the method ``evalf``; ``Poly`` and ``test()`` are not."
     assert code_terms(text) == [("pp_check", True), ("solveset", True), ("evalf", True), ("Poly", False)]
+    # Two letters are a name only when called: `lm()` or "the `rm` command", never `df` or `ax`.
+    assert code_terms("Fit ``lm()`` and use the `rm` command on `df` and `ax`.") == [("lm", True), ("rm", True)]
     # A function does something: a technique; a capitalised call builds an object and stays a concept.
     assert guess_type("pp_check", in_code=True, called=True) == "technique"
     assert guess_type("Poly", in_code=True, called=True) == "concept"
