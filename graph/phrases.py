@@ -27,9 +27,10 @@ from studygraph.ingest.tokenize import STOP_WORDS
 
 # General English that never starts, ends or sits inside a term: determiners,
 # quantifiers, ordinals and vague modifiers ("the following example", "other
-# words", "a new way"). Not names of any field.
+# words", "a new way"), and participles that point back at the context ("the resulting
+# packfile", "the corresponding entry", "the existing branch"). Not names of any field.
 GENERIC = frozenset(
-    ["also", "another", "any", "certain", "different", "each", "either", "every", "etc", "e.g", "eg", "i.e", "ie", "following", "first", "second", "third", "fourth", "last", "next", "previous", "former", "latter", "given", "many", "much", "several", "various", "new", "old", "same", "other", "such", "whole", "entire", "own", "particular", "specific", "usual", "usually", "typical", "common", "simple", "basic", "main", "important", "possible", "actual", "like", "unlike", "via", "able", "less", "least", "lot", "lots", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "zero", "below", "above", "here", "there", "now", "then", "thus", "hence", "therefore", "however", "although", "whether", "yes", "okay", "ok", "let", "lets", "let's", "see", "per", "within", "without", "among", "across", "upon", "onto", "toward", "towards", "versus", "vs", "unless", "since", "though", "whereas", "whose", "whichever", "whatever", "whenever", "yet", "else", "using", "including", "according", "regarding", "concerning", "depending", "assuming", "considering", "excluding", "cannot", "must", "might", "may", "shall", "need", "needs", "et", "al", "enough", "rather", "quite"]
+    ["also", "another", "any", "certain", "different", "each", "either", "every", "etc", "e.g", "eg", "i.e", "ie", "following", "first", "second", "third", "fourth", "last", "next", "previous", "former", "latter", "given", "many", "much", "several", "various", "new", "old", "same", "other", "such", "whole", "entire", "own", "particular", "specific", "usual", "usually", "typical", "common", "simple", "basic", "main", "important", "possible", "actual", "like", "unlike", "via", "able", "less", "least", "lot", "lots", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "zero", "below", "above", "here", "there", "now", "then", "thus", "hence", "therefore", "however", "although", "whether", "yes", "okay", "ok", "let", "lets", "let's", "see", "per", "within", "without", "among", "across", "upon", "onto", "toward", "towards", "versus", "vs", "unless", "since", "though", "whereas", "whose", "whichever", "whatever", "whenever", "yet", "else", "using", "including", "according", "regarding", "concerning", "depending", "assuming", "considering", "excluding", "cannot", "must", "might", "may", "shall", "need", "needs", "et", "al", "enough", "rather", "quite", "corresponding", "resulting", "remaining", "containing", "existing", "earlier", "latest"]
 )
 # Nouns too vague to be a term alone ("way", "case", "example"); inside a longer term they may stay
 # ("time series", "CVE number").
@@ -78,6 +79,16 @@ def participle(word: str) -> bool:
     own; "-ing" forms stay, as they often name the thing ("training data", "pooling layer")."""
     tags = _tags(word)
     return word.lower().endswith("ed") and "VERB" in tags and not tags & {"ADJ", "NOUN"}
+
+
+@cache
+def bare_verb(word: str) -> bool:
+    """A word the lexicon knows only as a verb, in its base form ("merge", "commit"), which English also
+    uses as a noun; not an inflected form ("created", "made", "taken", "uses")."""
+    from lemminflect import getAllLemmas
+
+    lower = word.lower()
+    return _tags(word) == _VERB_ONLY and lower in getAllLemmas(lower).get("VERB", ())
 
 
 def noun_capable(word: str) -> bool:
@@ -151,9 +162,13 @@ def noun_phrases(text: str) -> list[str]:
 
 
 def _close(run: list[str], out: list[str], nominal: bool = False) -> None:
-    while run and not noun_capable(run[-1]) and not (nominal and len(run) > 1 and _tags(run[-1]) == frozenset({"VERB"})):
+    # After an article a verb-only last word is the head ("the octopus merge"), unless a participle trails the
+    # noun ("the ggplot objects created", "the changes made"): that is a clause, not a name.
+    while run and not noun_capable(run[-1]) and not (nominal and len(run) > 1 and bare_verb(run[-1])):
         run.pop()
-    while run and _tags(run[0]) == frozenset({"VERB"}) and run[0].lower().endswith("ing"):
+    # A leading -ing verb acts ("Examining dangling objects"), unless an article makes it a modifier ("the
+    # dangling objects", "a guessing probability").
+    while run and _tags(run[0]) == frozenset({"VERB"}) and run[0].lower().endswith("ing") and not nominal:
         run.pop(0)
     run = run[-MAX_WORDS:]
     if run and not all(w.lower() in VAGUE for w in run):
@@ -169,6 +184,9 @@ def sub_terms(phrase: str) -> list[str]:
         for j in range(i + 2, len(words) + 1):
             part = words[i:j]
             gerund_first = _tags(part[0]) == frozenset({"VERB"}) and part[0].lower().endswith("ing")
-            if noun_capable(part[-1]) and not gerund_first and not all(w.lower() in VAGUE for w in part):
+            # The phrase's own last word heads it even where the lexicon knows it only as a verb: `noun_phrases`
+            # kept it as a noun after an article ("a three-way merge", "an octopus merge").
+            headed = noun_capable(part[-1]) or (j == len(words) and bare_verb(part[-1]))
+            if headed and (not gerund_first or (i == 0 and j == len(words))) and not all(w.lower() in VAGUE for w in part):
                 out.append(" ".join(part))
     return out

@@ -35,6 +35,21 @@ def test_noun_phrases_stop_at_verbs_and_function_words() -> None:
 
 
 
+def test_a_verb_after_an_article_heads_a_term_but_a_trailing_participle_does_not() -> None:
+    # The lexicon knows "merge" and "commit" only as verbs; after an article they are the head, and the phrase
+    # counts as a term (it had been extracted, then dropped from termhood for not ending on a noun).
+    assert noun_phrases("you can create a three-way merge between them") == ["three-way merge"]
+    assert is_term(c_values([("root commit", "a"), ("root commit", "b"), ("root commit", "c")])[key_of("root commit")])
+    # "the changes made", "the ggplot objects created": a clause, not a name.
+    assert noun_phrases("Review the changes made by the ggplot objects created there") == ["changes", "ggplot objects"]
+    # A participle in -ing after an article modifies ("the dangling objects"); without one it may act ("Examining ...").
+    assert noun_phrases("Remove the dangling objects now") == ["dangling objects"]
+    assert noun_phrases("Examining dangling objects") == ["objects"]
+    assert is_term(c_values([("dangling objects", "a"), ("dangling objects", "b"), ("dangling object", "c")])[key_of("dangling object")])
+    # Words that point back at the context name no kind: "the resulting packfile", "the corresponding entry".
+    assert noun_phrases("Check the resulting packfile and the corresponding entry") == ["packfile", "entry"]
+
+
 def test_c_value_counts_a_phrase_that_stands_on_its_own() -> None:
     occurrences = [("standard coset table", "a"), ("standard coset table", "b"), ("coset table", "c"),
                    ("posterior predictive density", "a"), ("posterior predictive density", "b"), ("free group", "a")]
