@@ -42,7 +42,7 @@ def token_spans(text: str) -> list[tuple[int, int, bool]]:
     """(start, end, joined) of each token of `text`; `joined` when only joiner
     characters (space, hyphen, dash, slash, middle dot) separate it from the previous one.
 
-    A possessive `'s` is dropped; a single line break (a soft wrap) joins like a space;
+    A possessive `'s` is dropped, and a plural one (`Somers' D`) joins; a single line break (a soft wrap) joins like a space;
     any other gap (punctuation, brackets, quotes, a blank line) breaks a name. The name of a reStructuredText role (`:func:`,
     `:py:meth:` before a backquote) is markup, not a word of the text: read as one,
     a concept the Python docs call "func" was named in 761 of their passages.
@@ -59,7 +59,12 @@ def token_spans(text: str) -> list[tuple[int, int, bool]]:
         if prev_end >= 0 and end - start == 1 and text[start - 1] in APOSTROPHES and text[start] in "sStT":
             prev_end = end
             continue
-        out.append((start, end, prev_end >= 0 and fullmatch(text, prev_end, start) is not None))
+        joined = prev_end >= 0 and (
+            fullmatch(text, prev_end, start) is not None
+            # a plural possessive joins like 's does: "Somers' D", "Wilks' lambda"
+            or (text[prev_end - 1] in "sS" and text[prev_end] in APOSTROPHES and fullmatch(text, prev_end + 1, start) is not None)
+        )
+        out.append((start, end, joined))
         prev_end = end
     return out
 

@@ -326,9 +326,9 @@ def test_code_names_that_nest_are_no_kind_of_each_other() -> None:
 def test_a_measure_named_after_someone_and_a_symbol_is_a_concept(tmp_path: Path) -> None:
     for name in ("a.md", "b.md"):
         write_note(tmp_path / "n", name, "# Concordance\n\nHarrell's C agrees with Kendall's tau-b here; it's a rank "
-                   "measure.\n")
+                   "measure, and so is Somers' D.\n")
     kinds = {key_of(c.name): c.type for c in build_graph(chunks_of(tmp_path / "n")).concepts.values()}
-    for measure in ("Harrell's C", "Kendall's tau-b"):
+    for measure in ("Harrell's C", "Kendall's tau-b", "Somers' D"):  # a plural possessive is named too
         assert kinds.get(key_of(measure)) == "metric", measure
     assert key_of("it's a") not in kinds
 
