@@ -42,8 +42,8 @@ def token_spans(text: str) -> list[tuple[int, int, bool]]:
     """(start, end, joined) of each token of `text`; `joined` when only joiner
     characters (space, hyphen, dash, slash, middle dot) separate it from the previous one.
 
-    A possessive `'s` is dropped, and a plural one (`Somers' D`) joins, as does a dot inside a name
-    (`core.autocrlf`); a single line break (a soft wrap) joins like a space;
+    A possessive `'s` is dropped, and a plural one (`Somers' D`) joins, as do a dot or `::` inside a name
+    (`core.autocrlf`, `lme4::lmer`); a single line break (a soft wrap) joins like a space;
     any other gap (punctuation, brackets, quotes, a blank line) breaks a name. The name of a reStructuredText role (`:func:`,
     `:py:meth:` before a backquote) is markup, not a word of the text: read as one,
     a concept the Python docs call "func" was named in 761 of their passages.
@@ -62,8 +62,10 @@ def token_spans(text: str) -> list[tuple[int, int, bool]]:
             continue
         joined = prev_end >= 0 and (
             fullmatch(text, prev_end, start) is not None
-            # a dotted name: `core.autocrlf`, `data.frame`, `np.mean` (a dot with a space after it ends a sentence)
+            # a dotted name: `core.autocrlf`, `data.frame`, `np.mean` (a dot with a space after it ends a sentence),
+            # and a namespaced one: `lme4::lmer`, `std::vector`
             or (start - prev_end == 1 and text[prev_end] == ".")
+            or text[prev_end:start] == "::"
             # a plural possessive joins like 's does: "Somers' D", "Wilks' lambda"
             or (text[prev_end - 1] in "sS" and text[prev_end] in APOSTROPHES and fullmatch(text, prev_end + 1, start) is not None)
         )

@@ -73,12 +73,12 @@ def test_a_name_wrapped_onto_the_next_line_is_still_named() -> None:
     assert lexicon.find("the code\n\nprinters") == []
 
 
-def test_a_dotted_name_and_a_plural_possessive_are_named_whole() -> None:
-    # Both were selected as concepts and then named nowhere: the matcher broke them at the dot or apostrophe.
+def test_dotted_and_namespaced_names_and_plural_possessives_are_named_whole() -> None:
+    # Both were selected as concepts and then named nowhere: the matcher broke them at the dot, the `::` or the apostrophe.
     lexicon = Lexicon({"crlf": Entry("core.autocrlf", "concept"), "core": Entry("core", "concept"),
-                       "somers": Entry("Somers' D", "metric")})
-    text = "Set `core.autocrlf` to true, then report Somers' D."
+                       "somers": Entry("Somers' D", "metric"), "lmer": Entry("lme4::lmer", "technique")})
+    text = "Set `core.autocrlf` to true, fit `lme4::lmer`, then report Somers' D."
     assert [(text[m.start:m.end], m.concept_id) for m in lexicon.find(text)] == [
-        ("core.autocrlf", "crlf"), ("Somers' D", "somers")]
+        ("core.autocrlf", "crlf"), ("lme4::lmer", "lmer"), ("Somers' D", "somers")]
     # A dot that ends a sentence still ends a name: "core. Autocrlf" is not the setting.
     assert [m.concept_id for m in lexicon.find("It is the core. Autocrlf is unset.")] == ["core"]
