@@ -262,7 +262,10 @@ def test_a_pdf_built_to_be_slow_is_stopped_and_the_next_pdf_still_reads(
     assert "took over 0.5 s on one page and was stopped" in raised.value.reason
     assert Skipped(str(bomb), raised.value.reason).kind == "too slow to read"
     good = vignettes["zoo-design.pdf"]
-    assert read_note(good, LIMIT).text.strip()  # a new worker reads the next PDF
+    # A new worker reads the next PDF, with the default limit: under CI's load a fresh worker's first page
+    # can take more than the 0.5 s the bomb was given (seen once in a clean-clone run).
+    fresh_worker.undo()
+    assert read_note(good, LIMIT).text.strip()
 
 
 def test_a_pdf_built_to_exhaust_memory_is_stopped_in_its_worker(
