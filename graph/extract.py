@@ -21,7 +21,13 @@ from studygraph.graph.vault import in_vault, links, note_name
 from studygraph.ingest.note import Chunk
 from studygraph.ingest.spans import Span
 
-DEFINES = re.compile(r"^[*_`\"“”']*\s*(?:\([^()]{1,80}\)\s*)?(?:[—–:-]\s*|,\s*)?(?:is|are|refers to|means|stands for)\s+(?:an?|the|one)\b", re.I)
+DEFINES = re.compile(
+    r"^[*_`\"“”']*\s*(?:\([^()]{1,80}\)\s*)?(?:[—–:-]\s*|,\s*)?(?:is|are|refers to|means|stands for)\s+"
+    r"(?:(?:(?:basically|simply|essentially|just)\s+)?(?:an?|the|one)\b"
+    # "Gaussian integers are numbers of the form ...", "logits are logs of odds": a plural, defined by a plural
+    r"|(?<=are\s)(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*[^s\W]s\s+(?:of|that|which|whose|with|where|for)\b)", re.I)
+# Where a sentence starts inside a piece (a list item or an answer of several sentences): after its end mark.
+SENTENCE_START = re.compile(r"[.!?][*_`\"”')]*\s+[*_`\"“']*(?:the\s+)?$", re.I)
 TERM_ROW = re.compile(r"^\W*\*\*[^*]+\*\*\s*(?::\*\*|:|\||[—–-])?\s*(?P<rest>\S.*?)\s*\|?\s*$")
 LIST_GAP = re.compile(r"^[\s*_`\"'’”)]*(?:,|;|/|\||,?\s*(?:and|or|as well as)\b)[\s*_`\"'‘“(]*$", re.I)
 # "git-clean - Remove untracked files from the working tree" (a manual's NAME line), "Flamingo — a
@@ -247,10 +253,18 @@ def _definition(piece: Piece, matches: list[Match], lexicon: Lexicon, out: list)
             and _written_as_name(piece.text[lead.end() : first.end + 2]) and not LEANS_ON.search(piece.text)):
         out.append((first.concept_id, piece.start_line, piece.end_line, _quote(piece.text), 3))
         return
-    if first.start > 4:
-        return
-    if DEFINES.match(piece.text[first.end :]):
+    if first.start <= 4 and DEFINES.match(piece.text[first.end :]):
         out.append((first.concept_id, piece.start_line, piece.end_line, _quote(piece.text), 1))
+        return
+    for m in matches[1:]:
+        # "... in the sets module. ``ImageSet`` is an image of a set under a function.": a later sentence of
+        # a list item or an answer defines what it opens with.
+        if SENTENCE_START.search(piece.text, max(0, m.start - 12), m.start) and DEFINES.match(piece.text[m.end :]):
+            start = SENTENCE_START.search(piece.text, max(0, m.start - 12), m.start).start() + 1
+            line = piece.start_line + piece.text.count("\n", 0, start)
+            out.append((m.concept_id, line, piece.end_line, _quote(piece.text[start:]), 1))
+            return
+    if first.start > 4:
         return
     row = TERM_ROW.match(piece.text) if piece.kind in ("item", "row") else None
     if row and lexicon.lookup(re.sub(r"[*]", "", piece.text.split("**")[1]).strip()) == first.concept_id:
