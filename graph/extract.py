@@ -26,6 +26,9 @@ DEFINES = re.compile(
     r"(?:(?:(?:basically|simply|essentially|just)\s+)?(?:an?|the|one)\b"
     # "Gaussian integers are numbers of the form ...", "logits are logs of odds": a plural, defined by a plural
     r"|(?<=are\s)(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*[^s\W]s\s+(?:of|that|which|whose|with|where|for)\b)", re.I)
+# What it is for, a weaker definition: "The cyclical component is intended to capture ...", "A flush packet is
+# used to mark the end of the message" (not "is intended to be efficient").
+PURPOSE = re.compile(r"^[*_`\"“”']*\s*(?:\([^()]{1,80}\)\s*)?(?:is|are)\s+(?:intended|used|designed|meant)\s+to\s+(?!be\b)", re.I)
 # Where a sentence starts inside a piece (a list item or an answer of several sentences): after its end mark.
 SENTENCE_START = re.compile(r"[.!?][*_`\"”')]*\s+[*_`\"“']*(?:the\s+)?$", re.I)
 TERM_ROW = re.compile(r"^\W*\*\*[^*]+\*\*\s*(?::\*\*|:|\||[—–-])?\s*(?P<rest>\S.*?)\s*\|?\s*$")
@@ -230,8 +233,9 @@ def _written_as_name(text: str) -> bool:
 
 
 def _definition(piece: Piece, matches: list[Match], lexicon: Lexicon, out: list) -> None:
-    """`X is a ...` sentences, `... is called X` sentences, `**X**: ...` items or rows, `X - what it
-    does` lines and `The X function does ...` sentences define X (best first, by rank)."""
+    """`X is a ...` sentences (at a piece's start or a later sentence's), `... is called X` sentences,
+    `**X**: ...` items or rows, `X - what it does` lines, and, weaker, `The X function does ...` and
+    `X is used to ...` sentences define X (best first, by rank)."""
     if not matches or piece.kind in ("question", "heading", "code"):
         return
     called = CALLED.search(piece.text)
@@ -253,16 +257,15 @@ def _definition(piece: Piece, matches: list[Match], lexicon: Lexicon, out: list)
             and _written_as_name(piece.text[lead.end() : first.end + 2]) and not LEANS_ON.search(piece.text)):
         out.append((first.concept_id, piece.start_line, piece.end_line, _quote(piece.text), 3))
         return
-    if first.start <= 4 and DEFINES.match(piece.text[first.end :]):
-        out.append((first.concept_id, piece.start_line, piece.end_line, _quote(piece.text), 1))
-        return
-    for m in matches[1:]:
-        # "... in the sets module. ``ImageSet`` is an image of a set under a function.": a later sentence of
-        # a list item or an answer defines what it opens with.
-        if SENTENCE_START.search(piece.text, max(0, m.start - 12), m.start) and DEFINES.match(piece.text[m.end :]):
-            start = SENTENCE_START.search(piece.text, max(0, m.start - 12), m.start).start() + 1
+    for m in matches:
+        # The piece's first words, or a later sentence of a list item or an answer ("... in the sets module.
+        # ``ImageSet`` is an image of a set under a function.") define what they open with.
+        opens = m.start <= 4 if m is first else bool(SENTENCE_START.search(piece.text, max(0, m.start - 12), m.start))
+        rank = 1 if opens and DEFINES.match(piece.text[m.end :]) else 3 if opens and PURPOSE.match(piece.text[m.end :]) else 0
+        if rank:
+            start = 0 if m is first else SENTENCE_START.search(piece.text, max(0, m.start - 12), m.start).start() + 1
             line = piece.start_line + piece.text.count("\n", 0, start)
-            out.append((m.concept_id, line, piece.end_line, _quote(piece.text[start:]), 1))
+            out.append((m.concept_id, line, piece.end_line, _quote(piece.text[start:]), rank))
             return
     if first.start > 4:
         return

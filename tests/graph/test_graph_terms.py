@@ -173,10 +173,12 @@ def test_a_term_is_defined_where_the_notes_call_it_so(tmp_path: Path) -> None:
     assert "is called coset enumeration" in (concept.definition.quote or "")
 
 
-def test_a_later_sentence_of_an_item_and_a_plural_define_what_they_open_with(tmp_path: Path) -> None:
+def test_later_sentences_plurals_and_purposes_define_what_they_open_with(tmp_path: Path) -> None:
     text = ("# Sets\n\n* In the real domain we use the ``ImageSet`` class for periodic solutions. ``ImageSet`` is\n"
             "  basically an image of a set under a function.\n\nThe Gaussian integers are numbers of the form a + bi.\n"
-            "We meet ``ImageSet`` and the Gaussian integers again later.\n\nGaussian integers are stored in a ring.\n")
+            "We meet ``ImageSet`` and the Gaussian integers again later.\n\nGaussian integers are stored in a ring.\n\n"
+            "A flush packet is used to mark the end of the message. The code printer is intended to be fast.\n"
+            "Every flush packet and code printer is logged.\n")
     for name in ("a.md", "b.md"):  # a code name two notes use
         write_note(tmp_path / "n", name, text)
     graph = build_graph(chunks_of(tmp_path / "n"))
@@ -184,6 +186,10 @@ def test_a_later_sentence_of_an_item_and_a_plural_define_what_they_open_with(tmp
     assert image is not None and image.definition is not None and image.definition.quote.startswith("``ImageSet`` is")
     assert image.definition.start_line == 3  # the line where the defining sentence starts, not the item's first
     assert gauss is not None and gauss.definition is not None and "numbers of the form" in (gauss.definition.quote or "")
+    # What a thing is for defines it too, more weakly; "is intended to be fast" says nothing of what it is.
+    flush, printer = graph.concept("flush packet"), graph.concept("code printer")
+    assert flush is not None and flush.definition is not None and "used to mark the end" in (flush.definition.quote or "")
+    assert printer is not None and printer.definition is None
 
 
 def test_stress_and_values_are_not_terms() -> None:
