@@ -232,6 +232,11 @@ def _written_as_name(text: str) -> bool:
     return bool(re.search(r"[`*_A-Z0-9]", text.strip()))
 
 
+def _defining(after: str) -> int:
+    """How well the words after a sentence's opening name define it: 1 for "is a ...", 3 for what it is for, else 0."""
+    return 1 if DEFINES.match(after) else 3 if PURPOSE.match(after) else 0
+
+
 def _definition(piece: Piece, matches: list[Match], lexicon: Lexicon, out: list) -> None:
     """`X is a ...` sentences (at a piece's start or a later sentence's), `... is called X` sentences,
     `**X**: ...` items or rows, `X - what it does` lines, and, weaker, `The X function does ...` and
@@ -257,17 +262,19 @@ def _definition(piece: Piece, matches: list[Match], lexicon: Lexicon, out: list)
             and _written_as_name(piece.text[lead.end() : first.end + 2]) and not LEANS_ON.search(piece.text)):
         out.append((first.concept_id, piece.start_line, piece.end_line, _quote(piece.text), 3))
         return
-    for m in matches:
-        # The piece's first words, or a later sentence of a list item or an answer ("... in the sets module.
-        # ``ImageSet`` is an image of a set under a function.") define what they open with.
-        opens = m.start <= 4 if m is first else bool(SENTENCE_START.search(piece.text, max(0, m.start - 12), m.start))
-        rank = 1 if opens and DEFINES.match(piece.text[m.end :]) else 3 if opens and PURPOSE.match(piece.text[m.end :]) else 0
+    for m in matches[1:]:
+        # A later sentence of a list item or an answer defines what it opens with ("... in the sets module.
+        # ``ImageSet`` is an image of a set under a function."), beside whatever the piece's opening defines.
+        opening = SENTENCE_START.search(piece.text, max(0, m.start - 12), m.start)
+        rank = _defining(piece.text[m.end :]) if opening else 0
         if rank:
-            start = 0 if m is first else SENTENCE_START.search(piece.text, max(0, m.start - 12), m.start).start() + 1
-            line = piece.start_line + piece.text.count("\n", 0, start)
-            out.append((m.concept_id, line, piece.end_line, _quote(piece.text[start:]), rank))
-            return
+            line = piece.start_line + piece.text.count("\n", 0, opening.start() + 1)
+            out.append((m.concept_id, line, piece.end_line, _quote(piece.text[opening.start() + 1 :]), rank))
+            break
     if first.start > 4:
+        return
+    if _defining(piece.text[first.end :]) == 1:
+        out.append((first.concept_id, piece.start_line, piece.end_line, _quote(piece.text), 1))
         return
     row = TERM_ROW.match(piece.text) if piece.kind in ("item", "row") else None
     if row and lexicon.lookup(re.sub(r"[*]", "", piece.text.split("**")[1]).strip()) == first.concept_id:
@@ -278,3 +285,5 @@ def _definition(piece: Piece, matches: list[Match], lexicon: Lexicon, out: list)
     if (described and not FIELD_LINE.match(piece.text[: first.end + 3]) and not piece.text.lstrip().startswith("[")
             and "=" not in described.group("rest")):
         out.append((first.concept_id, piece.start_line, piece.end_line, _quote(piece.text), 2))
+    elif _defining(piece.text[first.end :]) == 3:
+        out.append((first.concept_id, piece.start_line, piece.end_line, _quote(piece.text), 3))

@@ -192,6 +192,18 @@ def test_later_sentences_plurals_and_purposes_define_what_they_open_with(tmp_pat
     assert printer is not None and printer.definition is None
 
 
+def test_a_later_sentence_defines_its_subject_beside_the_item_that_defines_its_own(tmp_path: Path) -> None:
+    # (The sentence reader splits an item where a capital opens the next sentence, not where code does.)
+    text = ("# Packets\n\n* **Flush packet**: the empty packet that ends a message. ``delim_pkt`` is a packet that separates sections.\n"
+            "\nThe flush packet and ``delim_pkt`` are sent often.\n")
+    for name in ("a.md", "b.md"):
+        write_note(tmp_path / "n", name, text)
+    graph = build_graph(chunks_of(tmp_path / "n"))
+    flush, delim = graph.concept("flush packet"), graph.concept("delim_pkt")
+    assert flush is not None and flush.definition is not None and (flush.definition.quote or "").startswith("the empty packet")
+    assert delim is not None and delim.definition is not None and "separates sections" in (delim.definition.quote or "")
+
+
 def test_stress_and_values_are_not_terms() -> None:
     assert defined_terms("This is *still* fine, you *cannot* skip it.", "sentence") == []
     assert [t[0] for t in defined_terms("A *coset table* lists cosets; *relators* are words.", "sentence")] == ["coset table", "relators"]
