@@ -266,7 +266,9 @@ def _definition(piece: Piece, matches: list[Match], lexicon: Lexicon, out: list)
         # A later sentence of a list item or an answer defines what it opens with ("... in the sets module.
         # ``ImageSet`` is an image of a set under a function."), beside whatever the piece's opening defines.
         opening = SENTENCE_START.search(piece.text, max(0, m.start - 12), m.start)
-        rank = _defining(piece.text[m.end :]) if opening else 0
+        if opening is None:
+            continue
+        rank = _defining(piece.text[m.end :])
         if rank:
             line = piece.start_line + piece.text.count("\n", 0, opening.start() + 1)
             out.append((m.concept_id, line, piece.end_line, _quote(piece.text[opening.start() + 1 :]), rank))
