@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from studygraph.graph.phrases import GENERIC, VAGUE, known_word, noun_capable, noun_phrases
+from studygraph.graph.variants import ROLE_SYNTAX
 from studygraph.ingest.tokenize import STOP_WORDS
 
 ARTICLE = r"(?:(?:a|an|the)\s+)?"
@@ -41,7 +42,7 @@ FUNCTION_AFTER = re.compile(r"\s+(?:function|method|command|routine|subroutine|p
 FUNCTION_BEFORE = re.compile(r"\b(?:function|method|command|routine|subroutine|procedure)s?\s+(?:called\s+)?$", re.I)
 CALL_GLOSS = "()"  # the gloss of a code name written as a call: a function, whatever its name
 CROSS_REFERENCE = re.compile(r":(?:ref|doc|numref|download|any):$")  # reStructuredText link roles
-ROLE_BEFORE = re.compile(r"(?<![\w`]):(?:[A-Za-z][\w.+-]*:)+$")  # :func:, :py:meth: right before a backquote
+ROLE_BEFORE = re.compile(ROLE_SYNTAX + "$")  # :func:, :py:meth: right before a backquote
 CODE_JUNK = re.compile(r"^(?:true|false|none|null|nan|self|cls|args|kwargs|x|y|z|i|j|n|foo|bar|baz)$", re.I)
 
 

@@ -275,7 +275,8 @@ def _definition(piece: Piece, matches: list[Match], lexicon: Lexicon, out: list)
             break
     if first.start > 4:
         return
-    if _defining(piece.text[first.end :]) == 1:
+    opening_rank = _defining(piece.text[first.end :])
+    if opening_rank == 1:
         out.append((first.concept_id, piece.start_line, piece.end_line, _quote(piece.text), 1))
         return
     row = TERM_ROW.match(piece.text) if piece.kind in ("item", "row") else None
@@ -287,5 +288,5 @@ def _definition(piece: Piece, matches: list[Match], lexicon: Lexicon, out: list)
     if (described and not FIELD_LINE.match(piece.text[: first.end + 3]) and not piece.text.lstrip().startswith("[")
             and "=" not in described.group("rest")):
         out.append((first.concept_id, piece.start_line, piece.end_line, _quote(piece.text), 2))
-    elif _defining(piece.text[first.end :]) == 3:
+    elif opening_rank == 3:
         out.append((first.concept_id, piece.start_line, piece.end_line, _quote(piece.text), 3))

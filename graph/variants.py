@@ -27,7 +27,8 @@ APOSTROPHES = "'\u2019"
 # Inline markup around words (`*x*`, `**x**`, `` `x` ``, `_x_`), never the underscore inside `stan_glm`.
 MARKUP = re.compile(r"[*`]+|(?<!\w)_+|_+(?!\w)")
 # The name of a reStructuredText role right before its backquoted text: `:func:`, `:py:meth:`.
-ROLE_NAME = re.compile(r"(?<![\w`]):(?:[A-Za-z][\w.+-]*:)+(?=`)")
+ROLE_SYNTAX = r"(?<![\w`]):(?:[A-Za-z][\w.+-]*:)+"
+ROLE_NAME = re.compile(ROLE_SYNTAX + "(?=`)")
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,6 @@ def test_noun_phrases_stop_at_verbs_and_function_words() -> None:
     assert noun_phrases("you can use SymPy to make use of it") == ["SymPy"]
 
 
-
 def test_a_verb_after_an_article_heads_a_term_but_a_trailing_participle_does_not() -> None:
     # The lexicon knows "merge" and "commit" only as verbs; after an article they are the head, and the phrase
     # counts as a term (it had been extracted, then dropped from termhood for not ending on a noun).
