@@ -72,8 +72,9 @@ def _first_phrase(text: str) -> str:
     return phrases[0] if phrases and text.lower().lstrip("*_`\"“'‘ ").startswith(phrases[0].lower()[:3]) else ""
 
 
-def defined_terms(text: str, kind: str) -> list[tuple[str, str, str]]:
-    """Terms a line defines or marks as terms."""
+def defined_terms(text: str, kind: str, before_code: bool = False) -> list[tuple[str, str, str]]:
+    """Terms a line defines or marks as terms. `before_code`: the next span is code, so a phrase ending
+    in "::" opens a reStructuredText literal block ("For instance::"), not an AsciiDoc term."""
     out: list[tuple[str, str, str]] = []
     if kind in ("sentence", "item", "answer"):
         m = IS_A_LOWER.match(text)
@@ -93,7 +94,9 @@ def defined_terms(text: str, kind: str) -> list[tuple[str, str, str]]:
     m = LIST_TERM.match(text)
     if m:
         name = m.group("x").strip("`*_' ")
-        if _np_shaped(name) or IDENTIFIER.match(name):
+        if before_code and " " in name:
+            pass  # "For instance::", "All code examples assume::" open a literal block; "partitions::" names what it shows
+        elif _np_shaped(name) or IDENTIFIER.match(name):
             out.append((name, "defined", ""))
     return out
 

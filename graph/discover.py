@@ -52,6 +52,9 @@ EPONYM_SYMBOL = re.compile(
 )
 NAME = re.compile(r"(?<![\w\-/.$\\·])(?P<x>[A-Za-z][A-Za-z0-9]*(?:[-.·][A-Za-z0-9]+)*)(?![\w\-/·]|\.\w)")
 INLINE_CODE = re.compile(r"`[^`\n]*`")
+# "If A is a merge commit", "If HEAD ...": a clause opening on a variable, not a name ("if statement",
+# "While loops" stay). "If A" matched every "if a" of the git manual (141 passages), a hub of nothing.
+CLAUSE = re.compile(r"^(?i:if|unless|whether|while|because|although|though|whereas|whenever)\s+(?:[A-Z]+\b|(?i:the|an?|this|it|you|we)\b)")
 JUNK = re.compile(r"^(?:\d|[a-z]?\d+[a-z]?$|[a-z]\d|top-?\d)|[:;!?=$\\{}\[\]<>|@#%^~]|^(?:how|why|what|when|which|where|who|does|do|is|are|can|should|the|a|an|this|that|these|those|it|its)\b", re.I)
 
 
@@ -76,7 +79,7 @@ def clean(name: str) -> str:
 
 def plausible(name: str) -> bool:
     """A name short and clean enough to be a node (not a label, a number or a sentence)."""
-    if not name or len(name) > 50 or not any(c.isalpha() for c in name) or JUNK.search(name):
+    if not name or len(name) > 50 or not any(c.isalpha() for c in name) or JUNK.search(name) or CLAUSE.match(name):
         return False
     words = name.split()
     if len(words) > 5 or len(name) < 2 or (len(words) == 1 and (name.lower() in STOP_WORDS or name.lower() in GENERIC)):
@@ -134,7 +137,7 @@ def candidates(chunk: Chunk, spans: list[Span]) -> list[Candidate]:
     defined_short: dict[str, str] = {}
     jargon: dict[str, bool] = {}  # the chunk's words of jargon (one candidate each), and whether one is called
     plain: set[str] = set()  # ...and its other words, asked about once
-    for span in spans:
+    for at, span in enumerate(spans):
         text = span.text
         if span.kind in ("question", "heading"):
             title = _title(text)
@@ -171,7 +174,8 @@ def candidates(chunk: Chunk, spans: list[Span]) -> list[Candidate]:
                 out.append(Candidate(m.group(0), "name", gloss="measure"))
         if span.kind == "code":
             continue  # identifiers in code (DataLoader, AutoModel) are not concepts; catalog names still match there
-        for name, how, gloss in defined_terms(text, span.kind):
+        before_code = at + 1 < len(spans) and spans[at + 1].kind == "code"
+        for name, how, gloss in defined_terms(text, span.kind, before_code):
             out.append(Candidate(clean(name), how, gloss=gloss))
         out.extend(Candidate(code, "code", gloss=CALL_GLOSS if called else "") for code, called in code_terms(text))
         if span.kind not in ("question", "heading"):

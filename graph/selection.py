@@ -78,7 +78,21 @@ def _display(group: _Group) -> str:
                 counts[singular] += n
                 counts[form] = 0
                 break
+    # A shouted title ("REFS", "EXIT STATUS", "SUBMODULES") is the word the notes write plainly more often:
+    # show that spelling, not the capitals of a manual's section headings ("HEAD", written so, stays).
+    plainly = group.forms + group.jargon_forms
+    for form in [f for f in counts if _shouted(f)]:
+        other = max((f for f in plainly if f.lower() == f or f.capitalize() == f), key=plainly.__getitem__, default=None)
+        if other is not None and key_of(other) == key_of(form) and plainly[other] >= plainly[form]:
+            counts[other] += counts[form]
+            counts[form] = 0
     return max(counts.items(), key=lambda kv: (kv[1], sum(c.isupper() for c in kv[0]), len(kv[0])))[0]
+
+
+def _shouted(form: str) -> bool:
+    """All capitals, and every word an ordinary English one ("REFS", "EXIT STATUS"; not "BERT", "GIT", "SHA")."""
+    words = form.split()
+    return form.isupper() and all(w.isalpha() and known_word(w.lower()) for w in words)
 
 
 def select(

@@ -412,3 +412,29 @@ def test_jargon_written_as_a_call_is_a_function(tmp_path: Path) -> None:
     graph = build_graph(chunks_of(tmp_path / "n"))
     survfit = graph.concept("survfit")
     assert survfit is not None and survfit.type == "technique"
+
+
+def test_a_clause_opening_on_a_variable_is_no_name() -> None:
+    from studygraph.graph.discover import plausible
+
+    assert not plausible("If A") and not plausible("If HEAD") and not plausible("Unless the")
+    assert plausible("if statement") and plausible("While loops")
+
+
+def test_a_shouted_section_title_shows_as_the_notes_write_the_word(tmp_path: Path) -> None:
+    for name in ("a.md", "b.md"):  # a manual's verb written once as its section title, once shouted in a synopsis
+        write_note(tmp_path / "n", name, f"# Tool {name}\n\nRun it as: tool LIST [name].\n\n## list\n\nPrints the entries.\n\n"
+                   "## Refs\n\nHEAD names the current commit; HEAD moves.\n")
+    names = {c.name for c in build_graph(chunks_of(tmp_path / "n")).concepts.values()}
+    assert "list" in names and "LIST" not in names
+    assert "HEAD" in names  # written in capitals every time: a name, not a shouted word
+
+
+def test_a_phrase_opening_a_literal_block_is_no_term(tmp_path: Path) -> None:
+    write_note(tmp_path / "n", "a.txt", "Usage\n=====\n\nAll code examples assume::\n\n    >>> from tool import partitions\n\n"
+               "partitions::\n\n    >>> partitions(7)\n")
+    found = {c.name for chunk in chunks_of(tmp_path / "n") for c in candidates(chunk, split_spans(chunk)) if c.how == "defined"}
+    assert "partitions" in found and "All code examples assume" not in found
+    assert defined_terms("For instance::", "sentence", before_code=True) == []
+    assert [t[0] for t in defined_terms("partitions::", "sentence", before_code=True)] == ["partitions"]
+    assert [t[0] for t in defined_terms("merge driver::", "sentence")] == ["merge driver"]  # an AsciiDoc term
