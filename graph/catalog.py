@@ -28,7 +28,7 @@ class Entry:
     name: str
     type: str
     aliases: tuple[str, ...] = ()
-    origin: str = "catalog"  # "catalog" | "notes"
+    origin: str = "catalog"  # "catalog" | "notes" | "marked" (from the notes, named only where marked: graph.lexicon)
 
     @property
     def forms(self) -> tuple[str, ...]:

@@ -18,6 +18,12 @@ from studygraph.graph.catalog import Entry
 from studygraph.graph.variants import case_keys, exact_forms, is_strict, key_of, name_words, plural_stem, token_key, token_spans
 
 MAX_TOKENS = 8
+# Around a word the notes mark as a name: code, emphasis, quotes, a list term ("union::").
+MARKS = frozenset("`*_'\"‘’“”")
+# ...or where a sentence defines it: "is called the annihilator", "The likelihood is a product of ...".
+CALLED_BEFORE = re.compile(r"\b(?:called|known as|termed|named|denoted)\s+(?:the\s+|an?\s+)?$", re.I)
+OPENS_DEFINITION = re.compile(r"^\W*(?:the\s+|an?\s+)?$", re.I)
+IS_AFTER = re.compile(r"\s+(?:is|are)\s+(?:an?|the)\s", re.I)
 
 
 @dataclass(frozen=True)
@@ -37,14 +43,14 @@ class Lexicon:
     def __init__(self, entries: Mapping[str, Entry]) -> None:
         self.entries = dict(entries)
         self.types = {cid: e.type for cid, e in self.entries.items()}
-        self._by_key: dict[str, list[tuple[str, frozenset[str] | None]]] = {}
+        self._by_key: dict[str, list[tuple[str, frozenset[str] | None, bool]]] = {}
         self._prefixes: set[str] = set()
         for cid, entry in self.entries.items():
-            cased = entry.origin == "notes" and not any(f[:1].islower() for f in entry.forms)
+            cased = entry.origin != "catalog" and not any(f[:1].islower() for f in entry.forms)
             for form in entry.forms:
-                self._add(cid, form, entry.type, cased)
+                self._add(cid, form, entry.type, cased, entry.origin == "marked")
 
-    def _add(self, cid: str, form: str, kind: str, cased: bool = False) -> None:
+    def _add(self, cid: str, form: str, kind: str, cased: bool = False, marked: bool = False) -> None:
         words = name_words(form)
         if not words:
             return
@@ -54,8 +60,8 @@ class Lexicon:
         strict = is_strict(form, kind) or (cased and len(words) == 1 and form[:1].isupper())
         exact = frozenset(exact_forms(form)) if strict else None
         bucket = self._by_key.setdefault(key, [])
-        if all(c != cid or e != exact for c, e in bucket):
-            bucket.append((cid, exact))
+        if all(c != cid or e != exact for c, e, _ in bucket):
+            bucket.append((cid, exact, marked))
         raw = "".join(token_key(w) for w in words)
         for text in (key, raw):
             for i in range(1, len(text) + 1):
@@ -123,9 +129,11 @@ class Lexicon:
         return list(dict.fromkeys(m.concept_id for m in self.find(text)))
 
 
-def _accept(bucket: list[tuple[str, frozenset[str] | None]], text: str, spans: list, i: int, j: int) -> str | None:
+def _accept(bucket: list[tuple[str, frozenset[str] | None, bool]], text: str, spans: list, i: int, j: int) -> str | None:
     keys: tuple[str, str] | None = None
-    for cid, forms in bucket:
+    for cid, forms, marked in bucket:
+        if marked and not _marked(text, spans[i][0], spans[j][1]):
+            continue
         if forms is None:
             return cid
         if keys is None:
@@ -133,3 +141,13 @@ def _accept(bucket: list[tuple[str, frozenset[str] | None]], text: str, spans: l
         if keys[0] in forms or keys[1] in forms:
             return cid
     return None
+
+
+def _marked(text: str, start: int, end: int) -> bool:
+    """Whether the words at text[start:end] stand marked as a name: in code, emphasis or quotes, as a
+    list term ("union::"), as the whole line (a heading "show"), or where a sentence defines them."""
+    before, after = text[start - 1 : start], text[end : end + 1]
+    if before in MARKS or after in MARKS or text.startswith("::", end) or not (text[:start] + text[end:]).strip(" #=-~^:*`"):
+        return True
+    return bool(CALLED_BEFORE.search(text, max(0, start - 40), start)
+                or (OPENS_DEFINITION.match(text[:start]) and IS_AFTER.match(text, end)))

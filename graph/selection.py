@@ -89,6 +89,15 @@ def _display(group: _Group) -> str:
     return max(counts.items(), key=lambda kv: (kv[1], sum(c.isupper() for c in kv[0]), len(kv[0])))[0]
 
 
+def _ordinary(name: str, aliases: list[str]) -> bool:
+    """A name that is one ordinary English word, written in lower case ("show", "union", "survival"):
+    the notes marked it as a name somewhere (a list term, a title, code, bold), but in their prose the
+    word is mostly just the word. Such a concept is named only where it stands marked (graph.lexicon):
+    matched everywhere, git's subcommand names "show", "create" and "add" were named in 101-364 passages
+    each, hubs of edges no teacher would draw."""
+    return name.islower() and all(f.isalpha() and known_word(f.lower()) for f in (name, *aliases))
+
+
 def _shouted(form: str) -> bool:
     """All capitals, and every word an ordinary English one ("REFS", "EXIT STATUS"; not "BERT", "GIT", "SHA")."""
     words = form.split()
@@ -194,7 +203,7 @@ def select(
             kind = guess_type(name, form, gloss, in_code=written_as_code, called=CALL_GLOSS in group.glosses)
             if kind != "concept":
                 break
-        entries.append(Entry(name, kind, tuple(dict.fromkeys(aliases)), origin="notes"))
+        entries.append(Entry(name, kind, tuple(dict.fromkeys(aliases)), origin="marked" if _ordinary(name, aliases) else "notes"))
     logger.debug("discovered %d concepts from %d candidate names", len(entries), len(groups))
     return Selection(tuple(entries), {cid: tuple(dict.fromkeys(a)) for cid, a in catalog_aliases.items()})
 

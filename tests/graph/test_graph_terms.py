@@ -438,3 +438,16 @@ def test_a_phrase_opening_a_literal_block_is_no_term(tmp_path: Path) -> None:
     assert defined_terms("For instance::", "sentence", before_code=True) == []
     assert [t[0] for t in defined_terms("partitions::", "sentence", before_code=True)] == ["partitions"]
     assert [t[0] for t in defined_terms("merge driver::", "sentence")] == ["merge driver"]  # an AsciiDoc term
+
+
+def test_a_subcommand_named_like_a_verb_is_no_hub(tmp_path: Path) -> None:
+    for name in ("a.txt", "b.txt", "c.txt"):
+        write_note(tmp_path / "n", name, f"Notes {name}\n\n'show'::\n\nGives the notes for a given object.\n\n"
+                   "To show a commit, the tool reads the object store. Show the packfile and the reflog.\n"
+                   "Use `show` to print the reflog.\n")
+    graph = build_graph(chunks_of(tmp_path / "n"))
+    show = graph.concept("show")
+    assert show is not None and show.origin == "marked"
+    ends = {frozenset((graph.concepts[r.source].name, graph.concepts[r.target].name)) for r in graph.relations}
+    assert frozenset(("show", "reflog")) in ends  # "Use `show` to print the reflog": the subcommand
+    assert frozenset(("show", "packfile")) not in ends  # "Show the packfile": the verb

@@ -82,3 +82,15 @@ def test_dotted_and_namespaced_names_and_plural_possessives_are_named_whole() ->
         ("core.autocrlf", "crlf"), ("lme4::lmer", "lmer"), ("Somers' D", "somers")]
     # A dot that ends a sentence still ends a name: "core. Autocrlf" is not the setting.
     assert [m.concept_id for m in lexicon.find("It is the core. Autocrlf is unset.")] == ["core"]
+
+
+def test_an_ordinary_word_the_notes_mark_as_a_name_is_named_only_where_marked() -> None:
+    lexicon = Lexicon({"union": Entry("union", "technique", origin="marked"), "help": Entry("help", "concept", origin="marked"),
+                       "merge": Entry("merge", "technique", origin="notes")})
+    named = lambda text: [(text[m.start:m.end], m.concept_id) for m in lexicon.find(text)]  # noqa: E731
+    assert named("The union of both sides may help; merge them.") == [("merge", "merge")]
+    assert named("Set the `union` driver, or *help*.") == [("union", "union"), ("help", "help")]
+    assert named("union::") == [("union", "union")] and named("help") == [("help", "help")]  # a list term, a title
+    assert named("This is called the union of the two.") == [("union", "union")]
+    assert named("The union is a merge driver that keeps both sides.") == [("union", "union"), ("merge", "merge")]
+
