@@ -37,7 +37,8 @@ STANDS_FOR = re.compile(r"^(?:\*\*)?(?P<x>[A-Z][A-Za-z0-9-]{1,11})(?:\*\*)?\s+(?
 # A word of the notes' own jargon: lower case, in prose, that a general English lexicon does not know
 # ("reflog", "pathspec", "logit", "covariance", "survfit", "tree-ish"). Not in code or a link, not a LaTeX
 # command, not half of a contraction ("doesn" of "doesn't").
-JARGON = re.compile(r"(?<![\w`./$\\{'’-])([a-z][a-z]{3,}(?:-[a-z]+)*)(?![\w`/\\'’]|\.\w|-\w)(\(?)")  # word, "(" if called
+# ...not the name of an AsciiDoc inline macro (`linkgit:git-add[1]`, `link:url[text]`): markup, named in 912 passages of git's manual.
+JARGON = re.compile(r"(?<![\w`./$\\{'’-])([a-z][a-z]{3,}(?:-[a-z]+)*)(?![\w`/\\'’]|\.\w|-\w|:[^\s\[\]]+\[)(\(?)")  # word, "(" if called
 # Word endings of adjectives, adverbs and participles ("hypergeometric", "exogenous", "deterministically",
 # "reweighted"): English morphology, which says the word describes rather than names.
 DESCRIBES = re.compile(r"(?:ly|ed|able|ible|ous|ive|ic|ical|istic|esque|less|ward|wise)$")

@@ -451,3 +451,28 @@ def test_a_subcommand_named_like_a_verb_is_no_hub(tmp_path: Path) -> None:
     ends = {frozenset((graph.concepts[r.source].name, graph.concepts[r.target].name)) for r in graph.relations}
     assert frozenset(("show", "reflog")) in ends  # "Use `show` to print the reflog": the subcommand
     assert frozenset(("show", "packfile")) not in ends  # "Show the packfile": the verb
+
+
+def test_a_name_in_capitals_is_not_the_word_in_prose(tmp_path: Path) -> None:
+    for name in ("a.md", "b.md"):
+        write_note(tmp_path / "n", name, f"# Refs {name}\n\nHEAD names the current commit; HEAD moves with it. See HEAD.\n\n"
+                   "## head\n\nThe head of the queue is served first.\n")
+    graph = build_graph(chunks_of(tmp_path / "n"))
+    assert [c.name for c in graph.mentions("Then HEAD moves.")] == ["HEAD"]
+    assert graph.mentions("Take the head of the queue.") == []
+
+
+def test_only_a_verb_is_named_where_marked() -> None:
+    from studygraph.graph.selection import _ordinary
+
+    assert _ordinary("show", []) and _ordinary("create", ["creates"])
+    assert not _ordinary("matrix", []) and not _ordinary("likelihood", [])  # the noun is the concept in prose too
+    assert not _ordinary("Show", []) and not _ordinary("reflog", [])
+
+
+def test_an_asciidoc_macro_name_is_markup_not_jargon(tmp_path: Path) -> None:
+    for name in ("a.txt", "b.txt", "c.txt"):
+        write_note(tmp_path / "n", name, f"Notes {name}\n\nSee linkgit:git-reflog[1] for the reflog, and link:howto.html[the howto].\n"
+                   "The reflog keeps old tips; expire the reflog with linkgit:git-gc[1].\n")
+    names = {c.name for c in build_graph(chunks_of(tmp_path / "n")).concepts.values()}
+    assert "reflog" in names and "linkgit" not in names
