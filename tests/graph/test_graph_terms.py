@@ -232,8 +232,8 @@ def test_a_phrase_named_after_someone_is_a_term(tmp_path: Path) -> None:
 def test_a_camel_case_setting_is_not_the_words_it_joins(tmp_path: Path) -> None:
     write_note(tmp_path / "n", "a.md", "# URLs\n\nSet `url.insteadOf` to rewrite URLs. The `insteadOf` value is a prefix.\n\n"
                "## B\n\nUse ssh instead of https. The `insteadOf` key is read at fetch time.\n")
-    write_note(tmp_path / "n", "b.md", "# Fetch\n\nThe `insteadOf` rule applies to every remote.\n")
-    graph = build_graph(chunks_of(tmp_path / "n"))
+    write_note(tmp_path / "n", "b.md", "# Fetch\n\nThe `insteadOf` rule applies to every remote. Do it with `instead of`.\n")
+    graph = build_graph(chunks_of(tmp_path / "n"))  # ...even when the words once stand in code, as git's manual has them
     concept = graph.concept("insteadOf")
     assert concept is not None and concept.type == "concept"  # an identifier in code, not a model
     assert graph.mentions("Use ssh instead of https.") == []  # the words do not name it
