@@ -205,6 +205,7 @@ def test_a_later_sentence_defines_its_subject_beside_the_item_that_defines_its_o
 
 def test_stress_and_values_are_not_terms() -> None:
     assert defined_terms("This is *still* fine, you *cannot* skip it.", "sentence") == []
+    assert [t[0] for t in defined_terms("Use the *non*-adjusted means of the *coset table*-based run.", "sentence")] == ["coset table"]
     assert [t[0] for t in defined_terms("A *coset table* lists cosets; *relators* are words.", "sentence")] == ["coset table", "relators"]
     assert code_terms("Combine with `and` or `or`.") == []
     # A keyword made a name by an underscore is still the English word: a concept "And" named in every "and".
