@@ -80,10 +80,10 @@ def _display(group: _Group) -> str:
                 break
     # A shouted title ("REFS", "EXIT STATUS", "SUBMODULES") is the word the notes write plainly more often:
     # show that spelling, not the capitals of a manual's section headings ("HEAD", written so, stays).
-    plainly = group.forms + group.jargon_forms
-    for form in [f for f in counts if _shouted(f)]:
-        other = max((f for f in plainly if f.lower() == f or f.capitalize() == f), key=plainly.__getitem__, default=None)
-        if other is not None and key_of(other) == key_of(form) and plainly[other] >= plainly[form]:
+    plainly = group.forms + group.jargon_forms  # every spelling of one variant key
+    other = max((f for f in plainly if f.lower() == f or f.capitalize() == f), key=plainly.__getitem__, default=None)
+    for form in [f for f in counts if _shouted(f)] if other is not None else ():
+        if plainly[other] >= plainly[form]:
             counts[other] += counts[form]
             counts[form] = 0
     return max(counts.items(), key=lambda kv: (kv[1], sum(c.isupper() for c in kv[0]), len(kv[0])))[0]
