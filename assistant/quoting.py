@@ -141,12 +141,17 @@ def score_spans(
     return sorted(out, key=lambda s: -s.score)
 
 
+def _section(best: Scored, scored: Sequence[Scored]) -> list[Scored]:
+    """The quotable spans of the best one's Q&A or section in its chunk, in the note's order."""
+    same = [s for s in scored if s.hit.chunk.id == best.hit.chunk.id and s.span.question == best.span.question]
+    same = [s for s in same if s is best or not (FRONT_MATTER.match(s.span.text) or s.span.kind == "code")]
+    return sorted(same, key=lambda s: s.order)
+
+
 def _group(best: Scored, scored: Sequence[Scored], budget: int) -> list[Scored]:
     """The spans that answer together with the best one: its whole Q&A or short
     section when that fits, else the best span and its strong neighbours."""
-    same = [s for s in scored if s.hit.chunk.id == best.hit.chunk.id and s.span.question == best.span.question]
-    same = [s for s in same if s is best or not (FRONT_MATTER.match(s.span.text) or s.span.kind == "code")]
-    same.sort(key=lambda s: s.order)
+    same = _section(best, scored)
     if len(same) <= GROUP_SPANS and sum(len(clean(s.span.text)) + 6 for s in same) <= budget:
         return same
     floor = best.score - 0.1
@@ -294,9 +299,14 @@ def _around(group: Sequence[Scored], best: Scored, lead: str, budget: int) -> li
     return [group[i] for i in sorted(chosen)]
 
 
-def _render(group: Sequence[Scored], n: int, lead: str, budget: int, best: Scored | None = None) -> tuple[str, list[Scored]]:
-    """The group's sentences with one [n] after the last: they all quote the same source."""
+def _render(
+    group: Sequence[Scored], n: int, lead: str, budget: int, best: Scored | None = None, then: Sequence[Scored] = ()
+) -> tuple[str, list[Scored]]:
+    """The group's sentences with one [n] after the last: they all quote the same source;
+    `then`, spans read on after the last one chosen, while they fit."""
     chosen = _around(group, best, lead, budget) if best is not None else list(group)
+    if then and chosen:
+        chosen = [*chosen, *(s for s in then if s.order > chosen[-1].order)]
     marker = f" [{n}]"
     sentences: list[str] = []
     used: list[Scored] = []
@@ -310,12 +320,14 @@ def _render(group: Sequence[Scored], n: int, lead: str, budget: int, best: Score
     return " ".join(sentences) + marker if sentences else "", used
 
 
-def quote(best: Scored, scored: Sequence[Scored], n: int, budget: int) -> tuple[str, Citation] | None:
+def quote(best: Scored, scored: Sequence[Scored], n: int, budget: int, read_on: bool = False) -> tuple[str, Citation] | None:
     """The text quoting `best` with the spans it needs (citation number `n`), within
-    `budget` characters, and its citation; None when nothing fits."""
+    `budget` characters, and its citation; None when nothing fits. `read_on`: the
+    section's following sentences join while they fit."""
     group = _group(best, scored, budget)
     lead = _lead(group)
-    text, used = _render(group, n, _shown_lead(group, lead), budget, best)
+    then = _section(best, scored) if read_on else ()
+    text, used = _render(group, n, _shown_lead(group, lead), budget, best, then)
     if not used or len(text) > budget:
         return None
     return text, _citation(n, used, bool(lead))
