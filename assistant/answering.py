@@ -58,16 +58,30 @@ def compose_answer(
         scored = _number_first(question, scored)
     else:
         scored = _definition_first(question, scored)
+    parts, citations = _quoted(scored, head, max_chars)
+    if not citations:
+        return Answer(question, NOT_FOUND, hits=tuple(hits), found=False)
+    return Answer(question, " ".join(parts), tuple(citations), tuple(hits), notice=notice)
+
+
+def _quoted(scored: list[Scored], head: float, max_chars: int) -> tuple[list[str], list[Citation]]:
+    """The first span's group, then each source scoring close to `head` (the best score); a weaker
+    one only while the answer is still short, once the quotes so far have read on in their sections:
+    the best passage's next sentences say more about the question than a weaker passage (SymPy:
+    one more answer with the evidence, none lost elsewhere)."""
     parts: list[str] = []
     citations: list[Citation] = []
     seen: set[tuple[str, str]] = set()
     bests: list[Scored] = []
+    read_on_at = 0  # how many quotes have read on
     for candidate in scored:
         key = (candidate.hit.chunk.id, candidate.span.question)
         if key in seen:
             continue
-        # A close second source always joins; a weaker one only while the answer is still short.
         close = candidate.score >= head - CLOSE
+        if citations and not close and not read_on_at:
+            _read_on(parts, citations, bests, scored, max_chars)
+            read_on_at = len(parts)
         short = sum(len(p) for p in parts) < SHORT_ANSWER and candidate.score >= head - 0.25
         if citations and (len(citations) >= MAX_GROUPS or not (close or short)):
             break
@@ -78,10 +92,9 @@ def compose_answer(
         parts.append(quoted[0])
         citations.append(quoted[1])
         bests.append(candidate)
-    _read_on(parts, citations, bests, scored, max_chars)
-    if not citations:
-        return Answer(question, NOT_FOUND, hits=tuple(hits), found=False)
-    return Answer(question, " ".join(parts), tuple(citations), tuple(hits), notice=notice)
+    if len(parts) > read_on_at:
+        _read_on(parts, citations, bests, scored, max_chars)
+    return parts, citations
 
 
 def _read_on(parts: list[str], citations: list[Citation], bests: Sequence[Scored], scored: list[Scored], max_chars: int) -> None:

@@ -61,3 +61,20 @@ def test_an_answer_spends_its_spare_budget_on_the_first_quote_first() -> None:
     _read_on(parts, citations, [spans[0]], spans, 450)
     assert len(first[0]) < len(parts[0]) <= 450 and "Sentence 4 " in parts[0]
     assert citations[0].quote.startswith(first[1].quote) and citations[0].end_line > first[1].end_line
+
+
+def test_a_weaker_second_source_waits_until_the_best_passage_has_read_on() -> None:
+    from studygraph.assistant.answering import _quoted
+
+    short = [f"Point {i} is brief." for i in range(1, 15)]
+    chunk = Chunk("c2", "notes.md", "\n".join(short), 1, len(short), "Method")
+    other = Chunk("c3", "other.md", "Another passage says a little about it.", 1, 1, "Other")
+    spans = [Scored(Span(i, i, t, "sentence", "Method"), Hit(chunk, 1.0, 1), 0.70 if i == 2 else 0.1, 0.5, i)
+             for i, t in enumerate(short, 1)]
+    weaker = Scored(Span(1, 1, other.text, "sentence", "Other"), Hit(other, 0.9, 2), 0.55, 0.5, 1)
+    ranked = sorted([*spans, weaker], key=lambda s: -s.score)
+    parts, citations = _quoted(ranked, 0.70, 700)
+    # Points 2-3 alone are a short answer, which a weaker source used to complete; reading on
+    # in the best passage first makes it long enough without it.
+    assert len(parts) == 1 and "Point 14 " in parts[0] and "Another passage" not in parts[0]
+    assert (citations[0].start_line, citations[0].end_line) == (2, 14)
