@@ -320,14 +320,41 @@ def _render(
     return " ".join(sentences) + marker if sentences else "", used
 
 
-def quote(best: Scored, scored: Sequence[Scored], n: int, budget: int, read_on: bool = False) -> tuple[str, Citation] | None:
-    """The text quoting `best` with the spans it needs (citation number `n`), within
-    `budget` characters, and its citation; None when nothing fits. `read_on`: the
-    section's following sentences join while they fit."""
+@dataclass(frozen=True)
+class Quote:
+    """A quoted group: its text ending in [n], its citation, the spans it quotes (in the note's
+    order) and the lead it was written with, so reading on can only add to it."""
+
+    text: str
+    citation: Citation
+    spans: tuple[Scored, ...]
+    lead: str
+    named: bool  # whether the citation starts at the question or heading the group answers
+
+
+def quote_group(best: Scored, scored: Sequence[Scored], n: int, budget: int) -> Quote | None:
+    """`best` with the spans it needs (citation number `n`), within `budget` characters;
+    None when nothing fits."""
     group = _group(best, scored, budget)
     lead = _lead(group)
-    then = _section(best, scored) if read_on else ()
-    text, used = _render(group, n, _shown_lead(group, lead), budget, best, then)
+    shown = _shown_lead(group, lead)
+    text, used = _render(group, n, shown, budget, best)
     if not used or len(text) > budget:
         return None
-    return text, _citation(n, used, bool(lead))
+    return Quote(text, _citation(n, used, bool(lead)), tuple(used), shown, bool(lead))
+
+
+def quote(best: Scored, scored: Sequence[Scored], n: int, budget: int) -> tuple[str, Citation] | None:
+    """The text quoting `best` with the spans it needs, and its citation (see quote_group)."""
+    quoted = quote_group(best, scored, n, budget)
+    return None if quoted is None else (quoted.text, quoted.citation)
+
+
+def read_on(quoted: Quote, scored: Sequence[Scored], budget: int) -> Quote:
+    """`quoted` with the sentences that follow its last one in its section, while the whole
+    stays within `budget` characters: every span quoted before stays, in its place."""
+    n = quoted.citation.n
+    text, used = _render(quoted.spans, n, quoted.lead, budget, then=_section(quoted.spans[0], scored))
+    if len(used) <= len(quoted.spans) or len(text) > budget:
+        return quoted
+    return Quote(text, _citation(n, used, quoted.named), tuple(used), quoted.lead, quoted.named)

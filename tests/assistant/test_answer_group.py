@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from studygraph.assistant.quoting import Scored, quote
+from studygraph.assistant.quoting import Scored, quote, quote_group, read_on
 from studygraph.assistant.types import Hit
 from studygraph.ingest.note import Chunk
 from studygraph.ingest.spans import Span
@@ -34,33 +34,37 @@ def test_a_weaker_far_sentence_is_not() -> None:
 
 def test_reading_on_adds_the_sentences_after_the_last_quoted_one_and_keeps_every_other() -> None:
     spans = scored({2: 0.70, 12: 0.67})
-    plain, _ = quote(spans[0], spans, 1, 700)
-    text, citation = quote(spans[0], spans, 1, 700, read_on=True)
+    plain = quote_group(spans[0], spans, 1, 700)
+    assert plain is not None
+    longer = read_on(plain, spans, 700)
     for kept in ("Sentence 2 ", "Sentence 3 ", "Sentence 12 "):  # the plain quote's sentences stay
-        assert kept in plain and kept in text
-    assert "Sentence 13 " in text and "Sentence 14 " in text  # read on after the last quoted one...
-    assert "Sentence 5 " not in text  # ...not back into the gap the plain quote left out
-    assert (citation.start_line, citation.end_line) == (2, 14) and len(text) <= 700
+        assert kept in plain.text and kept in longer.text
+    assert "Sentence 13 " in longer.text and "Sentence 14 " in longer.text  # read on after the last quoted one...
+    assert "Sentence 5 " not in longer.text  # ...not back into the gap the plain quote left out
+    assert (longer.citation.start_line, longer.citation.end_line) == (2, 14) and len(longer.text) <= 700
+    assert set(plain.spans) <= set(longer.spans)
 
 
 def test_reading_on_stops_at_the_budget() -> None:
     spans = scored({2: 0.70})
-    plain, _ = quote(spans[0], spans, 1, 300)
-    text, citation = quote(spans[0], spans, 1, 300, read_on=True)
-    assert len(plain) < len(text) <= 300
-    assert text.startswith(plain.removesuffix(" [1]")) and citation.end_line == 4
+    plain = quote_group(spans[0], spans, 1, 300)
+    assert plain is not None
+    longer = read_on(plain, spans, 300)
+    assert len(plain.text) < len(longer.text) <= 300
+    assert longer.text.startswith(plain.text.removesuffix(" [1]")) and longer.citation.end_line == 4
+    assert read_on(plain, spans, len(plain.text)) == plain  # no room: unchanged
 
 
 def test_an_answer_spends_its_spare_budget_on_the_first_quote_first() -> None:
     from studygraph.assistant.answering import _read_on
 
     spans = scored({2: 0.70})
-    first = quote(spans[0], spans, 1, 200)
+    first = quote_group(spans[0], spans, 1, 200)
     assert first is not None
-    parts, citations = [first[0]], [first[1]]
-    _read_on(parts, citations, [spans[0]], spans, 450)
-    assert len(first[0]) < len(parts[0]) <= 450 and "Sentence 4 " in parts[0]
-    assert citations[0].quote.startswith(first[1].quote) and citations[0].end_line > first[1].end_line
+    quotes = [first]
+    _read_on(quotes, spans, 450)
+    assert len(first.text) < len(quotes[0].text) <= 450 and "Sentence 4 " in quotes[0].text
+    assert quotes[0].citation.quote.startswith(first.citation.quote) and quotes[0].citation.end_line > first.citation.end_line
 
 
 def test_a_weaker_second_source_waits_until_the_best_passage_has_read_on() -> None:
