@@ -34,6 +34,11 @@ class Entry:
     def forms(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
 
+    @property
+    def discovered(self) -> bool:
+        """Found in the notes ("notes" or "marked"), not named by the shipped catalog."""
+        return self.origin != "catalog"
+
 
 @dataclass(frozen=True)
 class Catalog:

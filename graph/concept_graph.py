@@ -228,7 +228,7 @@ class ConceptGraph:
         return {
             "concepts": len(self.concepts),
             "relations": len(self.relations),
-            "discovered": sum(c.origin != "catalog" for c in self.concepts.values()),
+            "discovered": sum(c.discovered for c in self.concepts.values()),
             "by_type": dict(Counter(c.type for c in self.concepts.values()).most_common()),
             "by_relation": dict(Counter(r.relation for r in self.relations).most_common()),
             "hubs": [

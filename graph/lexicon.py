@@ -46,7 +46,7 @@ class Lexicon:
         self._by_key: dict[str, list[tuple[str, frozenset[str] | None, bool]]] = {}
         self._prefixes: set[str] = set()
         for cid, entry in self.entries.items():
-            cased = entry.origin != "catalog" and not any(f[:1].islower() for f in entry.forms)
+            cased = entry.discovered and not any(f[:1].islower() for f in entry.forms)
             for form in entry.forms:
                 self._add(cid, form, entry.type, cased, entry.origin == "marked")
 

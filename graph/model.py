@@ -73,6 +73,11 @@ class Concept:
     definition: Evidence | None = None
     origin: str = "catalog"  # "catalog" | "notes" (discovered) | "marked" (discovered, named only where marked)
 
+    @property
+    def discovered(self) -> bool:
+        """Found in the notes ("notes" or "marked"), not named by the shipped catalog."""
+        return self.origin != "catalog"
+
 
 @dataclass(frozen=True)
 class Relation:

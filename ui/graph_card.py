@@ -43,7 +43,7 @@ def evidence(e: Evidence, titles: dict[str, str], context: bool = False) -> None
 def card(card: ConceptCard, titles: dict[str, str]) -> None:
     concept = card.concept
     st.subheader(md(concept.name))
-    st.caption(md(concept.type + (" · found in your notes" if concept.origin != "catalog" else "")
+    st.caption(md(concept.type + (" · found in your notes" if concept.discovered else "")
                   + (" · also: " + ", ".join(concept.aliases) if concept.aliases else "")))
     ask, drill, _ = st.columns([1, 1, 2])
     if ask.button("Ask about it", icon=":material/chat:", width="stretch"):
