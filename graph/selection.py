@@ -9,7 +9,7 @@ one), when a name or bold term recurs in two chunks, or when a phrase ending
 in a kind of thing ("... test", "... estimator") opens on a proper name or is
 marked, even once ("Levene's test"). Section labels are told apart without a
 list of any field's words: a title that heads sections in three or more files ("Examples", "NAME",
-"Options"), or whose head word says what kind of section it is
+"Options") unless the prose uses it as a name too, or whose head word says what kind of section it is
 ("Mathematical formulation", "Basic usage"). Spelling variants share a
 variant key and become one node; `Short (Long Form)` pairs become one node
 with the long form as alias, or an alias of the catalog concept they spell.
@@ -160,11 +160,14 @@ def select(
                 links.append((cand.name, cand.long, chunk_id))
 
     terms = c_values(phrases)
+    spoken: set[str] = set()  # phrases the prose uses on their own, often: a name even where it also titles sections
     for key, term in terms.items():
         anchor = groups.get(key)
         anchored = (anchor is not None and bool(anchor.hows & ANCHORS)) or _eponym(term.forms)
         form = term.forms.most_common(1)[0][0]
         frequent = term.c_value >= STANDALONE_C_VALUE and not participle(form.split()[0])
+        if frequent and is_term(term) and not any(w.lower() in VAGUE for w in form.split()):
+            spoken.add(key)  # not "case study", "example model": words that label a section in prose too
         if (is_term(term) and (anchored or frequent) and not is_label(form)) or _named_kind(form, anchored, base):
             group = groups[key]
             group.forms.update(term.forms)
@@ -172,7 +175,10 @@ def select(
             group.chunks |= term.chunks
         elif anchor is not None:
             anchor.chunks |= term.chunks  # a title or code name also used in prose recurs
-    labels = {key for key, files in title_files.items() if len(files) >= LABEL_FILES}
+    # A title heading sections of three notes is a label ("Examples", "Options", "Exit status"), unless the
+    # prose also uses it as a name: a frequent term ("interactive mode", 25 times in git's manual) or a word
+    # of jargon across notes ("textconv", a section of three manual pages).
+    labels = {key for key, files in title_files.items() if len(files) >= LABEL_FILES and not _spoken(key, spoken, groups)}
     for key, chunk_ids in capitals.items():
         titled = groups.get(key)
         if titled is not None and "heading" in titled.hows:
@@ -235,6 +241,11 @@ def _keep(group: _Group, name: str, base: Lexicon) -> bool:
         # corpus, mostly variables (`fit1`, `res_pre`, `a_0`); called ones add 2-34 (SymPy recall 0.63 -> 0.65).
         return True
     return recurs and bool(group.hows & RECURRING)
+
+
+def _spoken(key: str, spoken: set[str], groups: Mapping[str, _Group]) -> bool:
+    group = groups.get(key)
+    return key in spoken or (group is not None and len(group.jargon) >= JARGON_CHUNKS and len(group.files) >= 2)
 
 
 def _named_kind(form: str, anchored: bool, base: Lexicon) -> bool:

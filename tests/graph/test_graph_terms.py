@@ -477,3 +477,14 @@ def test_an_asciidoc_macro_name_is_markup_not_jargon(tmp_path: Path) -> None:
                    "The reflog keeps old tips; expire the reflog with linkgit:git-gc[1].\n")
     names = {c.name for c in build_graph(chunks_of(tmp_path / "n")).concepts.values()}
     assert "reflog" in names and "linkgit" not in names
+
+
+def test_a_section_title_of_three_notes_is_a_concept_when_the_prose_uses_it_often(tmp_path: Path) -> None:
+    for n, command in enumerate(("add", "clean", "rebase")):
+        write_note(tmp_path / "n", f"{command}.md", (
+            f"# git {command}\n\nThe command {command} runs in interactive mode when asked. In interactive mode it asks first.\n\n"
+            "## Interactive mode\n\nThe interactive mode shows a menu. Leave interactive mode with q.\n\n"
+            f"## Examples\n\nSee the examples of the {n} commands.\n"))
+    names = {key_of(c.name) for c in build_graph(chunks_of(tmp_path / "n")).concepts.values()}
+    assert key_of("interactive mode") in names
+    assert key_of("examples") not in names
