@@ -35,6 +35,7 @@ CALLED = re.compile(
 ROLE = re.compile(r":(?:term|dfn):`(?P<x>[^`<]{2,60})(?:<[^>]*>)?`")
 EMPHASIS = re.compile(r"(?<![*\w])\*(?P<a>[^*\s][^*\n]{0,58}[^*\s]|[^*\s])\*(?![*\w])|(?<![_\w])_(?P<b>[^_\s][^_\n]{0,58}[^_\s])_(?![_\w])")
 LIST_TERM = re.compile(r"^\s*(?P<x>[^\s:][^:]{0,60}?)::\s*$")
+OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
 CODE = re.compile(r"``(?P<a>[^`\n]{2,60})``|(?<!`)`(?P<b>[^`\n]{2,60})`(?!`)")
 IDENTIFIER = re.compile(r"^(?:[A-Za-z][\w.:-]*|[A-Za-z][\w.-]*(?:\s+-{0,2}[a-z][\w.-]*){1,3}|--?[a-z][\w-]+)$")
 # "the ``solveset`` function", "the function ``lambdify``", "method ``evalf``": named as a function
@@ -107,6 +108,7 @@ def phrase_terms(text: str) -> list[str]:
     """Noun phrases of two or more words in a line, inline code and link targets left out."""
     plain = CODE.sub(" , ", text)
     plain = re.sub(r"<[^>]*>|https?://\S+|\[[^\]]*\]\([^)]*\)", " , ", plain)
+    plain = OPTION.sub(" , ", plain)  # "--no-checkout": an option, whose words without the dashes are no term
     return [p for p in noun_phrases(plain) if " " in p or "-" in p.strip("-")]
 
 

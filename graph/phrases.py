@@ -175,11 +175,21 @@ def _close(run: list[str], out: list[str], nominal: bool = False) -> None:
         out.append(" ".join(run))
 
 
+def _compound(word: str) -> bool:
+    parts = word.split("-")
+    # Not one that opens on a function word ("in-place", "up-to-date", "no-op", "out-of-sample"): an adjective.
+    return (len(parts) > 1 and all(p.isalpha() for p in parts) and len(parts[-1]) > 1 and noun_capable(parts[-1])
+            and (len(parts[0]) == 1 or parts[0].lower() not in STOP_WORDS))  # "t-test" stays
+
+
 def sub_terms(phrase: str) -> list[str]:
-    """Contiguous parts of two or more words that end on a noun-capable word: the nested
-    candidates C-value counts ("posterior predictive density" -> itself, "predictive density")."""
+    """Contiguous parts of two or more words that end on a noun-capable word, and a hyphenated
+    compound that heads the phrase: the nested candidates C-value counts ("posterior predictive
+    density" -> itself, "predictive density"; "leave-one-out cross-validation" -> also "cross-validation")."""
     words = phrase.split()
-    out = []
+    # A compound written with hyphens is one word and may be a term alone ("cross-attention", "fast-forward",
+    # "log-likelihood") where it heads the phrase; before a noun it mostly describes ("group-level effects").
+    out = words[-1:] if _compound(words[-1]) else []
     for i in range(len(words)):
         for j in range(i + 2, len(words) + 1):
             part = words[i:j]

@@ -170,7 +170,9 @@ def select(
             spoken.add(key)  # not "case study", "example model": words that label a section in prose too
         if (is_term(term) and (anchored or frequent) and not is_label(form)) or _named_kind(form, anchored, base):
             group = groups[key]
-            group.forms.update(term.forms)
+            # A one-word compound ("git-config" of a link target, "sub-tree") adds no spelling to a name the
+            # notes already write otherwise ("git config", "subtree").
+            group.forms.update(term.forms if not group.forms else {f: n for f, n in term.forms.items() if " " in f})
             group.hows.add("phrase")
             group.chunks |= term.chunks
         elif anchor is not None:

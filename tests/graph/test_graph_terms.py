@@ -488,3 +488,16 @@ def test_a_section_title_of_three_notes_is_a_concept_when_the_prose_uses_it_ofte
     names = {key_of(c.name) for c in build_graph(chunks_of(tmp_path / "n")).concepts.values()}
     assert key_of("interactive mode") in names
     assert key_of("examples") not in names
+
+
+def test_a_hyphenated_compound_heading_a_phrase_is_a_term_but_an_option_or_a_modifier_is_not(tmp_path: Path) -> None:
+    for name in ("a.md", "b.md"):
+        write_note(tmp_path / "n", name, (
+            f"# Model checks {name}\n\nWe compare the models by cross-validation. Exact cross-validation refits the model; "
+            "approximate cross-validation does not. Run it with --full-tree to see the tree, or ask for --full-tree; "
+            "--full-tree is fast. The group-level effects vary, the group-level intercepts shrink, the group-level slopes and the "
+            "group-level terms too. Set it with `git config`; the manual is git-config, so read git-config.\n"))
+    names = {c.name for c in build_graph(chunks_of(tmp_path / "n")).concepts.values()}
+    assert "cross-validation" in names
+    assert not names & {"full-tree", "group-level"}  # an option's words; a compound that only ever describes
+    assert "git config" in names and "git-config" not in names  # a compound adds no spelling to a name written otherwise
