@@ -28,6 +28,8 @@ LEAD_LABEL = re.compile(r"^(?:question|q|set|day|module|pattern|stage|use case|p
 QUOTED = r"[\"“”'‘’`]"
 WHAT_IS = re.compile(rf"^(?:what\s+(?:is|are|was|were)|define|explain)\s+(?:(?:an?|the)\s+)?(?:concept\s+of\s+)?(?P<x>{QUOTED}[^\"“”`?]{{2,60}}{QUOTED}|[^,?\"“”()]{{2,60}}?)\s*(?:\((?P<alt>[^()]{{2,40}})\))?\s*(?:\?|,|\.|$)", re.I)
 WHAT_IS_IT = re.compile(r"^(?P<x>[^?]{2,40}?)\s*[—–-]+\s*what(?:'s| is)\s+(?:it|this|that)\s*\?", re.I)
+# "SimCLR — what are the positive pairs?", "MoCo — what's the trick?": a question card on one thing
+ABOUT = re.compile(r"^(?P<x>[^?—–]{2,40}?)\s+[—–]\s+(?:what|how|why|when|which|who)\b[^?]*\?$", re.I)
 EQUALS = re.compile(r"^(?P<x>[^?=]{2,40}?)\s*=\s*\?")
 BARE = re.compile(r"^(?P<x>[^?\s][^?]{0,30}?)\s*\?$")
 BOLD = re.compile(r"\*\*(?P<x>[^*\n]{2,80}?)\*\*")
@@ -51,6 +53,13 @@ EPONYM_SYMBOL = re.compile(
     r"(?<![\w'’])(?P<who>[A-Z][a-z]+)(?:['’]s|s['’]) (?:[A-Za-z]|alpha|beta|gamma|delta|epsilon|kappa|lambda|mu|nu|pi|rho|sigma|tau|phi|"
     r"chi|psi|omega|eta|theta)(?:-[a-z])?(?![\w'’])"
 )
+PROSE = frozenset({"sentence", "item", "answer", "question"})
+# Three or more capitalised names in a row, split by commas, slashes, "and"/"or": "CLIP, SigLIP, DINOv2",
+# "GPT-4V, LLaVA, Gemini, and Claude", "BFGS, LBFGS and Newton": alternatives of one kind that the notes
+# enumerate, where a name used once is still named as a thing.
+_NAMEISH = r"[A-Z][\w+-]*(?:\.[\w+-]+)*(?: [A-Z0-9][\w+-]*)?(?:\s*\([^()]{1,40}\))?"  # "CheXpert (chest X-ray)"
+ENUMERATION = re.compile(rf"(?<![\w-]){_NAMEISH}(?:(?:\s*[,/]\s*|,?\s+(?:and|or)\s+){_NAMEISH}){{2,}}(?![\w-])")
+LISTED = "listed"
 NAME = re.compile(r"(?<![\w\-/.$\\·])(?P<x>[A-Za-z][A-Za-z0-9]*(?:[-.·][A-Za-z0-9]+)*)(?![\w\-/·]|\.\w)")
 INLINE_CODE = re.compile(r"`[^`\n]*`")
 # "If A is a merge commit", "If HEAD ...": a clause opening on a variable, not a name ("if statement",
@@ -116,7 +125,7 @@ def _title(text: str) -> str:
 
 
 def _defined_in_title(title: str) -> tuple[str, str] | None:
-    for pattern in (WHAT_IS, WHAT_IS_IT, EQUALS):
+    for pattern in (WHAT_IS, WHAT_IS_IT, EQUALS, ABOUT):
         m = pattern.match(title)
         if m:
             alt = m.groupdict().get("alt") or ""
@@ -190,10 +199,12 @@ def candidates(chunk: Chunk, spans: list[Span]) -> list[Candidate]:
                     jargon[word] = bool(call)
                 else:
                     plain.add(word)
+        listed = [e.span() for e in ENUMERATION.finditer(prose)] if span.kind in PROSE or span.kind == "row" else []
         for m in NAME.finditer(prose):
             word = m.group("x")
             if _name_like(word):
-                out.append(Candidate(re.sub(r"(?<=[A-Z])s$", "", word), "name"))
+                within = any(a <= m.start() and m.end() <= b for a, b in listed)
+                out.append(Candidate(re.sub(r"(?<=[A-Z])s$", "", word), "name", gloss=LISTED if within else ""))
             elif len(word) > 2 and word[0].isupper() and word[1:].islower():
                 out.append(Candidate(word, "capital"))  # Flamingo, Whisper: tells the notes' field, never a node alone
     out.extend(Candidate(word, "jargon", gloss=CALL_GLOSS if called else "") for word, called in jargon.items())

@@ -7,6 +7,7 @@ from pathlib import Path
 from graph_helpers import chunks_of, write_note
 
 from studygraph.graph import build_graph
+from studygraph.graph.catalog import Catalog
 from studygraph.graph.defined import code_terms, defined_terms, is_label, names_a_thing
 from studygraph.graph.discover import candidates
 from studygraph.graph.kinds import defined_type, guess_type
@@ -501,3 +502,13 @@ def test_a_hyphenated_compound_heading_a_phrase_is_a_term_but_an_option_or_a_mod
     assert "cross-validation" in names
     assert not names & {"full-tree", "group-level"}  # an option's words; a compound that only ever describes
     assert "git config" in names and "git-config" not in names  # a compound adds no spelling to a name written otherwise
+
+
+def test_a_name_used_once_is_a_concept_where_the_notes_list_it_among_others(tmp_path: Path) -> None:
+    write_note(tmp_path / "n", "encoders.md", (
+        "# Vision encoders\n\nCompare vision encoders: CLIP, SigLIP, DINOv2. CLIP and SigLIP are trained on captions.\n"
+        "SigLIP replaces the softmax of CLIP. The sides AB, BC and CA of the triangle are equal; the NULL value stays.\n\n"
+        "## Cards\n\n23. SimCLR — what are the positive pairs? Two augmentations of one image.\n"))
+    names = {c.name for c in build_graph(chunks_of(tmp_path / "n"), catalog=Catalog(())).concepts.values()}  # notes alone
+    assert {"DINOv2", "SimCLR"} <= names
+    assert not names & {"AB", "BC", "CA", "NULL"}
