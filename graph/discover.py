@@ -53,7 +53,7 @@ EPONYM_SYMBOL = re.compile(
     r"(?<![\w'’])(?P<who>[A-Z][a-z]+)(?:['’]s|s['’]) (?:[A-Za-z]|alpha|beta|gamma|delta|epsilon|kappa|lambda|mu|nu|pi|rho|sigma|tau|phi|"
     r"chi|psi|omega|eta|theta)(?:-[a-z])?(?![\w'’])"
 )
-PROSE = frozenset({"sentence", "item", "answer", "question"})
+PROSE = frozenset({"sentence", "item", "answer", "question", "prompt"})
 # Three or more capitalised names in a row, split by commas, slashes, "and"/"or": "CLIP, SigLIP, DINOv2",
 # "GPT-4V, LLaVA, Gemini, and Claude", "BFGS, LBFGS and Newton": alternatives of one kind that the notes
 # enumerate, where a name used once is still named as a thing.
