@@ -56,6 +56,7 @@ class _Group:
     glosses: Counter = field(default_factory=Counter)
     jargon: set = field(default_factory=set)  # chunks using it as a lower-case word of jargon
     jargon_forms: Counter = field(default_factory=Counter)  # its spellings there: the name only if it has no other
+    spellings: Counter = field(default_factory=Counter)  # other spellings, aliases only
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,9 @@ def select(
             group = groups[key]
             # A one-word compound ("git-config" of a link target, "sub-tree") adds no spelling to a name the
             # notes already write otherwise ("git config", "subtree").
-            group.forms.update(term.forms if not group.forms else {f: n for f, n in term.forms.items() if " " in f})
+            shown = term.forms if not group.forms else Counter({f: n for f, n in term.forms.items() if " " in f})
+            group.forms.update(shown)
+            group.spellings.update(term.forms - shown)  # ...but it is an alias: the node is matched there too
             group.hows.add("phrase")
             group.chunks |= term.chunks
         elif anchor is not None:
@@ -205,7 +208,7 @@ def select(
         name = _display(group)
         if key in absorbed or base.lookup(name) or (key in labels and not group.hows & STRONG) or not _keep(group, name, base):
             continue
-        aliases = [f for f in (*group.forms, *group.jargon_forms) if f != name and key_of(f) == key]
+        aliases = [f for f in (*group.forms, *group.jargon_forms, *group.spellings) if f != name and key_of(f) == key]
         if _shouted(name):
             # Still written in capitals most ("HEAD", "PATH", "GET"): a name; "head", "path" in prose are the words.
             aliases = [f for f in aliases if f.isupper()]
