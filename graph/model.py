@@ -10,7 +10,7 @@ from studygraph.lines import LineRange
 # The rules that make a graph from chunks (extraction, selection, typing). The per-chunk cache
 # (graph.cache) and the stored graph's stamp (assistant.graph_sync) both record it, so a release
 # that reads notes differently rebuilds both instead of serving a graph made by the old rules.
-RULES = 45
+RULES = 46
 
 TYPES = ("model", "loss", "technique", "architecture", "dataset", "benchmark", "metric", "retrieval", "concept")
 
