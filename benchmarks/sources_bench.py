@@ -11,7 +11,9 @@ the .docx/.pptx test files in python-docx's and python-pptx's source releases
   page text; notebook: the cell source read with json): share found;
 - ask --json: questions made from the notes' headings and first sentences,
   every citation's quote found at its page/cell and lines.
-Run: `.venv/bin/python benchmarks/sources_bench.py [pdf ipynb docx pptx]`.
+Web pages (nbsphinx's HTML) and LaTeX (the vignettes' Sweave sources) have no pages: their
+citations are checked against the lines of the note, and a LaTeX note has its source's lines.
+Run: `.venv/bin/python benchmarks/sources_bench.py [pdf ipynb docx pptx html rnw]`.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sources_fetch import DEFAULT, fetch, notebooks
+from sources_fetch import DEFAULT, fetch, notebooks, sweave, web_pages
 
 from studygraph.assistant.facade import Studygraph
 from studygraph.assistant.output import answer_json
@@ -122,7 +124,7 @@ def bench(kind: str, files: list[Path], rng: random.Random) -> dict:
                 source = copies[str(Path(citation["source"]).resolve())]
                 units = unit_lines(source)
                 cited += 1
-                if not units:  # a .docx: lines of the note itself
+                if not units:  # a .docx, a web page, LaTeX: lines of the note itself
                     lines = read_note(source, LIMIT).lines[citation["start_line"] - 1 : citation["end_line"]]
                     cited_ok += citation["quote"] in "\n".join(lines)
                 else:
@@ -144,6 +146,8 @@ def main() -> None:
         "ipynb": notebooks(),
         "docx": [p for p in office if p.suffix == ".docx"],
         "pptx": [p for p in office if p.suffix == ".pptx"],
+        "html": web_pages(),
+        "rnw": sweave(),
     }
     wanted = sys.argv[1:] or list(sets)  # e.g. `sources_bench.py pdf ipynb`
     for kind, files in sets.items():

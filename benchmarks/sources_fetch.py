@@ -2,7 +2,7 @@
 
 From Debian, downloaded with `apt-get download` and unpacked with `dpkg -x`
 into a cache folder: R vignettes (LaTeX-made PDFs, their .Rnw sources beside
-them) and the Jupyter notebooks of nbsphinx's documentation.
+them) and the Jupyter notebooks and HTML pages of nbsphinx's documentation.
 Run: `.venv/bin/python benchmarks/sources_fetch.py [folder]`.
 """
 
@@ -43,6 +43,19 @@ def notebooks(folder: Path = DEFAULT) -> list[Path]:
     """nbsphinx's example notebooks (their sources, not the executed copies)."""
     fetch(folder)
     return sorted(p for p in (folder / "tree").glob("usr/share/doc/python-nbsphinx/html/_sources/**/*.ipynb") if p.is_file())
+
+
+def web_pages(folder: Path = DEFAULT) -> list[Path]:
+    """nbsphinx's documentation as Sphinx built it (HTML), without the generated index and search pages."""
+    fetch(folder)
+    html = folder / "tree" / "usr/share/doc/python-nbsphinx/html"
+    return sorted(p for p in html.glob("*.html") if p.stem not in ("genindex", "search", "py-modindex"))
+
+
+def sweave(folder: Path = DEFAULT) -> list[Path]:
+    """The LaTeX sources of the R vignettes (Sweave .Rnw: LaTeX with R chunks)."""
+    fetch(folder)
+    return sorted((folder / "tree").glob("usr/lib/R/site-library/*/doc/*.Rnw"))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,9 @@ MODES = ("hybrid", "bm25", "dense")
 # (recall@5 0.88 on 40 questions); 1,200, 1,500 and 2,000 all reach 0.93. The
 # middle is kept: dense scores take a chunk's best span, so size does not dilute them.
 CHUNK_MIN_CHARS, CHUNK_MAX_CHARS = 300, 1500
-SUFFIXES = (".md", ".markdown", ".txt", ".rst", ".pdf", ".ipynb", ".docx", ".pptx")
+# R Markdown and Quarto (.rmd, .qmd) are Markdown with fenced code chunks; AsciiDoc (.adoc) reads as git's .txt
+# manuals do; LaTeX (.tex, Sweave .rnw) and web pages (.html, .htm) are read by ingest/formats.
+SUFFIXES = (".md", ".markdown", ".txt", ".rst", ".rmd", ".qmd", ".adoc", ".tex", ".rnw", ".html", ".htm", ".pdf", ".ipynb", ".docx", ".pptx")
 # How the embedding model runs (ingest/embedder.py). "onnx" is the default: ONNX
 # Runtime fp32 gives torch's vectors (cosine >= 0.9999) without importing torch.
 # "onnx-int8" is faster still but did not hold the quality bar on the seeds

@@ -26,6 +26,10 @@ READERS = {
     ".ipynb": ("studygraph.ingest.formats.notebook", "read_notebook"),
     ".docx": ("studygraph.ingest.formats.office", "read_docx"),
     ".pptx": ("studygraph.ingest.formats.office", "read_pptx"),
+    ".html": ("studygraph.ingest.formats.html", "read_html"),
+    ".htm": ("studygraph.ingest.formats.html", "read_html"),
+    ".tex": ("studygraph.ingest.formats.latex", "read_latex"),
+    ".rnw": ("studygraph.ingest.formats.latex", "read_latex"),
 }
 
 
