@@ -36,7 +36,7 @@ def test_a_first_ingest_of_a_folder_with_nothing_readable_says_so(tmp_path: Path
         sg.ingest([folder])
 
     assert str(raised.value) == (f"nothing to index in {folder.resolve()}: 4 files skipped (3 type not supported: "
-                                 ".epub, .key; 1 empty); Studygraph reads .md, .markdown, .txt, .rst, .pdf, .ipynb, .docx, .pptx files")
+                                 ".epub, .key; 1 empty); Studygraph reads .md, .markdown, .txt, .rst, .rmd, .qmd, .adoc, .tex, .rnw, .html, .htm, .pdf, .ipynb, .docx, .pptx files")
     assert isinstance(raised.value, IndexMissingError)  # there is still no index, as callers that catch that expect
     assert load_manifest(studygraph_home) is None
 

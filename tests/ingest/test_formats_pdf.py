@@ -309,7 +309,7 @@ def test_a_folder_of_pdfs_none_readable_names_the_folder_and_why(vignettes: dict
         Studygraph(load_settings()).ingest([folder])
     assert str(raised.value) == (
         f"nothing to index in {folder.resolve()}: 4 files skipped (1 damaged; 1 encrypted; 1 no text layer; "
-        "1 type not supported: .png); Studygraph reads .md, .markdown, .txt, .rst, .pdf, .ipynb, .docx, .pptx files"
+        "1 type not supported: .png); Studygraph reads .md, .markdown, .txt, .rst, .rmd, .qmd, .adoc, .tex, .rnw, .html, .htm, .pdf, .ipynb, .docx, .pptx files"
     )
 
 

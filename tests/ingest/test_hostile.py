@@ -82,7 +82,7 @@ CASES = [
     Case("xss.md", data(HTML)),
     Case("crlf.md", data("# Windows\r\n\r\nLine one ends in CRLF.\r\nA lone CR ends this one.\rLast line.")),
     Case("日本語 ñame.md", data("# Unicode file name\n\nThe name has non-ASCII characters.\n")),
-    Case("paper.epub", data(b"PK\x03\x04"), skipped=r"^has the extension \.epub; Studygraph reads \.md, \.markdown, \.txt, \.rst, \.pdf, \.ipynb, \.docx, \.pptx files$"),
+    Case("paper.epub", data(b"PK\x03\x04"), skipped=r"^has the extension \.epub; Studygraph reads \.md, \.markdown, \.txt, \.rst, \.rmd, \.qmd, \.adoc, \.tex, \.rnw, \.html, \.htm, \.pdf, \.ipynb, \.docx, \.pptx files$"),
     Case("paper.pdf", data(b"%PDF-1.7\n"), skipped=r"^is not a readable PDF \("),
     Case("script.py", data("import os\nos.system('rm -rf /')\n"), skipped=r"^has the extension \.py;"),
     Case("loop.md", loop, skipped=r"^is a broken link or a symlink loop$"),

@@ -102,7 +102,7 @@ def test_discover_reports_what_it_skips_and_why(tmp_path: Path) -> None:
 
     assert [f.relative_to(notes).as_posix() for f in files] == ["a.md", "sub/b.txt"]
     reasons = {Path(s.path).name: s.reason for s in skipped}
-    assert reasons["paper.epub"] == "has the extension .epub; Studygraph reads .md, .markdown, .txt, .rst, .pdf, .ipynb, .docx, .pptx files"
+    assert reasons["paper.epub"] == "has the extension .epub; Studygraph reads .md, .markdown, .txt, .rst, .rmd, .qmd, .adoc, .tex, .rnw, .html, .htm, .pdf, .ipynb, .docx, .pptx files"
     assert reasons["outside-link.md"].startswith("is a link pointing outside")
     assert reasons["loop1.md"] == reasons["loop2.md"] == reasons["dangling.md"] == "is a broken link or a symlink loop"
     assert reasons["far"].startswith("is a link to a folder outside")
@@ -116,7 +116,7 @@ def test_discover_of_missing_and_unsupported_paths(tmp_path: Path) -> None:
     assert files == []
     assert [(Path(s.path).name, s.reason) for s in skipped] == [
         ("missing", "does not exist"),
-        ("photo.png", "has the extension .png; Studygraph reads .md, .markdown, .txt, .rst, .pdf, .ipynb, .docx, .pptx files"),
+        ("photo.png", "has the extension .png; Studygraph reads .md, .markdown, .txt, .rst, .rmd, .qmd, .adoc, .tex, .rnw, .html, .htm, .pdf, .ipynb, .docx, .pptx files"),
     ]
 
 
@@ -157,6 +157,6 @@ def test_what_was_skipped_is_counted_by_kind_largest_group_first() -> None:
 def test_nothing_to_index_names_the_folder(tmp_path: Path) -> None:
     assert nothing_to_index([tmp_path], [Skipped(str(tmp_path / "a.pdf"), "has the extension .pdf; Studygraph reads .md")]) == (
         f"nothing to index in {tmp_path.resolve()}: 1 file skipped (1 type not supported: .pdf); "
-        "Studygraph reads .md, .markdown, .txt, .rst, .pdf, .ipynb, .docx, .pptx files")
+        "Studygraph reads .md, .markdown, .txt, .rst, .rmd, .qmd, .adoc, .tex, .rnw, .html, .htm, .pdf, .ipynb, .docx, .pptx files")
     assert nothing_to_index([tmp_path], []) == (
-        f"nothing to index in {tmp_path.resolve()}: no files found (Studygraph reads .md, .markdown, .txt, .rst, .pdf, .ipynb, .docx, .pptx files)")
+        f"nothing to index in {tmp_path.resolve()}: no files found (Studygraph reads .md, .markdown, .txt, .rst, .rmd, .qmd, .adoc, .tex, .rnw, .html, .htm, .pdf, .ipynb, .docx, .pptx files)")
