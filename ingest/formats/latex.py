@@ -3,8 +3,10 @@
 Every line of the source gives exactly one line of note text, so a citation's
 line numbers are the lines the student's editor shows. Sectioning commands
 become `#` headings, `\\item` list items (`\\item[term]` in a description list
-`- **term**: ...`, as a glossary), theorem-like environments (definition,
-theorem, lemma, example, remark, proof) a bold lead ("**Definition (Kernel).**"),
+`- **term**: ...`, as a glossary), a named theorem-like environment (definition,
+theorem, lemma, example, ...) a heading below its section's ("#### Mercer kernel
+(definition)"), so its first line defines what it names, an unnamed one a bold
+lead ("**Proof.**"),
 `verbatim`/`lstlisting`/`minted` fenced code kept as written, display math
 `$$` blocks with the mathematics untouched, Sweave's `<<>>=` ... `@` chunks fenced R code (the app renders it with KaTeX),
 `\\textbf`/`\\emph`/`\\texttt` the Markdown marks; comments, the preamble,
@@ -113,6 +115,7 @@ def read_latex(data: bytes, path: str, max_chars: int) -> Document:
     picture: str | None = None
     table = 0
     open_setup = 0  # brackets a set-up command left open
+    section_level = 1  # the level of the last section heading
     math: str | None = None
     lists: list[str] = []
     out: list[str] = []
@@ -186,8 +189,14 @@ def read_latex(data: bytes, path: str, max_chars: int) -> Document:
                 continue
             base = env.rstrip("*")
             if base.lower() in THEOREMS:
-                lead = base.capitalize() + (f" ({_inline(opt)})" if opt else "")
-                out.append(f"**{lead}.** {_inline(rest)}".rstrip())
+                if opt and opt.strip():
+                    # A named one is a titled unit: "#### Mercer kernel (definition)", a heading one level below the
+                    # section's, whose first line defines what it names, as a section named after a concept does.
+                    name = _inline(opt).strip()
+                    kind = "" if name.lower().endswith(base.lower()) else f" ({base.lower()})"  # not "Representer theorem (theorem)"
+                    out.append(f"{'#' * min(6, section_level + 1)} {name}{kind} {_inline(rest)}".rstrip())
+                else:
+                    out.append(f"**{base.capitalize()}.** {_inline(rest)}".rstrip())
                 continue
             line = line[: begin.start()] + rest
         opened = [m.group("env") for m in BEGIN.finditer(line) if m.group("env") in TABLES]
@@ -215,6 +224,7 @@ def read_latex(data: bytes, path: str, max_chars: int) -> Document:
             after = _inline(line[past:]).strip()
             level = SECTIONS[section.group("cmd")] - top + 1
             out.append("#" * level + " " + _inline(heading).strip() + (" " + after if after else ""))
+            section_level = level
             continue
         item = ITEM.match(line)
         if item:

@@ -46,7 +46,7 @@ def tree(root: Path) -> set[str]:
         ("x\x00.md", "contains control characters"),
         ("line\nbreak.md", "contains control characters"),
         ("a\u202eb.md", "contains control characters"),  # right-to-left override hides the real extension
-        ("slides.epub", "has the extension .epub; use one of .md, .markdown, .txt, .rst, .pdf, .ipynb, .docx, .pptx"),
+        ("slides.epub", "has the extension .epub; use one of .md, .markdown, .txt, .rst, .rmd, .qmd, .adoc, .tex, .rnw, .html, .htm, .pdf, .ipynb, .docx, .pptx"),
         ("README", "has no extension"),
         (".md", "starts with a dot"),
         ("   ", "has no file name"),

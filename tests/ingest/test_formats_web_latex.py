@@ -13,6 +13,9 @@ import pytest
 from studygraph.assistant.facade import Studygraph
 from studygraph.assistant.output import answer_json, hits_json
 from studygraph.errors import NoteError
+from studygraph.graph import build_graph
+from studygraph.graph.catalog import Catalog
+from studygraph.ingest.chunking import split_note
 from studygraph.ingest.formats.html import read_html
 from studygraph.ingest.formats.latex import read_latex
 from studygraph.ingest.reading import read_note
@@ -44,12 +47,17 @@ k(x, y) = \langle \phi(x), \phi(y) \rangle
 \begin{tikzpicture}
 \draw (0,0) -- (1,1);
 \end{tikzpicture}
+\begin{proof}
+Expand the square. \end{proof}
 \begin{verbatim}
 K = rbf(X, X)  % kept: code is verbatim
 \end{verbatim}
 <<fit, echo=TRUE>>=
 fit <- ksvm(y ~ ., data = d)  # an R chunk
 @
+\begin{lemma}[Kernel sums]
+The sum of two kernels is a kernel.
+\end{lemma}
 \end{document}
 """
 
@@ -79,14 +87,26 @@ def test_latex_reads_line_for_line_as_markdown() -> None:
     assert lines[2] == "# Lecture 3: Kernel methods" and lines[5] == "# Kernels" and lines[14] == "## Examples"
     assert lines[6] == "A *kernel* is a function $k(x, y)$ that computes an inner product"
     assert lines[7] == "in a feature space."  # the citation and the comment are gone, not the sentence
-    assert lines[8] == "**Definition (Mercer kernel).**" and "**positive semi-definite**" in lines[9]
+    assert lines[8] == "## Mercer kernel (definition)" and "**positive semi-definite**" in lines[9]  # a titled unit
     assert lines[11:14] == ["$$", r"k(x, y) = \langle \phi(x), \phi(y) \rangle", "$$"]  # math untouched
     assert lines[16] == r"- **RBF kernel**: $k(x,y) = \exp(-\gamma\|x-y\|^2)$"  # a glossary item
     assert lines[19] == "- The “kernel trick” avoids computing $\\phi$ — it needs only $k$."
     assert not any("draw" in line for line in lines[21:24])
-    assert lines[24:27] == ["```", "K = rbf(X, X)  % kept: code is verbatim", "```"]
-    assert lines[27:30] == ["```r", "fit <- ksvm(y ~ ., data = d)  # an R chunk", "```"]
+    assert lines[24] == "**Proof.**" and lines[25] == "Expand the square."  # an unnamed one: a bold lead
+    assert lines[26:29] == ["```", "K = rbf(X, X)  % kept: code is verbatim", "```"]
+    assert lines[29:32] == ["```r", "fit <- ksvm(y ~ ., data = d)  # an R chunk", "```"]
+    assert lines[32] == "### Kernel sums (lemma)"  # below the subsection it stands in
     assert "usepackage" not in text and "maths" not in text and "not read" not in text
+
+
+def test_a_named_definition_in_latex_defines_its_concept(tmp_path: Path) -> None:
+    (tmp_path / "svm.tex").write_text(
+        "\\section{Kernels}\n\\begin{definition}[Mercer kernel]\nA Mercer kernel is a symmetric function whose Gram "
+        "matrices are positive semi-definite.\n\\end{definition}\nThe Mercer kernel gives the kernel trick.\n\n"
+        "\\section{Margins}\nA support vector machine uses a Mercer kernel.\n")
+    graph = build_graph(split_note(read_note(tmp_path / "svm.tex", 1 << 20)), catalog=Catalog(()))
+    mercer = next(c for c in graph.concepts.values() if c.name == "Mercer kernel")
+    assert mercer.definition is not None and mercer.definition.quote.startswith("A Mercer kernel is a symmetric function")
 
 
 def test_latex_with_no_text_is_refused_with_the_reason() -> None:
