@@ -35,7 +35,7 @@ CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 HIDDEN_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "complementary", "dialog", "menu", "toolbar"})
 HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:headerlink|sphinxsidebar|sidebar|navbar|breadcrumbs?|skip-link|visually-hidden|sr-only)(?:\s|$)")
 MARKED_CONTENT = re.compile(r"<(?:main|article)\b|\brole\s*=\s*[\"']?main\b", re.I)
-BULLET = re.compile(r"\s*(?:- |\d+\. )?")
+BULLET = re.compile(r"\s*(?:- (?:\*\*.*\*\*: )?|\d+\. )?")  # a bullet, or a glossary term's lead, with no text yet
 MATH = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]")
 SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
 
@@ -92,6 +92,11 @@ class _Page(HTMLParser):
         if blank and self.lines and self.lines[-1] != "":
             self.lines.append("")
 
+    def _paragraphs(self) -> bool:
+        """Whether blocks here are paragraphs apart: outside lists, and in a definition's description (an API
+        entry's paragraphs), not in a list item, whose paragraphs continue it."""
+        return not self.lists or self.lists[-1] == "dl"
+
     def _outside(self) -> bool:
         return bool(self.skipping) or (self.marked and self.content is None)
 
@@ -137,7 +142,7 @@ class _Page(HTMLParser):
             return
         if tag in HEADINGS or tag in BLOCKS or tag == "table":
             if not BULLET.fullmatch("".join(self.line)):  # an item's first paragraph stays on its bullet's line
-                self._flush(blank=not self.lists)
+                self._flush(blank=self._paragraphs())
             if tag == "table":
                 self.rows_in_table.append(0)
         elif tag in ("ul", "ol", "dl"):
@@ -193,7 +198,7 @@ class _Page(HTMLParser):
         if self.pre:
             return
         if tag in HEADINGS or tag in BLOCKS or tag == "li":
-            self._flush(blank=tag != "li" and not self.lists)
+            self._flush(blank=tag != "li" and self._paragraphs())
         elif tag == "table":
             self._flush()
             if self.rows_in_table:

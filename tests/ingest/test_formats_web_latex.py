@@ -70,7 +70,7 @@ PAGE = """<!DOCTYPE html><html><head><meta charset="iso-8859-1"><title>Kernels</
 space. R\xe9sum\xe9 of the <strong>kernel trick</strong>.</p>
 <ul><li>The <code>rbf</code> kernel<ul><li>has a width</li></ul></li><li>The linear kernel</li></ul>
 <ol><li><p>Choose a kernel.</p></li><li><p>Fit the model.</p></li></ol>
-<dl><dt>Gram matrix</dt><dd>The matrix of all pairwise kernel values.</dd></dl>
+<dl><dt>Gram matrix</dt><dd><p>The matrix of all pairwise kernel values.</p><p>It is positive semi-definite.</p></dd></dl>
 <pre>K = rbf(X, X)
 K.shape</pre>
 <table><tr><th>Kernel</th><th>Parameter</th></tr><tr><td>RBF</td><td>gamma</td></tr></table>
@@ -122,7 +122,7 @@ def test_a_web_page_is_read_as_what_a_reader_sees() -> None:
         "A *kernel* computes an inner product in a feature space. Résumé of the **kernel trick**.", "",
         "- The `rbf` kernel", "  - has a width", "- The linear kernel", "",
         "1. Choose a kernel.", "2. Fit the model.", "",  # an item's paragraph stays on its bullet's line
-        "- **Gram matrix**: The matrix of all pairwise kernel values.", "",
+        "- **Gram matrix**: The matrix of all pairwise kernel values.", "", "It is positive semi-definite.", "",
         "```", "K = rbf(X, X)", "K.shape", "```", "",
         "| Kernel | Parameter |", "|---|---|", "| RBF | gamma |", "",
         "Euler: $e^{i\\pi} = -1$.",  # MathJax's delimiters as the $ the app's KaTeX reads
