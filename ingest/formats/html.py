@@ -115,15 +115,15 @@ class _Page(HTMLParser):
         if self.skipping:
             self.skipping[1] += tag == self.skipping[0]
             return
+        if tag not in VOID and (tag in SKIPPED or "hidden" in attributes or attributes.get("aria-hidden") == "true"
+                                or attributes.get("role") in HIDDEN_ROLES or HIDDEN_CLASS.search(attributes.get("class") or "")
+                                or "display:none" in (attributes.get("style") or "").replace(" ", "")):
+            self.skipping = [tag, 1]  # its end tag ends the skip, and is not counted below either
+            return
         if self.content is not None:
             self.content[1] += tag == self.content[0]
         elif self.marked and tag not in VOID and _marks_content(tag, attributes):
             self.content = [tag, 1]
-        if tag not in VOID and (tag in SKIPPED or "hidden" in attributes or attributes.get("aria-hidden") == "true"
-                                or attributes.get("role") in HIDDEN_ROLES or HIDDEN_CLASS.search(attributes.get("class") or "")
-                                or "display:none" in (attributes.get("style") or "").replace(" ", "")):
-            self.skipping = [tag, 1]
-            return
         if self._outside():
             return
         if tag in VOID:

@@ -74,7 +74,7 @@ space. R\xe9sum\xe9 of the <strong>kernel trick</strong>.</p>
 <pre>K = rbf(X, X)
 K.shape</pre>
 <table><tr><th>Kernel</th><th>Parameter</th></tr><tr><td>RBF</td><td>gamma</td></tr></table>
-<p style="display: none">hidden text</p><p>Euler: \\(e^{i\\pi} = -1\\).</p>
+<div class="sidebar">Search this site</div><p style="display: none">hidden text</p><p>Euler: \\(e^{i\\pi} = -1\\).</p>
 </div>
 <div class="footer">Copyright and a search box</div>
 </body></html>"""
