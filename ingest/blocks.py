@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+BACKTICKS = re.compile(r"`{3,}")
 ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 LIST_ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d{1,4}[.)])\s+\S")
 TABLE_ROW = re.compile(r"^\s*\|")
@@ -23,6 +24,13 @@ UNDERLINE = re.compile(r"^([=\-~^\"'`#*+:.<>_])\1{2,}\s*$")
 LETTER_TITLE = re.compile(r"^\s*(?:[A-Z]|[IVX]{1,4})[.)]\s+([^?]{1,70})$")
 TERMINAL = ".,;:?!)]}\"'*`|"
 YAML_KEY = re.compile(r"^[A-Za-z_][\w -]*:(?:\s|$)")
+
+
+def fence_for(lines: list[str]) -> str:
+    """An opening fence longer than any run of backticks in the lines, so nothing in them can close it
+    (a notebook cell, a web page's `<pre>`, each set in note text as a fenced block)."""
+    longest = max((len(m.group(0)) for line in lines for m in BACKTICKS.finditer(line)), default=2)
+    return "`" * max(3, longest + 1)
 
 
 @dataclass(frozen=True)

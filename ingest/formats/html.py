@@ -20,6 +20,7 @@ import re
 from html.parser import HTMLParser
 
 from studygraph.errors import NoteError
+from studygraph.ingest.blocks import fence_for
 from studygraph.ingest.formats import Document
 
 SKIPPED = frozenset({"script", "style", "noscript", "template", "nav", "header", "footer", "form", "button", "select",
@@ -192,8 +193,9 @@ class _Page(HTMLParser):
                 body = "".join(self.pre_text).strip("\n")
                 self.pre_text = []
                 if body.strip():
-                    fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", body)), default=0))
-                    self.lines.extend([fence, *body.split("\n"), fence, ""])
+                    lines = body.split("\n")
+                    fence = fence_for(lines)
+                    self.lines.extend([fence, *lines, fence, ""])
             return
         if self.pre:
             return

@@ -11,23 +11,13 @@ between cells belong to no cell.
 
 from __future__ import annotations
 
-import re
-
 import nbformat
 
 from studygraph.errors import NoteError
-from studygraph.ingest.blocks import FENCE
+from studygraph.ingest.blocks import FENCE, fence_for
 from studygraph.ingest.formats import Document
 from studygraph.ingest.note import split_lines
 from studygraph.ingest.units import Unit, encode
-
-BACKTICKS = re.compile(r"`{3,}")
-
-
-def _fence(lines: list[str]) -> str:
-    """A fence longer than any run of backticks in the cell, so the cell cannot close it."""
-    longest = max((len(m.group(0)) for line in lines for m in BACKTICKS.finditer(line)), default=2)
-    return "`" * max(3, longest + 1)
 
 
 def read_notebook(data: bytes, path: str, max_chars: int) -> Document:
@@ -63,7 +53,7 @@ def read_notebook(data: bytes, path: str, max_chars: int) -> Document:
         if lines:
             lines.append("")
         if cell.get("cell_type") == "code":
-            fence = _fence(body)
+            fence = fence_for(body)
             lines.append(fence + language)
             units.append(Unit(number, len(lines) + 1, len(lines) + len(body)))
             lines.extend(body)
