@@ -21,6 +21,7 @@ import re
 
 from studygraph.errors import NoteError
 from studygraph.ingest.formats import Document
+from studygraph.ingest.note import split_lines
 
 SECTIONS = {"part": 1, "chapter": 1, "section": 2, "subsection": 3, "subsubsection": 4, "paragraph": 5, "subparagraph": 6}
 THEOREMS = ("definition", "theorem", "lemma", "proposition", "corollary", "example", "remark", "proof", "note",
@@ -46,7 +47,7 @@ BEGIN = re.compile(r"\\begin\{(?P<env>[^}]+)\}(?:\[(?P<opt>[^\]]*)\])?(?:\{[^}]*
 END = re.compile(r"\\end\{(?P<env>[^}]+)\}")
 SECTION = re.compile(r"\\(?P<cmd>part|chapter|section|subsection|subsubsection|paragraph|subparagraph)\*?(?:\[[^\]]*\])?\{")
 TITLE = re.compile(r"^\s*\\title(?:\[[^\]]*\])?\{")
-ITEM = re.compile(r"^(?P<lead>\s*)\\item\b(?:\s*\[(?P<label>[^\]]*)\])?\s*")
+ITEM = re.compile(r"^\s*\\item\b(?:\s*\[(?P<label>[^\]]*)\])?\s*")
 DROPPED = re.compile(r"\\(?:label|ref|eqref|cref|Cref|pageref|cite[tp]?|citep?|nocite|index|vspace|hspace|includegraphics|"
                      r"bibliographystyle|bibliography|input|include|usepackage|documentclass|newcommand|renewcommand|"
                      r"setlength|addtolength|setcounter|vskip|hskip)\*?(?:\[[^\]]*\])*(?:\{[^{}]*\})*")
@@ -70,6 +71,17 @@ def _braced(text: str, start: int) -> tuple[str, int]:
             if depth == 0:
                 return text[start:at], at + 1
     return text[start:], len(text)
+
+
+def _ends(env: str, text: str) -> bool:
+    """Whether the text closes the environment."""
+    return f"\\end{{{env}}}" in text
+
+
+def _title(line: str) -> str:
+    """A `\\title{...}` line as the note's `#` heading, "" for any other line (of the preamble)."""
+    title = TITLE.match(line)
+    return "# " + _inline(_braced(line, title.end())[0]).strip() if title else ""
 
 
 def _inline(text: str) -> str:
@@ -107,7 +119,7 @@ def read_latex(data: bytes, path: str, max_chars: int) -> Document:
     """
     from studygraph.ingest.reading import decode  # imported here: reading imports this package's table
 
-    source = decode(data, path)[0].replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    source = split_lines(decode(data, path)[0])
     in_body = not any(line.lstrip().startswith("\\begin{document}") for line in source)
     used = {m.group("cmd") for line in source for m in SECTION.finditer(line)}
     top = min((SECTIONS[c] for c in used), default=1)  # an article's \section is its top level: "#"
@@ -129,7 +141,7 @@ def read_latex(data: bytes, path: str, max_chars: int) -> Document:
             code = CHUNK
             continue
         if code is not None:
-            if re.search(rf"\\end\{{{re.escape(code)}\}}", raw):
+            if _ends(code, raw):
                 out.append("```")
                 code = None
             else:
@@ -137,7 +149,7 @@ def read_latex(data: bytes, path: str, max_chars: int) -> Document:
             continue
         line = COMMENT.sub("", raw).rstrip()
         if picture is not None:
-            if re.search(rf"\\end\{{{re.escape(picture)}\}}", line):
+            if _ends(picture, line):
                 picture = None
                 out.append("")
                 continue
@@ -149,8 +161,7 @@ def read_latex(data: bytes, path: str, max_chars: int) -> Document:
             out.append("")
             continue
         if not in_body:
-            title = TITLE.match(line)
-            out.append("# " + _inline(_braced(line, title.end())[0]).strip() if title else "")
+            out.append(_title(line))
             in_body = "\\begin{document}" in line
             continue
         if "\\end{document}" in line:
@@ -175,7 +186,7 @@ def read_latex(data: bytes, path: str, max_chars: int) -> Document:
                 continue
             if env in PICTURES:
                 out.append("")
-                picture = None if re.search(rf"\\end\{{{re.escape(env)}\}}", rest) else env
+                picture = None if _ends(env, rest) else env
                 continue
             if env in MATH_ENVS:
                 closed = END.search(rest)
@@ -237,9 +248,8 @@ def read_latex(data: bytes, path: str, max_chars: int) -> Document:
                 number = "1." if lists and lists[-1] == "enumerate" else "-"
                 out.append(f"{depth}{number} {body}".rstrip())
             continue
-        title = TITLE.match(line)
-        if title:
-            out.append("# " + _inline(_braced(line, title.end())[0]).strip())
+        if TITLE.match(line):
+            out.append(_title(line))
             continue
         out.append(_inline(line).strip() if lists else _inline(line).rstrip())
     if not any(line.strip() for line in out):
